@@ -1,0 +1,96 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Database } from './db/database.js';
+import { DbSession } from './db/session.js';
+import { HttpError, fromDatabaseError } from './core/http/errors.js';
+import type { RedisClient } from './core/redis/client.js';
+import type { ConnectionManager } from './core/websocket/manager.js';
+import type { WebhookManager } from './core/webhooks/manager.js';
+import type { EventBroker } from './core/broker/broker.js';
+import { registerPartnerRoutes } from './modules/partners/router.js';
+import { registerSettingsRoutes } from './modules/settings/router.js';
+import { registerUserOnboardingRoutes } from './modules/user_onboarding/router.js';
+import { registerTradeDeskRoutes } from './modules/trade_desk/router.js';
+import { registerRiskRoutes } from './modules/risk/router.js';
+import { registerMatchingRoutes } from './modules/matching/router.js';
+import { registerOrganizationRoutes } from './modules/organization/router.js';
+import { registerCommodityRoutes } from './modules/commodity/router.js';
+import { registerLocationRoutes } from './modules/locations/router.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** This request's unit of work; rolled back when the request ends without a commit. */
+    db: DbSession;
+  }
+}
+
+/** What the routers and services are built from. */
+export interface AppDeps {
+  database: Database;
+  redis: RedisClient;
+  broker: EventBroker;
+  ws: ConnectionManager;
+  webhooks: WebhookManager;
+}
+
+export interface AppOptions {
+  logger?: boolean;
+  /** Largest request body accepted, in bytes (413 above it). */
+  bodyLimit?: number;
+}
+
+export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  app.decorateRequest('db', null as unknown as DbSession);
+  app.addHook('onRequest', async (request) => {
+    request.db = new DbSession(deps.database);
+  });
+  // Whatever a handler left uncommitted is rolled back: a failed or half-done request writes nothing.
+  app.addHook('onResponse', async (request) => {
+    await request.db?.close();
+  });
+  app.addHook('onRequestAbort', async (request) => {
+    await request.db?.close();
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    await request.db?.rollback().catch(() => undefined);
+    if (error instanceof HttpError) {
+      return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+    }
+    if (error.validation) {
+      const where = error.validationContext ?? 'request';
+      return reply.status(400).send({ error: 'validation_failed', message: `${where}${error.message.startsWith(where) ? error.message.slice(where.length) : ': ' + error.message}` });
+    }
+    const fromDb = fromDatabaseError(error);
+    if (fromDb) return reply.status(fromDb.statusCode).send({ error: fromDb.code, message: fromDb.message });
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: error.code ?? 'bad_request', message: error.message });
+    }
+    request.log.error(error);
+    return reply.status(500).send({ error: 'internal_error', message: 'internal server error' });
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url}` }),
+  );
+
+  app.get('/health', async () => ({ status: 'ok', database: deps.database.kind }));
+
+  registerPartnerRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
+  registerUserOnboardingRoutes(app, deps);
+  registerTradeDeskRoutes(app, deps);
+  registerRiskRoutes(app, deps);
+  registerMatchingRoutes(app, deps);
+  registerOrganizationRoutes(app, deps);
+  registerCommodityRoutes(app, deps);
+  registerLocationRoutes(app, deps);
+
+  return app;
+}

@@ -1,0 +1,2 @@
+// Placeholder; the full WebhookManager is being written separately.
+export class WebhookManager {}
