@@ -1,0 +1,143 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+import {
+  CONFIG_FILE_NAME,
+  analyzeWorkflow,
+  readConfigFile,
+  resolveChecklistSettings,
+  resolveSettings,
+  type OutboxConfigFile,
+  type PartialSettings,
+  type WorkflowFacts,
+} from 'eslint-plugin-outbox/analysis';
+import { analyzeFiles } from './analyze.js';
+import { discoverFiles, type DiscoveredFile } from './discover.js';
+import { buildReport, type AuditReport } from './report.js';
+
+/** A mistake in how the audit was called (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface AuditOptions {
+  /** The folder to audit. */
+  root: string;
+  /** An explicit config file; otherwise `<root>/outbox.config.json` when it exists. */
+  configFile?: string;
+  /** Also forbid rollback/flush/begin/query in routers and warn on the racy Redis pattern. */
+  strict?: boolean;
+  /** Files larger than this are a diagnostic, not analysed. */
+  maxFileSize?: number;
+  workers?: number;
+  /** Audit only shard `index` (1-based) of `count`: a deterministic share of the files. */
+  shard?: { index: number; count: number };
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The reference runtime shipped beside the audit in this monorepo: the default target. */
+export function bundledRuntimeRoot(): string | undefined {
+  const candidate = path.resolve(packageRoot, '..', 'reference-runtime');
+  return existsSync(path.join(candidate, 'src')) ? candidate : undefined;
+}
+
+export interface LoadedConfig {
+  file?: string;
+  config: OutboxConfigFile;
+}
+
+export function loadConfig(root: string, explicit?: string): LoadedConfig {
+  const file = explicit ? path.resolve(explicit) : path.join(root, CONFIG_FILE_NAME);
+  if (!explicit && !existsSync(file)) return { config: {} };
+  return { file, config: readConfigFile(file) };
+}
+
+/** Globs the user wrote that match no file: a rule that checks nothing is a silent failure, so say it. */
+function globWarnings(config: OutboxConfigFile, configFile: string | undefined, files: DiscoveredFile[]): string[] {
+  const warnings: string[] = [];
+  for (const key of ['routerFiles', 'serviceFiles'] as const) {
+    const globs = config[key];
+    if (!Array.isArray(globs)) continue;
+    for (const glob of globs as string[]) {
+      const match = picomatch(glob, { dot: true });
+      if (!files.some((f) => match(f.relative))) {
+        warnings.push(`${configFile ?? CONFIG_FILE_NAME}: ${key} glob "${glob}" matches no file`);
+      }
+    }
+  }
+  return warnings;
+}
+
+function readWorkflows(root: string, dir: string, lintCommands: string[]): WorkflowFacts[] {
+  const abs = path.join(root, dir);
+  if (!existsSync(abs)) return [];
+  const base = dir.replace(/\\/g, '/').replace(/\/$/, '');
+  return readdirSync(abs)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => {
+      const rel = `${base}/${f}`;
+      try {
+        return analyzeWorkflow(rel, readFileSync(path.join(abs, f), 'utf8'), lintCommands);
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        return { file: rel, name: rel, onPullRequest: false, checkSteps: [], masks: [], parseError: `cannot read: ${reason}` };
+      }
+    });
+}
+
+/** A stable share of the files for sharding: by a hash of the path, so adding a file moves nothing else. */
+export function inShard(relative: string, shard: { index: number; count: number }): boolean {
+  let h = 2166136261;
+  for (let i = 0; i < relative.length; i++) h = Math.imul(h ^ relative.charCodeAt(i), 16777619);
+  return (h >>> 0) % shard.count === shard.index - 1;
+}
+
+/** Runs the whole audit of one folder and returns the report. Throws UsageError or ConfigError for exit code 2. */
+export async function runAudit(options: AuditOptions): Promise<AuditReport> {
+  const root = path.resolve(options.root);
+  let info;
+  try {
+    info = statSync(root);
+  } catch {
+    throw new UsageError(`${options.root}: no such folder`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`${options.root}: not a folder (give the root of the code to audit)`);
+
+  const { file: configFile, config } = loadConfig(root, options.configFile);
+  const { checklist: checklistPartial, ...analysisPartial } = config;
+  const partial = analysisPartial as PartialSettings;
+  const settings = resolveSettings(partial);
+  const checklistSettings = resolveChecklistSettings(checklistPartial);
+
+  const discovery = await discoverFiles(root, settings.ignore);
+  const files = options.shard ? discovery.files.filter((f) => inShard(f.relative, options.shard!)) : discovery.files;
+  const result = await analyzeFiles(files, {
+    settings: { ...partial, checklist: checklistSettings } as PartialSettings,
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    workers: options.workers,
+    onProgress: options.onProgress,
+  });
+  const workflows = readWorkflows(root, checklistSettings.workflowsDir, checklistSettings.lintCommands);
+
+  return buildReport({
+    version: toolVersion(),
+    strict: options.strict ?? false,
+    analyses: result.analyses,
+    workflows,
+    diagnostics: [...discovery.diagnostics, ...result.diagnostics],
+    warnings: globWarnings(config, configFile ? path.relative(process.cwd(), configFile) || configFile : undefined, discovery.files),
+    checklistSettings,
+    filesScanned: files.length,
+    filesParsed: result.parsed,
+  });
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { supportsColor } from 'chalk';
+import { ConfigError } from 'eslint-plugin-outbox/analysis';
+import { UsageError, bundledRuntimeRoot, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
+import { createBaseline, readBaseline } from './baseline.js';
+import { evaluateGate } from './gate.js';
+import { printGithub } from './printers/github.js';
+import { printJson } from './printers/json.js';
+import { printMarkdown } from './printers/markdown.js';
+import { printSarif } from './printers/sarif.js';
+import { printText } from './printers/text.js';
+
+const FORMATS = ['text', 'markdown', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface CliOptions {
+  format: Format;
+  output?: string;
+  sarif?: string;
+  config?: string;
+  strict?: boolean;
+  minScore?: number;
+  minCompliance?: number;
+  baseline?: string;
+  writeBaseline?: string;
+  reportOnly?: boolean;
+  color: boolean;
+  maxFileSize: number;
+  workers?: number;
+  verbose?: boolean;
+}
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function percent(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('expected a percentage from 0 to 100');
+  return n;
+}
+
+function mebibytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a size in MiB greater than 0');
+  return Math.round(n * 1048576);
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a report. */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+function colorLevel(options: CliOptions, toFile: boolean): 0 | 1 | 2 | 3 {
+  if (!options.color || toFile || (process.env.NO_COLOR ?? '') !== '') return 0;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return (supportsColor ? supportsColor.level : 1) || 1;
+  if (!process.stdout.isTTY) return 0;
+  return supportsColor ? supportsColor.level : 0;
+}
+
+function progressReporter(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (total < 200 || (now - last < 100 && done < total)) return;
+    last = now;
+    process.stderr.write(`\r\x1b[2Kanalysing ${done}/${total} files`);
+    if (done >= total) process.stderr.write('\r\x1b[2K');
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('outbox-audit')
+    .description(
+      'Computes the outbox verification report from code: which mutating operations have the outbox, idempotency,\n' +
+        'an event before the commit and their own commit; which routers call db.execute()/db.commit(); and the\n' +
+        '12-item checklist (AI orchestrator, WebSocket, webhooks, operations, routers, PR check).',
+    )
+    .version(toolVersion(), '-V, --version')
+    .argument('[path]', 'folder to audit (default: the bundled reference runtime)')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--sarif <file>', 'also write SARIF 2.1.0 to this file (for code scanning), whatever --format is')
+    .option('-c, --config <file>', 'settings file (default: <path>/outbox.config.json when present)')
+    .option('--strict', 'also forbid rollback/flush/begin/query in routers and warn on the racy Redis idempotency pattern')
+    .option('--min-score <n>', 'fail when fewer than n of the 12 checklist items pass', integer(0, 12))
+    .option('--min-compliance <percent>', 'fail when fewer operations than this percentage are compliant', percent)
+    .option('--baseline <file>', 'fail only on findings new since this baseline, or operations that got worse')
+    .option('--write-baseline <file>', 'write the current findings as a baseline and exit 0')
+    .option('--report-only', 'always exit 0 (unless the call itself is wrong): print the report, gate nothing')
+    .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
+    .option('--max-file-size <MiB>', 'larger files are reported, not analysed', mebibytes, DEFAULT_MAX_FILE_SIZE)
+    .option('--workers <n>', 'analysis threads (default: the cores, for large trees)', integer(1, 256))
+    .option('-v, --verbose', 'list every finding in the text report')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  the gate passed (or --report-only / --write-baseline)
+  1  the gate failed: a finding (no options), a new finding or regression (--baseline), a threshold missed
+  2  usage or configuration error (bad option, unreadable path, invalid outbox.config.json or baseline)
+
+Examples:
+  $ outbox-audit                                   audit the bundled reference runtime
+  $ outbox-audit . --format markdown -o report.md  the seed-style report of this repository
+  $ outbox-audit . --write-baseline .outbox-baseline.json
+  $ outbox-audit . --baseline .outbox-baseline.json --format github --sarif outbox.sarif
+  $ outbox-audit . --min-score 12                  fail unless every checklist item passes`,
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    throw error;
+  }
+  const options = program.opts<CliOptions>();
+  const given = program.args[0];
+  const root = given ?? bundledRuntimeRoot();
+  if (!root) throw new UsageError('no path given and no bundled reference runtime beside this install: pass the folder to audit');
+  const target = given ?? path.relative(process.cwd(), root) ?? root;
+
+  const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
+  const report = await runAudit({
+    root,
+    configFile: options.config,
+    strict: options.strict,
+    maxFileSize: options.maxFileSize,
+    workers: options.workers,
+    onProgress: progressReporter(),
+  });
+
+  if (options.writeBaseline) {
+    writeAtomic(options.writeBaseline, JSON.stringify(createBaseline(report), null, 2) + '\n');
+    const b = createBaseline(report);
+    process.stderr.write(
+      `outbox-audit: wrote ${options.writeBaseline}: ${Object.keys(b.operations).length} non-compliant operation(s), ${Object.values(b.routerCalls).reduce((n, c) => n + c, 0)} router DB call(s)\n`,
+    );
+    return 0;
+  }
+
+  const gate = evaluateGate(report, { minScore: options.minScore, minCompliance: options.minCompliance, baseline, baselineFile: options.baseline });
+  if (options.sarif) writeAtomic(options.sarif, printSarif(report));
+
+  let text: string | undefined;
+  switch (options.format) {
+    case 'text':
+      text = printText(report, gate, { color: colorLevel(options, Boolean(options.output)), target, verbose: options.verbose });
+      break;
+    case 'markdown':
+      text = printMarkdown(report, gate, { target });
+      break;
+    case 'json':
+      text = printJson(report, gate);
+      break;
+    case 'sarif':
+      text = printSarif(report);
+      break;
+    case 'github': {
+      const rootInRepo = path.relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), path.resolve(root)).split(path.sep).join('/');
+      await printGithub(report, gate, { target, root: rootInRepo });
+      if (!gate.pass && !options.reportOnly) process.stdout.write(`::error title=outbox-audit gate failed::${gate.summary.replace(/\n/g, ' ')}\n`);
+      break;
+    }
+  }
+  if (text !== undefined) {
+    if (options.output) writeAtomic(options.output, text);
+    else process.stdout.write(text);
+  }
+  if (options.format !== 'text' && !options.reportOnly && !gate.pass) {
+    process.stderr.write(`outbox-audit: gate failed: ${gate.summary}\n`);
+    for (const d of gate.details.filter((d) => !d.startsWith('fixed:'))) process.stderr.write(`  ${d}\n`);
+  }
+  return options.reportOnly || gate.pass ? 0 : 1;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`outbox-audit: invalid configuration\n${error.message}\n`);
+    } else if (error instanceof UsageError) {
+      process.stderr.write(`outbox-audit: ${error.message}\n`);
+    } else {
+      process.stderr.write(`outbox-audit: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+      if (process.env.OUTBOX_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+      process.stderr.write('This is a bug in outbox-audit; please report it with the command you ran.\n');
+    }
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,125 @@
+import { lstat, opendir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { FileDiagnostic } from 'eslint-plugin-outbox/analysis';
+
+/** Source extensions the analysis reads. */
+export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
+
+/** Directories never worth entering, whatever the config says. */
+const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
+
+export interface DiscoveredFile {
+  /** Absolute path. */
+  absolute: string;
+  /** Relative to the audited root, with '/'. */
+  relative: string;
+  size: number;
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  diagnostics: FileDiagnostic[];
+}
+
+const toPosix = (p: string): string => p.split(path.sep).join('/');
+
+/**
+ * Lists the source files under `root`, skipping ignored folders. Symbolic links to folders are followed once (a
+ * loop is a diagnostic, not a hang); unreadable folders and files are diagnostics with their path.
+ */
+export async function discoverFiles(root: string, ignore: string[]): Promise<Discovery> {
+  const isIgnored = picomatch(ignore, { dot: true });
+  const files: DiscoveredFile[] = [];
+  const diagnostics: FileDiagnostic[] = [];
+  const visited = new Set<string>();
+
+  async function walk(dir: string, relDir: string): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (error) {
+      diagnostics.push({ file: relDir || '.', message: `cannot resolve folder: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      return;
+    }
+    if (visited.has(real)) {
+      diagnostics.push({ file: relDir || '.', message: 'symbolic link loop: folder already visited, not entered again' });
+      return;
+    }
+    visited.add(real);
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch (error) {
+      diagnostics.push({ file: relDir || '.', message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      return;
+    }
+    const subdirs: [string, string][] = [];
+    try {
+      for await (const entry of handle) {
+        const abs = path.join(dir, entry.name);
+        const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          try {
+            const target = await stat(abs);
+            isDir = target.isDirectory();
+            isFile = target.isFile();
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (SOURCE_EXTENSIONS.has(path.extname(entry.name)) || code === 'ELOOP') {
+              diagnostics.push({ file: rel, message: code === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${code})` });
+            }
+            continue;
+          }
+        }
+        if (isDir) {
+          // A folder is skipped when a file inside it would be ignored (`**/dist/**` matches `dist/<anything>`).
+          if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(`${rel}/__outbox_probe__`)) continue;
+          subdirs.push([abs, rel]);
+        } else if (isFile && SOURCE_EXTENSIONS.has(path.extname(entry.name)) && !isIgnored(rel)) {
+          const info = await lstat(abs).catch(() => undefined);
+          files.push({ absolute: abs, relative: rel, size: info?.size ?? 0 });
+        }
+      }
+    } catch (error) {
+      diagnostics.push({ file: relDir || '.', message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? error}` });
+    }
+    for (const [abs, rel] of subdirs) await walk(abs, rel);
+  }
+
+  await walk(root, '');
+  files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  return { files, diagnostics };
+}
+
+export type SourceText = { ok: true; text: string } | { ok: false; message: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a source file as UTF-8 text, or says why it cannot be analysed (unreadable, too big, binary, not UTF-8). */
+export async function readSource(file: string, maxBytes: number): Promise<SourceText> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return { ok: false, message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  return decodeSource(bytes, maxBytes);
+}
+
+export function decodeSource(bytes: Uint8Array, maxBytes: number): SourceText {
+  if (bytes.length > maxBytes) {
+    return { ok: false, message: `file too large to analyse (${(bytes.length / 1048576).toFixed(1)} MiB > ${(maxBytes / 1048576).toFixed(1)} MiB; raise --max-file-size to include it)` };
+  }
+  const probe = bytes.subarray(0, 8000);
+  if (probe.includes(0)) return { ok: false, message: 'binary file (contains NUL bytes), not analysed' };
+  try {
+    return { ok: true, text: utf8.decode(bytes) };
+  } catch {
+    return { ok: false, message: 'not valid UTF-8, not analysed (re-encode the file as UTF-8)' };
+  }
+}
+
+export { toPosix };

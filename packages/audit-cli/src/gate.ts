@@ -1,0 +1,74 @@
+import type { AuditReport } from './report.js';
+import { compareWithBaseline, type Baseline } from './baseline.js';
+
+export interface GateOptions {
+  /** Fail when fewer checklist items pass. */
+  minScore?: number;
+  /** Fail when the share of compliant operations (percent) is lower. */
+  minCompliance?: number;
+  /** Fail only on what is new or worse than this baseline. */
+  baseline?: Baseline;
+  baselineFile?: string;
+}
+
+export interface GateResult {
+  pass: boolean;
+  /** One line. */
+  summary: string;
+  details: string[];
+  /** Improvements against the baseline, reported even when the gate passes. */
+  fixed: string[];
+}
+
+/**
+ * Decides the exit code. With no option the gate is strict: any finding fails. A baseline replaces that with a
+ * ratchet (only new findings and regressions fail); --min-score and --min-compliance add thresholds.
+ */
+export function evaluateGate(report: AuditReport, options: GateOptions): GateResult {
+  const failures: string[] = [];
+  const details: string[] = [];
+  let fixed: string[] = [];
+  const s = report.summary;
+  if (options.minScore !== undefined && s.checklistPassed < options.minScore) {
+    failures.push(`checklist ${s.checklistPassed}/${s.checklistTotal} is below --min-score ${options.minScore}`);
+  }
+  if (options.minCompliance !== undefined && s.percent < options.minCompliance) {
+    failures.push(`${s.percent}% of operations compliant is below --min-compliance ${options.minCompliance}`);
+  }
+  if (options.baseline) {
+    const cmp = compareWithBaseline(report, options.baseline);
+    fixed = cmp.fixed;
+    const newCount = cmp.newOperations.length + cmp.newRouterCalls.length;
+    if (newCount > 0 || cmp.regressions.length > 0) {
+      failures.push(`${newCount} new finding(s) and ${cmp.regressions.length} regression(s) against ${options.baselineFile ?? 'the baseline'}`);
+    }
+    for (const key of cmp.newOperations) {
+      const op = report.operations.find((o) => o.key === key)!;
+      details.push(`new: ${key} (${op.file}:${op.line}) lacks ${op.missing.map((m) => m.flag).join(', ')}`);
+    }
+    for (const r of cmp.regressions) {
+      const op = report.operations.find((o) => o.key === r.key)!;
+      details.push(`worse: ${r.key} (${op.file}:${op.line}) lost ${r.flags.join(', ')}`);
+    }
+    for (const c of cmp.newRouterCalls) details.push(`new: ${c.key} — ${c.count} call(s), baseline ${c.baseline}`);
+    for (const f of fixed) details.push(`fixed: ${f}`);
+  } else if (options.minScore === undefined && options.minCompliance === undefined) {
+    const noncompliant = s.operations - s.compliant;
+    const routerCalls = report.routers.reduce((n, r) => n + r.findings.length, 0);
+    if (noncompliant > 0 || routerCalls > 0) {
+      failures.push(`${noncompliant} non-compliant operation(s), ${routerCalls} router DB call(s)`);
+    }
+  }
+  return {
+    pass: failures.length === 0,
+    summary: failures.length === 0 ? passSummary(report, options) : failures.join('; '),
+    details,
+    fixed,
+  };
+}
+
+function passSummary(report: AuditReport, options: GateOptions): string {
+  if (options.baseline) return `nothing new or worse than ${options.baselineFile ?? 'the baseline'}`;
+  if (options.minScore !== undefined || options.minCompliance !== undefined) return 'thresholds met';
+  return `${report.summary.operations} operations compliant, no router DB calls`;
+}

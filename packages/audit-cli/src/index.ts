@@ -1,0 +1,9 @@
+export { runAudit, UsageError, bundledRuntimeRoot, inShard, type AuditOptions } from './audit.js';
+export { buildReport, type AuditReport, type ReportOperation, type ReportRouter, type AuditSummary } from './report.js';
+export { evaluateGate, type GateOptions, type GateResult } from './gate.js';
+export { createBaseline, readBaseline, compareWithBaseline, type Baseline, type BaselineComparison } from './baseline.js';
+export { printText } from './printers/text.js';
+export { printMarkdown } from './printers/markdown.js';
+export { printJson } from './printers/json.js';
+export { printSarif } from './printers/sarif.js';
+export { printGithub, rankFindings, ANNOTATIONS_PER_LEVEL } from './printers/github.js';

@@ -1,0 +1,177 @@
+import type { ChecklistItem } from 'eslint-plugin-outbox/analysis';
+import type { AuditReport, ReportOperation } from '../report.js';
+import type { GateResult } from '../gate.js';
+import { operationName, tallyByModule } from './modules.js';
+
+export interface MarkdownOptions {
+  target: string;
+  /** Collapse long tables in <details> (GitHub renders them); on by default. */
+  collapse?: boolean;
+}
+
+const yes = (b: boolean): string => (b ? '✅' : '❌');
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+const where = (file?: string, line?: number): string => (file ? code(line ? `${file}:${line}` : file) : '');
+
+function item(report: AuditReport, id: ChecklistItem['id']): ChecklistItem {
+  return report.checklist.find((c) => c.id === id)!;
+}
+
+function details(list: ChecklistItem['details']): string[] {
+  return list.map((d) => `- ${d.file ? `${where(d.file, d.line)} — ` : ''}${d.message}`);
+}
+
+function section(title: string, pass: boolean, body: string[]): string[] {
+  return [`## ${title} ${pass ? '✅' : '❌'}`, '', ...body, ''];
+}
+
+function operationsTable(ops: ReportOperation[]): string[] {
+  const rows = ['| Operation | Location | Outbox | Idempotency | Event | Commit | Why not compliant |', '| --- | --- | :-: | :-: | :-: | :-: | --- |'];
+  for (const op of ops) {
+    rows.push(
+      `| ${cell(operationName(op))} | ${where(op.file, op.line)} | ${yes(op.outbox)} | ${yes(op.idempotency)} | ${yes(op.event)} | ${yes(op.commit)} | ${cell(op.missing.map((m) => m.message).join(' '))} |`,
+    );
+  }
+  return rows;
+}
+
+/** The verification report, laid out like the seed's: summary, a section per component, checklist, actions. */
+export function printMarkdown(report: AuditReport, gate: GateResult | undefined, options: MarkdownOptions): string {
+  const s = report.summary;
+  const collapse = options.collapse ?? true;
+  const ai = item(report, 'ai-orchestrator-exists');
+  const aiMatching = item(report, 'ai-orchestrator-matching-engine');
+  const aiRisk = item(report, 'ai-orchestrator-risk-engine');
+  const ws = item(report, 'websocket-operational');
+  const hooks = item(report, 'webhooks-operational');
+  const prExists = item(report, 'pr-lint-workflow-exists');
+  const prBlocks = item(report, 'pr-lint-blocks-violations');
+  const noncompliant = s.operations - s.compliant;
+  const without = (flag: 'outbox' | 'idempotency' | 'event') => report.operations.filter((o) => !o[flag]).length;
+  const critical = report.checklist.some((c) => !c.pass);
+
+  const out: string[] = [];
+  out.push('# Infrastructure verification report', '');
+  out.push(`Computed by outbox-audit ${report.tool.version} from ${code(options.target)}: ${s.filesScanned} files scanned, ${s.filesParsed} analysed.`, '');
+  out.push('## Executive summary', '');
+  out.push(`**Status: ${critical ? 'CRITICAL ISSUES FOUND — ACTION REQUIRED' : 'ALL CHECKS PASS'}**`, '');
+  out.push(`- ${ai.pass && aiMatching.pass && aiRisk.pass ? '✅' : ai.pass ? '⚠️' : '❌'} AI Orchestration Layer: ${ai.pass ? (aiMatching.pass && aiRisk.pass ? 'implemented and injected' : 'implemented, NOT injected into ' + [aiMatching.pass ? '' : 'the matching engine', aiRisk.pass ? '' : 'the risk engine'].filter(Boolean).join(' and ')) : 'missing'}`);
+  out.push(`- ${yes(ws.pass)} WebSocket real-time: ${ws.pass ? 'implemented and wired' : ws.reason}`);
+  out.push(`- ${yes(hooks.pass)} Webhook system: ${hooks.pass ? 'implemented and wired' : hooks.reason}`);
+  out.push(`- ${noncompliant === 0 ? '✅' : '⚠️'} Infrastructure integration: ${s.percent}% complete (${s.compliant}/${s.operations} operations)`);
+  out.push(`- ${prBlocks.pass ? '✅' : '❌'} PR lint check: ${prBlocks.pass ? 'blocks architecture violations' : prExists.pass ? 'exists but does not block' : 'missing — nothing enforces the service layer, outbox or idempotency'}`);
+  out.push(`- ${yes(without('outbox') === 0)} Outbox pattern: ${without('outbox') === 0 ? 'used by every operation' : `missing from ${without('outbox')}/${s.operations} operations`}`);
+  out.push(`- ${yes(without('idempotency') === 0)} Idempotency: ${without('idempotency') === 0 ? 'enforced by every operation' : `missing from ${without('idempotency')}/${s.operations} operations`}`);
+  out.push(`- ${yes(without('event') === 0)} Event emission: ${without('event') === 0 ? 'every operation emits its event before the commit' : `missing from ${without('event')}/${s.operations} operations`}`);
+  out.push(`- ${yes(s.routerDbCommit + s.routerDbExecute === 0)} Routers: ${s.routerDbCommit} db.commit() and ${s.routerDbExecute} db.execute() calls`);
+  out.push('', '---', '');
+
+  out.push(
+    ...section('1. AI orchestration layer', ai.pass && aiMatching.pass && aiRisk.pass, [
+      `**Layer**: ${ai.reason}.`,
+      '',
+      ...details(ai.details),
+      '',
+      `**Matching engine**: ${aiMatching.pass ? 'orchestrator injected' : `⚠️ ${aiMatching.reason}`}.`,
+      '',
+      ...details(aiMatching.details),
+      '',
+      `**Risk engine**: ${aiRisk.pass ? 'orchestrator injected' : `⚠️ ${aiRisk.reason}`}.`,
+      '',
+      ...details(aiRisk.details),
+    ]),
+  );
+  out.push(...section('2. WebSocket real-time', ws.pass, [`${ws.reason}.`, '', ...details(ws.details)]));
+  out.push(...section('3. Webhook system', hooks.pass, [`${hooks.reason}.`, '', ...details(hooks.details)]));
+
+  out.push(`## 4. Infrastructure integration ${noncompliant === 0 ? '✅' : '❌'}`, '');
+  out.push(`**${s.compliant}/${s.operations} operations (${s.percent}%)** have the outbox, idempotency, an event before the commit, and their own commit.`, '');
+  out.push('| Module | Operations | Outbox | Idempotency | Event | Commit | Compliant |', '| --- | --: | --: | --: | --: | --: | --: |');
+  for (const t of tallyByModule(report)) {
+    const n = t.operations.length;
+    out.push(`| ${t.module} | ${n} | ${t.outbox}/${n} | ${t.idempotency}/${n} | ${t.event}/${n} | ${t.commit}/${n} | ${t.compliant}/${n} |`);
+  }
+  out.push('');
+  const compliantOps = report.operations.filter((o) => o.compliant);
+  out.push(`### Compliant operations (${compliantOps.length})`, '');
+  if (compliantOps.length === 0) out.push('None.');
+  for (const op of compliantOps) out.push(`- ✅ ${code(operationName(op))} — ${where(op.file, op.line)}${op.idempotencyStyle === 'redis' ? ' (Redis check-then-act idempotency: race-prone)' : ''}`);
+  out.push('');
+  for (const t of tallyByModule(report)) {
+    const missing = t.operations.filter((o) => !o.compliant);
+    if (missing.length === 0) continue;
+    out.push(`### ${t.module} — ${missing.length} of ${t.operations.length} operation(s) missing infrastructure`, '');
+    if (collapse) out.push('<details><summary>Operations</summary>', '');
+    out.push(...operationsTable(t.operations));
+    if (collapse) out.push('', '</details>');
+    out.push('');
+  }
+  out.push('### Routers', '');
+  const withCalls = report.routers.filter((r) => r.findings.length > 0);
+  if (withCalls.length === 0) out.push('No DB-handle calls in any router.');
+  else {
+    out.push('| Router | db.commit() | db.execute() | Lines |', '| --- | --: | --: | --- |');
+    for (const r of withCalls) {
+      out.push(`| ${code(r.file)} | ${r.dbCommit} | ${r.dbExecute} | ${r.findings.map((f) => `${f.line}${report.strict && f.call !== 'commit' && f.call !== 'execute' ? ` (${f.call})` : ''}`).join(', ')} |`);
+    }
+  }
+  out.push('');
+
+  out.push(...section('5. PR lint / check enforcement', prBlocks.pass, [`**Exists**: ${prExists.reason}.`, '', ...details(prExists.details), '', `**Blocks**: ${prBlocks.reason}.`, '', ...details(prBlocks.details)]));
+
+  out.push('## Verification checklist', '');
+  for (const c of report.checklist) out.push(`- [${c.pass ? 'x' : ' '}] ${c.label}`);
+  out.push('', `**Current score: ${s.checklistPassed}/${s.checklistTotal} (${Math.round((s.checklistPassed / Math.max(1, s.checklistTotal)) * 100)}%)**`, '');
+
+  const actions = recommendedActions(report);
+  out.push('## Recommended actions (priority order)', '');
+  if (actions.length === 0) out.push('Nothing to do: keep the PR check on.');
+  actions.forEach((a, i) => out.push(`${i + 1}. ${a}`));
+  out.push('');
+
+  if (report.warnings.length > 0 || report.diagnostics.length > 0) {
+    out.push('## Diagnostics', '');
+    for (const w of report.warnings) out.push(`- ⚠️ ${w}`);
+    for (const d of report.diagnostics) out.push(`- ${where(d.file, d.line)} — ${d.message}`);
+    out.push('');
+  }
+  if (gate) {
+    out.push(`**Gate: ${gate.pass ? 'passed' : 'FAILED'}** — ${gate.summary}`, '');
+    for (const d of gate.details) out.push(`- ${d}`);
+    if (gate.details.length > 0) out.push('');
+  }
+  return out.join('\n');
+}
+
+function recommendedActions(report: AuditReport): string[] {
+  const s = report.summary;
+  const actions: string[] = [];
+  const noncompliant = report.operations.filter((o) => !o.compliant);
+  if (noncompliant.length > 0) {
+    const modules = tallyByModule(report).filter((t) => t.compliant < t.operations.length).map((t) => `${t.module} (${t.operations.length - t.compliant})`);
+    actions.push(`**[BLOCKER]** Fix the ${noncompliant.length} operations missing infrastructure: ${modules.join(', ')}. \`outbox-codemod all\` retrofits them.`);
+  }
+  const exists = report.checklist.find((c) => c.id === 'pr-lint-workflow-exists')!;
+  const blocks = report.checklist.find((c) => c.id === 'pr-lint-blocks-violations')!;
+  if (!exists.pass) actions.push('**[BLOCKER]** Create a PR lint workflow (`outbox-codemod add-pr-lint-workflow`) that runs ESLint with eslint-plugin-outbox and `outbox-audit --baseline`.');
+  else if (!blocks.pass) actions.push(`**[BLOCKER]** Make the PR lint workflow block: ${blocks.reason}.`);
+  for (const id of ['ai-orchestrator-matching-engine', 'ai-orchestrator-risk-engine'] as const) {
+    const c = report.checklist.find((x) => x.id === id)!;
+    if (!c.pass) actions.push(`**[HIGH]** ${c.reason}.`);
+  }
+  const routerOps = new Set(report.operations.filter((o) => o.kind === 'router').map((o) => o.module));
+  if (routerOps.size > 0) actions.push(`**[MEDIUM]** Create the missing service layers for ${[...routerOps].sort().join(', ')} (CRUD runs in the router).`);
+  if (s.routerDbCommit + s.routerDbExecute > 0) {
+    const routers = report.routers.filter((r) => r.findings.length > 0 && !routerOps.has(r.module));
+    if (routers.length > 0) actions.push(`**[MEDIUM]** Move the DB calls out of ${routers.map((r) => code(r.file)).join(', ')} into their services.`);
+  }
+  for (const id of ['ai-orchestrator-exists', 'websocket-operational', 'webhooks-operational'] as const) {
+    const c = report.checklist.find((x) => x.id === id)!;
+    if (!c.pass) actions.push(`**[MEDIUM]** ${c.label.replace(/ exists| operational/, '')}: ${c.reason}.`);
+  }
+  const racy = report.operations.filter((o) => o.idempotencyStyle === 'redis').length;
+  if (racy > 0) actions.push(`**[LOW]** Replace the race-prone Redis GET→SETEX idempotency in ${racy} operation(s) with the transactional idempotency store.`);
+  if (report.diagnostics.length > 0) actions.push(`**[LOW]** ${report.diagnostics.length} file(s) could not be analysed (see Diagnostics).`);
+  return actions;
+}

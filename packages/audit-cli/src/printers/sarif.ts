@@ -1,0 +1,87 @@
+import type { AuditReport } from '../report.js';
+
+const DOCS = 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/eslint-plugin-outbox/docs/rules';
+
+/** The rules, with the ESLint plugin's ids so code scanning and the editor name a finding the same way. */
+const RULES: { id: string; name: string; short: string; full: string }[] = [
+  {
+    id: 'outbox/no-db-in-router',
+    name: 'no-db-in-router',
+    short: 'Database call in a router',
+    full: 'Routers must not execute SQL or commit; the service layer owns the transaction so the outbox event commits with the data.',
+  },
+  {
+    id: 'outbox/require-outbox-event',
+    name: 'require-outbox-event',
+    short: 'Mutating operation without an outbox event before its commit',
+    full: 'Every mutating operation adds an outbox event through an outbox repository before the commit, on every path.',
+  },
+  {
+    id: 'outbox/require-idempotency',
+    name: 'require-idempotency',
+    short: 'Mutating operation without an idempotency check before its first write',
+    full: 'Every mutating operation takes an idempotency key and claims it before its first write.',
+  },
+  {
+    id: 'outbox/require-service-commit',
+    name: 'require-service-commit',
+    short: 'Mutating operation that leaves its commit to the router',
+    full: 'A service operation commits its own transaction (with its outbox event) rather than leaving it to the router.',
+  },
+];
+
+/** SARIF 2.1.0 for GitHub code scanning: one result per finding, located on its line. */
+export function printSarif(report: AuditReport, options: { uriBase?: string } = {}): string {
+  const ruleIndex = new Map(RULES.map((r, i) => [r.name, i]));
+  const results = report.findings.map((f) => ({
+    ruleId: `outbox/${f.rule}`,
+    ruleIndex: ruleIndex.get(f.rule) ?? 0,
+    level: f.severity === 'error' ? 'error' : 'warning',
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: f.span.line, startColumn: f.span.column, endLine: f.span.endLine, endColumn: f.span.endColumn },
+        },
+      },
+    ],
+    partialFingerprints: { 'outboxIdentity/v1': f.identity },
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'outbox-audit',
+            version: report.tool.version,
+            informationUri: 'https://github.com/outbox-toolkit/outbox-toolkit',
+            rules: RULES.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.short },
+              fullDescription: { text: r.full },
+              helpUri: `${DOCS}/${r.name}.md`,
+              defaultConfiguration: { level: 'error' },
+            })),
+          },
+        },
+        ...(options.uriBase ? { originalUriBaseIds: { '%SRCROOT%': { uri: options.uriBase.endsWith('/') ? options.uriBase : `${options.uriBase}/` } } } : {}),
+        results,
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: report.diagnostics.map((d) => ({
+              level: 'warning',
+              message: { text: d.message },
+              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(d.file), uriBaseId: '%SRCROOT%' }, ...(d.line ? { region: { startLine: d.line } } : {}) } }],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

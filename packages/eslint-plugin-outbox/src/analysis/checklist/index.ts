@@ -1,0 +1,3 @@
+export * from './settings.js';
+export * from './workflow.js';
+export * from './items.js';
