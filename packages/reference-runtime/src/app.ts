@@ -6,6 +6,7 @@ import type { RedisClient } from './core/redis/client.js';
 import type { ConnectionManager } from './core/websocket/manager.js';
 import type { WebhookManager } from './core/webhooks/manager.js';
 import type { EventBroker } from './core/broker/broker.js';
+import { registerWebhookRoutes } from './core/webhooks/http.js';
 import { registerPartnerRoutes } from './modules/partners/router.js';
 import { registerSettingsRoutes } from './modules/settings/router.js';
 import { registerUserOnboardingRoutes } from './modules/user_onboarding/router.js';
@@ -91,6 +92,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerOrganizationRoutes(app, deps);
   registerCommodityRoutes(app, deps);
   registerLocationRoutes(app, deps);
+
+  // Infrastructure endpoints (not business operations): webhook subscriptions and deliveries.
+  registerWebhookRoutes(app, deps);
 
   return app;
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { openDatabase, type Database, type Row } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
+import { buildApp, type AppDeps } from '../../src/app.js';
+import type { Database, Row } from '../../src/db/database.js';
 import { MemoryRedis } from '../../src/core/redis/client.js';
 import { InProcessBroker } from '../../src/core/broker/broker.js';
 import { ConnectionManager } from '../../src/core/websocket/manager.js';
 import { WebhookManager } from '../../src/core/webhooks/manager.js';
+import { openTestDatabase } from './database.js';
 
 /**
  * A runtime for one test file: its own database (PGlite in memory, or a fresh schema on the PostgreSQL server of
@@ -16,6 +16,8 @@ import { WebhookManager } from '../../src/core/webhooks/manager.js';
 export interface TestRuntime {
   app: FastifyInstance;
   database: Database;
+  /** What the app was built from (in-process Redis stand-in and bus, bare ConnectionManager, DB-backed webhooks). */
+  deps: AppDeps;
   /** GET/DELETE/POST/PUT/PATCH through the app; mutating requests carry a fresh Idempotency-Key. */
   request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
@@ -30,20 +32,17 @@ export interface TestRuntime {
   close(): Promise<void>;
 }
 
-let schemaCounter = 0;
-
 export async function startTestRuntime(): Promise<TestRuntime> {
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `t_${process.pid}_${Date.now().toString(36)}_${schemaCounter++}` : undefined;
-  const database = await openDatabase({ url, schema, poolSize: 20 });
-  await migrate(database);
-  const app = await buildApp({
+  const testDatabase = await openTestDatabase({ poolSize: 20 });
+  const { database } = testDatabase;
+  const deps: AppDeps = {
     database,
     redis: new MemoryRedis(),
     broker: new InProcessBroker(),
     ws: new ConnectionManager(),
-    webhooks: new WebhookManager(),
-  });
+    webhooks: new WebhookManager({ database }),
+  };
+  const app = await buildApp(deps);
   await app.ready();
 
   const request: TestRuntime['request'] = async (method, url, body, headers = {}) => {
@@ -63,6 +62,7 @@ export async function startTestRuntime(): Promise<TestRuntime> {
   return {
     app,
     database,
+    deps,
     request,
     get: (url, headers) => request('GET', url, undefined, headers),
     post: (url, body, headers) => request('POST', url, body ?? {}, headers),
@@ -79,8 +79,9 @@ export async function startTestRuntime(): Promise<TestRuntime> {
     },
     close: async () => {
       await app.close();
-      if (schema) await database.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await database.close();
+      await deps.ws.close();
+      await deps.broker.close();
+      await testDatabase.close();
     },
   };
 }
