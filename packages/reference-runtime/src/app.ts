@@ -64,8 +64,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       return reply.status(error.statusCode).send({ error: error.code, message: error.message });
     }
     if (error.validation) {
-      const where = error.validationContext ?? 'request';
-      return reply.status(400).send({ error: 'validation_failed', message: `${where}${error.message.startsWith(where) ? error.message.slice(where.length) : ': ' + error.message}` });
+      return reply.status(400).send({ error: 'validation_failed', message: validationMessage(error) });
     }
     const fromDb = fromDatabaseError(error);
     if (fromDb) return reply.status(fromDb.statusCode).send({ error: fromDb.code, message: fromDb.message });
@@ -97,4 +96,15 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerWebhookRoutes(app, deps);
 
   return app;
+}
+
+/** Names the field: `body/quantity must be number`, `body has unknown property 'colour'`. */
+function validationMessage(error: FastifyError): string {
+  const where = error.validationContext ?? 'request';
+  const first = error.validation?.[0];
+  if (first?.keyword === 'additionalProperties') {
+    const path = `${where}${first.instancePath ?? ''}`;
+    return `${path} has unknown property '${String((first.params as { additionalProperty?: unknown }).additionalProperty)}'`;
+  }
+  return error.message.startsWith(where) ? error.message : `${where}: ${error.message}`;
 }

@@ -11,6 +11,7 @@ import { createRedis, type RedisClient } from './core/redis/client.js';
 import { createPubSub, type PubSub } from './core/redis/pubsub.js';
 import { WebhookManager, type WebhookManagerOptions } from './core/webhooks/manager.js';
 import { ConnectionManager, type ConnectionManagerOptions } from './core/websocket/manager.js';
+import { subscribeMatching } from './modules/matching/subscriber.js';
 
 export interface RuntimeConfig {
   /** postgres://… for a PostgreSQL server; embedded PGlite when empty. Env: DATABASE_URL. */
@@ -143,6 +144,7 @@ class RunningRuntime implements Runtime {
   private started = false;
   private stopping: Promise<void> | undefined;
   private unsubscribeDispatch: (() => void) | undefined;
+  private unsubscribeMatching: (() => void) | undefined;
   private detachWebSocket: (() => void) | undefined;
 
   constructor(
@@ -167,6 +169,10 @@ class RunningRuntime implements Runtime {
 
     // Subscribers first, so the first batch the relay publishes already has somewhere to go.
     this.unsubscribeDispatch = wireEventDispatch(this.broker, { ws: this.ws, webhooks: this.webhooks });
+    // Matching reacts to the trade desk's committed events (requirement published, availability approved).
+    this.unsubscribeMatching = subscribeMatching(this.broker, this.database, (error, message) =>
+      this.app.log.warn({ err: error, eventId: message.eventId }, `matching failed for ${message.eventType}`),
+    );
     if (this.broker instanceof RedisStreamsBroker) await this.broker.ready();
     this.webhooks.start();
     this.relay.start();
@@ -183,6 +189,7 @@ class RunningRuntime implements Runtime {
     await this.relay.stop();
     await this.webhooks.stop();
     this.unsubscribeDispatch?.();
+    this.unsubscribeMatching?.();
     this.detachWebSocket?.();
     // WebSocket clients before the HTTP server: the server's close waits for every socket, upgraded ones included.
     await this.ws.close();

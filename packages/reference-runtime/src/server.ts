@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { createRuntime } from './runtime.js';
 import { seedDemoData } from './demo.js';
 
@@ -8,9 +7,7 @@ import { seedDemoData } from './demo.js';
  */
 const runtime = await createRuntime();
 
-// Typed through a variable so the call stays valid whatever parameters the demo seeder declares.
-const seed: (app: FastifyInstance) => Promise<void> = seedDemoData;
-await seed(runtime.app);
+await seedDemoData(runtime.app);
 
 const { url, wsUrl } = await runtime.start();
 const { databaseUrl, pgliteDataDir, redisUrl } = runtime.config;

@@ -271,7 +271,7 @@ const refusals: Case<unknown>[] = [
       return state;
     },
     act: (state) => rt.delete(`/states/${state.id}`),
-    status: 422,
+    status: 409,
     message: 'regions',
   }),
   define({

@@ -46,7 +46,12 @@ export function fromDatabaseError(error: unknown): HttpError | undefined {
   const what = e.detail ?? e.constraint ?? e.message ?? 'constraint violated';
   switch (e.code) {
     case '23505': return new HttpError(409, `already exists: ${what}`, 'conflict');
-    case '23503': return new HttpError(422, `unknown reference: ${what}`, 'unknown_reference');
+    case '23503':
+      // The same code covers "points at nothing" (a bad id in the request) and "still pointed at" (a delete of a
+      // row others use); only the detail tells them apart.
+      return /still referenced/.test(e.detail ?? '')
+        ? new HttpError(409, `in use: ${what}`, 'conflict')
+        : new HttpError(422, `unknown reference: ${what}`, 'unknown_reference');
     case '23502': return new HttpError(400, `missing value for ${e.column ?? 'a required field'}`, 'bad_request');
     case '23514': return new HttpError(422, `invalid value: ${e.constraint ?? what}`, 'unprocessable_entity');
     case '22P02':
