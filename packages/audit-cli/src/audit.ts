@@ -6,7 +6,6 @@ import {
   CONFIG_FILE_NAME,
   analyzeWorkflow,
   readConfigFile,
-  resolveChecklistSettings,
   resolveSettings,
   type OutboxConfigFile,
   type PartialSettings,
@@ -114,15 +113,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   if (!info.isDirectory()) throw new UsageError(`${options.root}: not a folder (give the root of the code to audit)`);
 
   const { file: configFile, config } = loadConfig(root, options.configFile);
-  const { checklist: checklistPartial, ...analysisPartial } = config;
-  const partial = analysisPartial as PartialSettings;
+  const partial = config as PartialSettings;
   const settings = resolveSettings(partial);
-  const checklistSettings = resolveChecklistSettings(checklistPartial);
+  const checklistSettings = settings.checklist;
 
   const discovery = await discoverFiles(root, settings.ignore);
   const files = options.shard ? discovery.files.filter((f) => inShard(f.relative, options.shard!)) : discovery.files;
   const result = await analyzeFiles(files, {
-    settings: { ...partial, checklist: checklistSettings } as PartialSettings,
+    settings: partial,
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     workers: options.workers,
     onProgress: options.onProgress,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CHECKLIST_SETTINGS, type ChecklistSettings } from './checklist/settings.js';
+import type { ChecklistSettings } from './checklist/settings.js';
 
 /**
  * `outbox.config.json`: the settings shared by the audit, the ESLint plugin and the codemods. It is JSON and is only
@@ -27,6 +27,7 @@ export const CONFIG_SCHEMA = {
     $schema: { type: 'string', description: 'Path or URL of this schema, for editors.' },
     routerFiles: strings('Globs of router / controller files (relative to the audited root).'),
     serviceFiles: strings('Globs of service files.'),
+    testFiles: strings('Globs of test files: read, but never a router or a service.'),
     ignore: strings('Globs never read.'),
     dbHandles: strings('Last names of expressions that are a DB handle (db, session).'),
     routerCalls: strings('Handle methods forbidden in routers.'),
@@ -188,9 +189,4 @@ export function readConfigFile(file: string): OutboxConfigFile {
   if (problems.length > 0) throw new ConfigError(file, problems);
   const { $schema: _schema, ...config } = parsed as OutboxConfigFile;
   return config;
-}
-
-/** Checklist settings with the defaults under whatever the config file gives. */
-export function resolveChecklistSettings(partial: Partial<ChecklistSettings> | undefined): ChecklistSettings {
-  return { ...DEFAULT_CHECKLIST_SETTINGS, ...(partial ?? {}) };
 }

@@ -46,7 +46,7 @@ describe('analyzeWorkflow', () => {
     const facts = analyzeWorkflow('.github/workflows/pr-lint.yml', SEED_SAMPLE, lint);
     expect(facts.onPullRequest).toBe(true);
     expect(facts.checkSteps.map((s) => s.name)).toEqual(['Check for db.execute in routers']);
-    expect(facts.masks).toEqual([expect.objectContaining({ step: 'Block PR if violations found', what: 'a trailing `exit 0`', line: 21 })]);
+    expect(facts.masks).toEqual([expect.objectContaining({ step: 'Block PR if violations found', what: "a trailing `exit 0`", line: 21 })]);
   });
 
   it('accepts a workflow that runs ESLint and the audit with nothing masking them', () => {

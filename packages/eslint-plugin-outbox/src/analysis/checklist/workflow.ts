@@ -87,14 +87,17 @@ export function analyzeWorkflow(file: string, text: string, lintCommands: string
       const stepName = typeof step.name === 'string' ? step.name : typeof step.uses === 'string' ? step.uses : `step ${index + 1}`;
       const line = lineOf(stepNode, counter);
       const run = typeof step.run === 'string' ? step.run : '';
+      // Masks point at the offending key's value, the line a reviewer has to change.
+      const runLine = lineOf(stepNode.get('run', true) as YamlNode | undefined, counter);
       if (isTruthyFlag(step['continue-on-error'])) {
-        facts.masks.push({ job: jobId, step: stepName, line, what: 'continue-on-error on the step' });
+        const at = lineOf(stepNode.get('continue-on-error', true) as YamlNode | undefined, counter);
+        facts.masks.push({ job: jobId, step: stepName, line: at, what: 'continue-on-error on the step' });
       }
       if (run) {
         const trimmed = run.trimEnd();
-        if (MASKING_OR.test(run)) facts.masks.push({ job: jobId, step: stepName, line, what: `\`${run.match(MASKING_OR)![0]}\` swallows the exit code` });
-        else if (TRAILING_EXIT_0.test(trimmed)) facts.masks.push({ job: jobId, step: stepName, line, what: 'a trailing `exit 0`' });
-        if (SET_PLUS_E.test(run)) facts.masks.push({ job: jobId, step: stepName, line, what: '`set +e` ignores failures' });
+        if (MASKING_OR.test(run)) facts.masks.push({ job: jobId, step: stepName, line: runLine, what: `\`${run.match(MASKING_OR)![0]}\` swallows the exit code` });
+        else if (TRAILING_EXIT_0.test(trimmed)) facts.masks.push({ job: jobId, step: stepName, line: runLine, what: 'a trailing `exit 0`' });
+        if (SET_PLUS_E.test(run)) facts.masks.push({ job: jobId, step: stepName, line: runLine, what: '`set +e` ignores failures' });
         if (patterns.some((p) => p.test(run))) {
           facts.checkSteps.push({
             job: jobId,

@@ -1,0 +1,84 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../src/index.js';
+import { makeProject, ORDER_ROUTER, ORDER_SERVICE } from './support/project.js';
+
+describe('runAudit on a small project', () => {
+  it('reports operations, routers and the checklist in the JSON contract', async () => {
+    const root = makeProject({
+      'src/modules/orders/order.service.ts': ORDER_SERVICE,
+      'src/modules/orders/router.ts': ORDER_ROUTER,
+      'src/util/strings.ts': 'export const upper = (s: string) => s.toUpperCase();\n',
+    });
+    const report = await runAudit({ root });
+    expect(report.schemaVersion).toBe(1);
+    expect(report.summary).toMatchObject({ operations: 2, compliant: 1, percent: 50, routerDbCommit: 1, routerDbExecute: 0 });
+    expect(report.operations.map((o) => [o.className, o.method, o.compliant])).toEqual([
+      ['OrderService', 'placeOrder', true],
+      ['OrderService', 'cancelOrder', false],
+    ]);
+    const cancel = report.operations[1]!;
+    expect(cancel).toMatchObject({
+      module: 'orders',
+      kind: 'service',
+      file: 'src/modules/orders/order.service.ts',
+      line: 19,
+      outbox: true,
+      idempotency: false,
+      event: false,
+      commit: false,
+    });
+    expect(cancel.missing.map((m) => m.reason).sort()).toEqual(['commit-left-to-router', 'no-event', 'no-idempotency-check']);
+    expect(report.routers).toEqual([
+      { file: 'src/modules/orders/router.ts', module: 'orders', dbCommit: 1, dbExecute: 0, findings: [expect.objectContaining({ line: 8, call: 'commit', handle: 'request.db' })] },
+    ]);
+    expect(report.checklist).toHaveLength(12);
+    // The utility file has no role and none of the checklist's names: read, never parsed.
+    expect(report.summary).toMatchObject({ filesScanned: 3, filesParsed: 2 });
+  });
+
+  it('turns unreadable input into diagnostics and still scores the rest', async () => {
+    const root = makeProject({
+      'src/modules/orders/order.service.ts': ORDER_SERVICE,
+      'src/modules/broken/broken.service.ts': 'export class Broken {\n  async x( {\n    await this.db.commit(\n',
+      'src/modules/bin/data.service.ts': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
+      'src/modules/latin/latin.service.ts': Buffer.from('export const caf\xe9 = 1;\n', 'latin1'),
+      'src/modules/huge/huge.service.ts': `// ${'x'.repeat(3 * 1024 * 1024)}\n`,
+    });
+    mkdirSync(path.join(root, 'src/loop'), { recursive: true });
+    symlinkSync('..', path.join(root, 'src/loop/up'));
+    symlinkSync('missing.ts', path.join(root, 'src/modules/orders/dangling.service.ts'));
+    writeFileSync(path.join(root, 'src/modules/orders/self.service.ts'), '');
+    const report = await runAudit({ root });
+    const byFile = Object.fromEntries(report.diagnostics.map((d) => [d.file, d.message]));
+    expect(byFile['src/modules/broken/broken.service.ts']).toMatch(/^parse error: .*\(line \d+\)$/);
+    expect(byFile['src/modules/bin/data.service.ts']).toMatch(/binary file/);
+    expect(byFile['src/modules/latin/latin.service.ts']).toMatch(/not valid UTF-8/);
+    expect(byFile['src/modules/huge/huge.service.ts']).toMatch(/too large/);
+    expect(byFile['src/modules/orders/dangling.service.ts']).toMatch(/broken symbolic link/);
+    expect(byFile['src/loop/up']).toMatch(/symbolic link loop/);
+    expect(report.operations.filter((o) => o.className === 'OrderService')).toHaveLength(2);
+  });
+
+  it('reads outbox.config.json from the root and warns about a glob that matches nothing', async () => {
+    const root = makeProject({
+      'src/api/orders.ts': ORDER_ROUTER,
+      'src/domain/orders.ts': ORDER_SERVICE,
+      'outbox.config.json': JSON.stringify({ routerFiles: ['src/api/**/*.ts', 'src/controllers/**/*.ts'], serviceFiles: ['src/domain/**/*.ts'] }),
+    });
+    const report = await runAudit({ root });
+    expect(report.summary.operations).toBe(2);
+    expect(report.summary.routerDbCommit).toBe(1);
+    expect(report.warnings).toEqual([expect.stringContaining('routerFiles glob "src/controllers/**/*.ts" matches no file')]);
+  });
+
+  it('gives the same operations whatever the number of workers', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) files[`src/modules/m${i}/order.service.ts`] = ORDER_SERVICE;
+    const root = makeProject(files);
+    const one = await runAudit({ root, workers: 1 });
+    const two = await runAudit({ root, workers: 2 });
+    expect(two.operations).toEqual(one.operations);
+  });
+});

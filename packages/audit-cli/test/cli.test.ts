@@ -1,0 +1,85 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject, ORDER_ROUTER, ORDER_SERVICE, runCli } from './support/project.js';
+
+const project = () =>
+  makeProject({
+    'src/modules/orders/order.service.ts': ORDER_SERVICE,
+    'src/modules/orders/router.ts': ORDER_ROUTER,
+  });
+
+describe('outbox-audit exit codes', () => {
+  it('exits 1 when the default gate finds anything, 0 with --report-only', async () => {
+    const root = project();
+    const failed = await runCli([root]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('Gate failed: 1 non-compliant operation(s), 1 router DB call(s)');
+    const reportOnly = await runCli([root, '--report-only']);
+    expect(reportOnly.code).toBe(0);
+  });
+
+  it('exits 2 with the file, key and problem for a bad config', async () => {
+    const root = project();
+    writeFileSync(path.join(root, 'outbox.config.json'), JSON.stringify({ serviceFile: ['x'] }));
+    const run = await runCli([root]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${path.join(root, 'outbox.config.json')}: serviceFile: unknown key (did you mean "serviceFiles"?)`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 on a bad option or a missing folder, without a stack trace', async () => {
+    const badFormat = await runCli(['--format', 'pdf']);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/Allowed choices are text, markdown, json, sarif, github/);
+    const missing = await runCli(['/no/such/folder']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('outbox-audit: /no/such/folder: no such folder\n');
+    const badScore = await runCli(['.', '--min-score', '13']);
+    expect(badScore.code).toBe(2);
+  });
+
+  it('ratchets with a baseline: known gaps pass, a new router commit and a lost event fail, fixes are reported', async () => {
+    const root = project();
+    const baseline = path.join(root, 'baseline.json');
+    const written = await runCli([root, '--write-baseline', baseline]);
+    expect(written.code).toBe(0);
+    expect(JSON.parse(readFileSync(baseline, 'utf8'))).toMatchObject({
+      schemaVersion: 1,
+      operations: { 'orders/OrderService/cancelOrder': { outbox: true, idempotency: false, event: false, commit: false } },
+      routerCalls: { 'src/modules/orders/router.ts | POST /orders/:id/cancel | commit': 1 },
+    });
+    expect((await runCli([root, '--baseline', baseline])).code).toBe(0);
+
+    const service = path.join(root, 'src/modules/orders/order.service.ts');
+    const router = path.join(root, 'src/modules/orders/router.ts');
+    // Lines move (a comment on top): identities do not.
+    writeFileSync(service, `// moved\n\n${ORDER_SERVICE.replace("await this.outbox.addEvent({ eventType: 'orders.placed', payload: rows[0] });\n", '')}`);
+    writeFileSync(router, ORDER_ROUTER.replace("return new OrderService(request.db, store).placeOrder(", "await request.db.commit();\n    return new OrderService(request.db, store).placeOrder("));
+    const worse = await runCli([root, '--baseline', baseline, '--format', 'json']);
+    expect(worse.code).toBe(1);
+    expect(worse.stderr).toContain('new: src/modules/orders/router.ts | POST /orders | commit');
+    expect(worse.stderr).toContain('new: orders/OrderService/placeOrder');
+
+    writeFileSync(service, ORDER_SERVICE);
+    writeFileSync(router, ORDER_ROUTER.replace('    await request.db.commit();\n', ''));
+    const better = await runCli([root, '--baseline', baseline]);
+    expect(better.code).toBe(0);
+    expect(better.stdout).toContain('fixed: src/modules/orders/router.ts | POST /orders/:id/cancel | commit: 1 router DB call(s) removed');
+  });
+
+  it('gates on --min-score and --min-compliance', async () => {
+    const root = project();
+    expect((await runCli([root, '--min-score', '0'])).code).toBe(0);
+    expect((await runCli([root, '--min-score', '12'])).code).toBe(1);
+    expect((await runCli([root, '--min-compliance', '50'])).code).toBe(0);
+    expect((await runCli([root, '--min-compliance', '51'])).code).toBe(1);
+  });
+
+  it('teaches in --help', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes:');
+    expect(help.stdout).toContain('--baseline <file>');
+  });
+});

@@ -1,0 +1,40 @@
+import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
+import type { FileRole } from '../analysis/types.js';
+import { lintTarget } from './file-analysis.js';
+
+/** Where a rule sits in the shared configs; the configs are built from this, never listed by hand. */
+export interface OutboxRuleDocs {
+  /** On in `recommended` (and so in `strict`). */
+  recommended: boolean;
+  /** The options `strict` gives this rule, when they differ from its defaults. */
+  strictOptions?: readonly unknown[];
+}
+
+const ruleCreator = ESLintUtils.RuleCreator<OutboxRuleDocs>(
+  (name) => `https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/eslint-plugin-outbox/docs/rules/${name}.md`,
+);
+
+type RuleDefinition<Options extends readonly unknown[], MessageIds extends string> = Readonly<
+  ESLintUtils.RuleWithMetaAndName<Options, MessageIds, OutboxRuleDocs>
+> & {
+  /** The file roles the rule looks at; on any other file it does nothing. */
+  roles: readonly FileRole[];
+};
+
+/**
+ * typescript-eslint's RuleCreator (docs URL, messages, schema, default options), plus a path check first: most
+ * files of a project have no role, and on those the rule returns before its options are defaulted or the parser
+ * services are touched.
+ */
+export function createRule<Options extends readonly unknown[], MessageIds extends string>({
+  roles,
+  ...definition
+}: RuleDefinition<Options, MessageIds>): TSESLint.RuleModule<MessageIds, Options, OutboxRuleDocs> & { name: string } {
+  const rule = ruleCreator<Options, MessageIds>(definition);
+  return {
+    ...rule,
+    create(context) {
+      return roles.includes(lintTarget(context).role) ? rule.create(context) : {};
+    },
+  };
+}

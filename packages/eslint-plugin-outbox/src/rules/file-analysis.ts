@@ -1,0 +1,95 @@
+import { isAbsolute, relative } from 'node:path';
+import ts from 'typescript';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { analyzeFile, analyzeSourceFile } from '../analysis/analyze.js';
+import { classifyFile } from '../analysis/classify.js';
+import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from '../analysis/settings.js';
+import type { FileAnalysis, FileRole, SourceSpan } from '../analysis/types.js';
+
+/**
+ * The rules' door to the analysis. Each rule asks for the file it is linting; the first one to ask analyses the
+ * SourceFile typescript-eslint already parsed and the other three get the cached result.
+ */
+
+export interface LintTarget {
+  /** Path relative to ESLint's cwd, with `/`: what the globs and the audit see. */
+  path: string;
+  role: FileRole;
+  settings: OutboxSettings;
+}
+
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+const resolvedSettings = new WeakMap<object, OutboxSettings>();
+
+/** `settings.outbox` of the flat config merged over the defaults, once per settings object. */
+export function settingsOf(context: AnyContext): OutboxSettings {
+  const partial = (context.settings as { outbox?: PartialSettings } | undefined)?.outbox;
+  if (partial === undefined || partial === null || typeof partial !== 'object') return DEFAULT_SETTINGS;
+  let settings = resolvedSettings.get(partial);
+  if (!settings) {
+    settings = resolveSettings(partial);
+    resolvedSettings.set(partial, settings);
+  }
+  return settings;
+}
+
+const targets = new WeakMap<object, LintTarget>();
+
+/**
+ * The file's role, decided from its path alone (no parsing), so a rule can return at once on the files that
+ * cannot hold router calls or operations; computed once per file for all the rules. Paths are made relative to
+ * the cwd so that a checkout under, say, `/build/` is not matched by the `**\/build/**` ignore glob.
+ */
+export function lintTarget(context: AnyContext): LintTarget {
+  const settings = settingsOf(context);
+  const known = targets.get(context.sourceCode);
+  if (known && known.settings === settings) return known;
+  const filename = context.filename;
+  const cwd = context.cwd;
+  let path = filename;
+  if (cwd && isAbsolute(filename)) {
+    const inside = relative(cwd, filename);
+    if (!inside.startsWith('..') && !isAbsolute(inside)) path = inside;
+  }
+  path = path.replace(/\\/g, '/');
+  const target: LintTarget = { path, role: classifyFile(path, settings).role, settings };
+  targets.set(context.sourceCode, target);
+  return target;
+}
+
+const analyses = new WeakMap<object, Map<OutboxSettings, FileAnalysis>>();
+
+export function fileAnalysis(context: AnyContext, target: LintTarget): FileAnalysis {
+  const sourceCode = context.sourceCode;
+  const sourceFile = sourceFileOf(sourceCode);
+  const key: object = sourceFile ?? sourceCode;
+  let bySettings = analyses.get(key);
+  if (!bySettings) {
+    bySettings = new Map();
+    analyses.set(key, bySettings);
+  }
+  let analysis = bySettings.get(target.settings);
+  if (!analysis) {
+    analysis = sourceFile
+      ? analyzeSourceFile(sourceFile, target.path, target.settings)
+      : analyzeFile(target.path, sourceCode.text, target.settings);
+    bySettings.set(target.settings, analysis);
+  }
+  return analysis;
+}
+
+/** The TypeScript AST typescript-eslint built (no type information needed); undefined under another parser. */
+function sourceFileOf(sourceCode: Readonly<TSESLint.SourceCode>): ts.SourceFile | undefined {
+  const map = sourceCode.parserServices?.esTreeNodeToTSNodeMap;
+  const node = map?.get(sourceCode.ast as TSESTree.Node) as ts.Node | undefined;
+  return node && node.kind === ts.SyntaxKind.SourceFile ? (node as ts.SourceFile) : undefined;
+}
+
+/** A SourceSpan (1-based columns) as an ESLint location (0-based columns). */
+export function locOf(span: SourceSpan): TSESTree.SourceLocation {
+  return {
+    start: { line: span.line, column: span.column - 1 },
+    end: { line: span.endLine, column: span.endColumn - 1 },
+  };
+}
