@@ -1,0 +1,53 @@
+import ts from 'typescript';
+import type { Transform } from './types.js';
+import type { OverlayWorkspace } from './workspace.js';
+
+export interface TransformSummary {
+  transform: string;
+  filesChanged: string[];
+  skipped: number;
+}
+
+/**
+ * Runs transforms in order over one workspace. After each one, every file it changed must still parse; one that does
+ * not is put back byte for byte and reported, so a run never leaves a half-transformed file behind.
+ */
+export async function runTransforms(workspace: OverlayWorkspace, transforms: Transform[]): Promise<TransformSummary[]> {
+  const summaries: TransformSummary[] = [];
+  for (const transform of transforms) {
+    workspace.activeTransform = transform.name;
+    const before = new Map(workspace.changes().map((c) => [c.path, c.after]));
+    const skippedBefore = workspace.skipped().length;
+    await transform.run(workspace);
+    const changed = workspace.changes().filter((c) => before.get(c.path) !== c.after);
+    for (const change of changed) {
+      const problem = parseProblem(change.path, change.after);
+      if (problem) {
+        // Back to the text before this transform (not the original, if an earlier transform edited it).
+        const previous = before.get(change.path);
+        if (previous === undefined) workspace.revert(change.path);
+        else workspace.write(change.path, previous);
+        workspace.skip({ file: change.path, reason: `the transformed text would not parse (${problem}); file left as it was` });
+      }
+    }
+    summaries.push({
+      transform: transform.name,
+      filesChanged: workspace
+        .changes()
+        .filter((c) => before.get(c.path) !== c.after)
+        .map((c) => c.path),
+      skipped: workspace.skipped().length - skippedBefore,
+    });
+  }
+  return summaries;
+}
+
+function parseProblem(file: string, text: string): string | undefined {
+  if (!/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(file)) return undefined;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const diagnostics = (source as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics;
+  const first = diagnostics[0];
+  if (!first) return undefined;
+  const { line } = source.getLineAndCharacterOfPosition(first.start);
+  return `${ts.flattenDiagnosticMessageText(first.messageText, '\n')} at line ${line + 1}`;
+}
