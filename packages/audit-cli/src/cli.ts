@@ -154,7 +154,13 @@ Examples:
     return 0;
   }
 
-  const gate = evaluateGate(report, { minScore: options.minScore, minCompliance: options.minCompliance, baseline, baselineFile: options.baseline });
+  const gate = evaluateGate(report, {
+    minScore: options.minScore,
+    minCompliance: options.minCompliance,
+    baseline,
+    baselineFile: options.baseline,
+    reportOnly: options.reportOnly,
+  });
   if (options.sarif) writeAtomic(options.sarif, printSarif(report));
 
   let text: string | undefined;

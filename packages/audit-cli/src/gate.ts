@@ -8,11 +8,15 @@ export interface GateOptions {
   minCompliance?: number;
   /** Fail only on what is new or worse than this baseline. */
   baseline?: Baseline;
+  /** Show the gate's verdict without enforcing it. */
+  reportOnly?: boolean;
   baselineFile?: string;
 }
 
 export interface GateResult {
   pass: boolean;
+  /** False with --report-only: the result is shown but the exit code is 0 whatever it says. */
+  enforced: boolean;
   /** One line. */
   summary: string;
   details: string[];
@@ -61,6 +65,7 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
   }
   return {
     pass: failures.length === 0,
+    enforced: !options.reportOnly,
     summary: failures.length === 0 ? passSummary(report, options) : failures.join('; '),
     details,
     fixed,

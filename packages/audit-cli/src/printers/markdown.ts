@@ -22,15 +22,32 @@ function details(list: ChecklistItem['details']): string[] {
   return list.map((d) => `- ${d.file ? `${where(d.file, d.line)} — ` : ''}${d.message}`);
 }
 
-function section(title: string, pass: boolean, body: string[]): string[] {
-  return [`## ${title} ${pass ? '✅' : '❌'}`, '', ...body, ''];
+function section(title: string, pass: boolean, partly: boolean, body: string[]): string[] {
+  return [`## ${title} ${pass ? '✅' : partly ? '⚠️' : '❌'}`, '', ...body, ''];
+}
+
+/** A few words per reason for the table; the full sentence is in the JSON, SARIF and annotations. */
+const SHORT: Record<ReportOperation['missing'][number]['reason'], string> = {
+  'no-outbox-repository': 'no outbox repository',
+  'no-idempotency-check': 'no idempotency check',
+  'idempotency-after-write': 'key checked after the first write',
+  'no-event': 'no event',
+  'event-after-commit': 'event after the commit',
+  'event-missing-on-path': 'event missing on a path',
+  'commit-left-to-router': 'commit left to the router',
+};
+
+function why(op: ReportOperation): string {
+  // A line only where it points somewhere other than the operation itself.
+  const located = new Set(['idempotency-after-write', 'event-after-commit', 'event-missing-on-path']);
+  return op.missing.map((m) => (located.has(m.reason) ? `${SHORT[m.reason]} (line ${m.line})` : SHORT[m.reason])).join('; ');
 }
 
 function operationsTable(ops: ReportOperation[]): string[] {
   const rows = ['| Operation | Location | Outbox | Idempotency | Event | Commit | Why not compliant |', '| --- | --- | :-: | :-: | :-: | :-: | --- |'];
   for (const op of ops) {
     rows.push(
-      `| ${cell(operationName(op))} | ${where(op.file, op.line)} | ${yes(op.outbox)} | ${yes(op.idempotency)} | ${yes(op.event)} | ${yes(op.commit)} | ${cell(op.missing.map((m) => m.message).join(' '))} |`,
+      `| ${cell(operationName(op))} | ${where(op.file, op.line)} | ${yes(op.outbox)} | ${yes(op.idempotency)} | ${yes(op.event)} | ${yes(op.commit)} | ${cell(why(op))} |`,
     );
   }
   return rows;
@@ -68,7 +85,7 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   out.push('', '---', '');
 
   out.push(
-    ...section('1. AI orchestration layer', ai.pass && aiMatching.pass && aiRisk.pass, [
+    ...section('1. AI orchestration layer', ai.pass && aiMatching.pass && aiRisk.pass, ai.pass, [
       `**Layer**: ${ai.reason}.`,
       '',
       ...details(ai.details),
@@ -82,8 +99,8 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
       ...details(aiRisk.details),
     ]),
   );
-  out.push(...section('2. WebSocket real-time', ws.pass, [`${ws.reason}.`, '', ...details(ws.details)]));
-  out.push(...section('3. Webhook system', hooks.pass, [`${hooks.reason}.`, '', ...details(hooks.details)]));
+  out.push(...section('2. WebSocket real-time', ws.pass, false, [`${ws.reason}.`, '', ...details(ws.details)]));
+  out.push(...section('3. Webhook system', hooks.pass, false, [`${hooks.reason}.`, '', ...details(hooks.details)]));
 
   out.push(`## 4. Infrastructure integration ${noncompliant === 0 ? '✅' : '❌'}`, '');
   out.push(`**${s.compliant}/${s.operations} operations (${s.percent}%)** have the outbox, idempotency, an event before the commit, and their own commit.`, '');
@@ -118,7 +135,7 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   }
   out.push('');
 
-  out.push(...section('5. PR lint / check enforcement', prBlocks.pass, [`**Exists**: ${prExists.reason}.`, '', ...details(prExists.details), '', `**Blocks**: ${prBlocks.reason}.`, '', ...details(prBlocks.details)]));
+  out.push(...section('5. PR lint / check enforcement', prBlocks.pass, prExists.pass, [`**Exists**: ${prExists.reason}.`, '', ...details(prExists.details), '', `**Blocks**: ${prBlocks.reason}.`, '', ...details(prBlocks.details)]));
 
   out.push('## Verification checklist', '');
   for (const c of report.checklist) out.push(`- [${c.pass ? 'x' : ' '}] ${c.label}`);
@@ -137,7 +154,7 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
     out.push('');
   }
   if (gate) {
-    out.push(`**Gate: ${gate.pass ? 'passed' : 'FAILED'}** — ${gate.summary}`, '');
+    out.push(`**Gate: ${gate.pass ? 'passed' : 'FAILED'}${gate.enforced ? '' : ' (report only, not enforced)'}** — ${gate.summary}`, '');
     for (const d of gate.details) out.push(`- ${d}`);
     if (gate.details.length > 0) out.push('');
   }

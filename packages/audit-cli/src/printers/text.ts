@@ -72,7 +72,8 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
   lines.push('');
   lines.push(c.dim(`${s.filesScanned} files scanned, ${s.filesParsed} parsed`));
   if (gate) {
-    lines.push(gate.pass ? c.green(`Gate passed: ${gate.summary}`) : c.red(`Gate failed: ${gate.summary}`));
+    const note = gate.enforced ? '' : ' (--report-only: not enforced, exit 0)';
+    lines.push(gate.pass ? c.green(`Gate passed${note}: ${gate.summary}`) : (gate.enforced ? c.red : c.yellow)(`Gate failed${note}: ${gate.summary}`));
     for (const line of gate.details) lines.push(`  ${line}`);
   }
   return lines.join('\n') + '\n';

@@ -230,10 +230,17 @@ function prLint(workflows: WorkflowFacts[]): ChecklistItem[] {
         : workflows.length === 0
           ? 'no workflow found'
           : `none of ${workflows.length} workflow(s) runs ESLint, outbox-audit or a router DB-call check on pull requests`,
-    details: [
-      ...workflows.filter((w) => w.parseError).map((w) => ({ file: w.file, message: w.parseError! })),
-      ...onPr.flatMap((w) => w.checkSteps.map((s) => ({ file: w.file, line: s.line, message: `${s.job}: ${s.name}` }))),
-    ],
+    details: workflows.flatMap((w): ChecklistDetail[] => {
+      if (w.parseError) return [{ file: w.file, message: w.parseError }];
+      if (w.checkSteps.length === 0) {
+        return [{ file: w.file, message: `${w.name}: ${w.onPullRequest ? 'runs on pull requests' : 'does not run on pull requests'}, checks no architecture` }];
+      }
+      return w.checkSteps.map((s) => ({
+        file: w.file,
+        line: s.line,
+        message: `${w.name} / ${s.job} / ${s.name}${w.onPullRequest ? '' : ' (not on pull requests)'}`,
+      }));
+    }),
   };
   const blocking = onPr.filter((w) => w.masks.length === 0 && w.checkSteps.some((s) => !s.reportOnly));
   const details: ChecklistDetail[] = [];
