@@ -1,6 +1,8 @@
 import * as tsParser from '@typescript-eslint/parser';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { rules, type RuleName } from './rules/index.js';
+import { readConfigFile } from './analysis/config.js';
+import type { PartialSettings } from './analysis/settings.js';
 import type { OutboxRuleDocs } from './rules/create-rule.js';
 
 /** Kept equal to package.json's version by a test (importing the JSON would put it outside `rootDir`). */
@@ -49,6 +51,14 @@ function configFor(level: Level): TSESLint.FlatConfig.Config {
 
 plugin.configs.recommended = configFor('recommended');
 plugin.configs.strict = configFor('strict');
+
+/**
+ * The settings of an `outbox.config.json` (the file outbox-audit and outbox-codemod read), for `settings.outbox`, so
+ * editor, CI lint and audit judge with one configuration. Throws a ConfigError naming the file, key and problem.
+ */
+export function settingsFromConfigFile(file = 'outbox.config.json'): PartialSettings {
+  return readConfigFile(file) as PartialSettings;
+}
 
 export { rules };
 export const configs = plugin.configs;
