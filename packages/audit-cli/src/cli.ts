@@ -180,7 +180,6 @@ Examples:
     case 'github': {
       const rootInRepo = path.relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), path.resolve(root)).split(path.sep).join('/');
       await printGithub(report, gate, { target, root: rootInRepo });
-      if (!gate.pass && !options.reportOnly) process.stdout.write(`::error title=outbox-audit gate failed::${gate.summary.replace(/\n/g, ' ')}\n`);
       break;
     }
   }

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import type { Finding } from 'eslint-plugin-outbox/analysis';
 import type { AuditReport } from '../report.js';
@@ -39,6 +40,11 @@ export async function printGithub(report: AuditReport, gate: GateResult | undefi
   const ranked = rankFindings(report.findings);
   const prefix = options.root && options.root !== '.' ? `${options.root.replace(/\/$/, '')}/` : '';
   const shown = { error: 0, warning: 0 };
+  // The verdict first, so it is never the annotation GitHub drops; it takes one of the ten error slots.
+  if (gate && !gate.pass && gate.enforced) {
+    core.error(gate.summary, { title: 'outbox-audit gate failed' });
+    shown.error++;
+  }
   let omitted = 0;
   for (const f of ranked) {
     if (shown[f.severity] >= ANNOTATIONS_PER_LEVEL) {
@@ -60,9 +66,16 @@ export async function printGithub(report: AuditReport, gate: GateResult | undefi
   const s = report.summary;
   core.info(`outbox-audit: ${s.compliant}/${s.operations} operations compliant (${s.percent}%), checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)`);
   if (omitted > 0) core.info(`${omitted} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); all are in the job summary and the SARIF upload`);
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile) {
     const note = omitted > 0 ? `\n> ${ranked.length - omitted} finding(s) annotated on their lines; ${omitted} more are listed in the tables above.\n` : '';
-    await core.summary.addRaw(printMarkdown(report, gate, { target: options.target }) + note).write();
+    try {
+      // GitHub creates the file; outside Actions it may not exist yet.
+      appendFileSync(summaryFile, '');
+      await core.summary.addRaw(printMarkdown(report, gate, { target: options.target }) + note).write();
+    } catch (error) {
+      core.warning(`could not write the job summary to ${summaryFile}: ${(error as Error).message}`);
+    }
   }
   return { annotated: ranked.length - omitted, omitted };
 }
