@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tsParser from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
+// ESLint 9, installed beside 10 under an alias, so the plugin is proven on both flat-config majors.
+import { ESLint as ESLint9 } from 'eslint-v9';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin, { configs, rules } from '../src/index.js';
 
@@ -79,8 +81,8 @@ describe('a real ESLint run with nothing else configured', () => {
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  async function findings(config: object): Promise<string[]> {
-    const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [config as never] });
+  async function findings(config: object, Engine: typeof ESLint = ESLint): Promise<string[]> {
+    const eslint = new Engine({ cwd: root, overrideConfigFile: true, overrideConfig: [config as never] });
     const results = await eslint.lintFiles(['src']);
     return results
       .flatMap((result) => result.messages.map((message) => `${result.filePath.slice(root.length + 1)}:${message.line} ${message.ruleId ?? message.message}`))
@@ -95,6 +97,11 @@ describe('a real ESLint run with nothing else configured', () => {
       'src/modules/risk/risk.service.cts:3 outbox/require-outbox-event',
       'src/routes/legacy.js:2 outbox/no-db-in-router',
     ]);
+  });
+
+  it('recommended gives the same findings under ESLint 9', async () => {
+    expect(ESLint9.version).toMatch(/^9\./);
+    expect(await findings(configs.recommended, ESLint9 as unknown as typeof ESLint)).toEqual(await findings(configs.recommended));
   });
 
   it('strict adds the strict-only router calls and the racy Redis warning', async () => {
