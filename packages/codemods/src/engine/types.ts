@@ -2,8 +2,8 @@ import type { FileAnalysis, OutboxSettings } from 'eslint-plugin-outbox/analysis
 
 /** The transforms, in the order `all` runs them (each one's output is the next one's input). */
 export const TRANSFORM_ORDER = [
-  'extract-router-db',
   'service-commit',
+  'extract-router-db',
   'inject-outbox',
   'inject-idempotency',
   'inject-ai-orchestrator',

@@ -26,7 +26,7 @@ export class OverlayWorkspace implements Workspace {
   private readonly listed: string[];
   private readonly skips: SkipEntry[] = [];
   /** Set by the engine while a transform runs, so skips are attributed to it. */
-  activeTransform: TransformName = 'extract-router-db';
+  activeTransform: TransformName = 'service-commit';
 
   constructor(
     readonly root: string,
