@@ -1,20 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { define, describeOperations, describeRefusals, type Case, type Json } from '../support/cases.js';
 
 // Commodity master data through HTTP: status codes and rows, never internals.
 
-type Json = Record<string, any>;
-
-interface Case<Ctx> {
-  name: string;
-  arrange: () => Promise<Ctx>;
-  act: (ctx: Ctx) => Promise<LightMyRequestResponse>;
-  status: number;
-  message?: string;
-  effect?: (ctx: Ctx, body: Json) => Promise<void>;
-}
-const define = <Ctx>(c: Case<Ctx>) => c as unknown as Case<unknown>;
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -609,25 +599,9 @@ const refusals: Case<unknown>[] = [
   }),
 ];
 
-describe('commodity operations', () => {
-  it.each(operations)('$name', async (c) => {
-    const ctx = await c.arrange();
-    const res = await c.act(ctx);
-    expect(res.statusCode, res.body).toBe(c.status);
-    await c.effect?.(ctx, res.body ? res.json() : {});
-  });
-});
+describeOperations('commodity operations', operations);
 
-describe('commodity refusals', () => {
-  it.each(refusals)('$name', async (c) => {
-    const ctx = await c.arrange();
-    const before = await snapshot();
-    const res = await c.act(ctx);
-    expect(res.statusCode, res.body).toBe(c.status);
-    if (c.message) expect(res.json().message).toContain(c.message);
-    expect(await snapshot()).toEqual(before);
-  });
-});
+describeRefusals('commodity refusals', refusals, snapshot);
 
 describe('commodity lifecycle and reads', () => {
   it('walks a commodity through every status and keeps the history', async () => {

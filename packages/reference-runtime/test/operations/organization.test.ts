@@ -1,21 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { define, describeOperations, describeRefusals, type Case, type Json } from '../support/cases.js';
 
 // Organisation master data, through HTTP only: each operation's status code and what it did to the rows.
 
-type Json = Record<string, any>;
-
-interface Case<Ctx> {
-  name: string;
-  arrange: () => Promise<Ctx>;
-  act: (ctx: Ctx) => Promise<LightMyRequestResponse>;
-  status: number;
-  /** For refusals: text the error message must contain (the field it is about). */
-  message?: string;
-  effect?: (ctx: Ctx, body: Json) => Promise<void>;
-}
-const define = <Ctx>(c: Case<Ctx>) => c as unknown as Case<unknown>;
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -647,26 +636,9 @@ const refusals: Case<unknown>[] = [
   }),
 ];
 
-describe('organization operations', () => {
-  it.each(operations)('$name', async (c) => {
-    const ctx = await c.arrange();
-    const res = await c.act(ctx);
-    expect(res.statusCode, res.body).toBe(c.status);
-    await c.effect?.(ctx, res.body ? res.json() : {});
-  });
-});
+describeOperations('organization operations', operations);
 
-describe('organization refusals', () => {
-  it.each(refusals)('$name', async (c) => {
-    const ctx = await c.arrange();
-    const before = await snapshot();
-    const res = await c.act(ctx);
-    expect(res.statusCode, res.body).toBe(c.status);
-    if (c.message) expect(res.json().message).toContain(c.message);
-    expect(await snapshot()).toEqual(before);
-    await c.effect?.(ctx, res.json());
-  });
-});
+describeRefusals('organization refusals', refusals, snapshot);
 
 describe('organization reads', () => {
   it('lists, filters and fetches organisations with their parts', async () => {
