@@ -94,3 +94,23 @@ export function compareWithBaseline(report: AuditReport, baseline: Baseline): Ba
   }
   return result;
 }
+
+/**
+ * The findings a baseline does not accept: every finding of a new non-compliant operation, the lost flags of a known
+ * one, and the router calls of a file, route and call that now has more calls than the baseline counted (all of them:
+ * which one is new cannot be told without line numbers). GitHub annotations point at these, not at the known gaps.
+ */
+export function findingsBeyondBaseline(report: AuditReport, baseline: Baseline): AuditReport['findings'] {
+  const cmp = compareWithBaseline(report, baseline);
+  const newOperations = new Set(cmp.newOperations);
+  const lostFlags = new Set(cmp.regressions.flatMap((r) => r.flags.map((flag) => `op:${r.key}:${flag}`)));
+  const newCalls = new Set(cmp.newRouterCalls.map((c) => c.key));
+  return report.findings.filter((f) => {
+    if (f.kind === 'router-db-call') {
+      const router = report.routers.find((r) => r.file === f.file);
+      const call = router?.findings.find((c) => c.line === f.span.line && c.column === f.span.column);
+      return call !== undefined && newCalls.has(`${router!.file} | ${call.route ?? '(outside a route)'} | ${call.call}`);
+    }
+    return (f.operationKey !== undefined && newOperations.has(f.operationKey)) || lostFlags.has(f.identity);
+  });
+}

@@ -36,8 +36,14 @@ export interface GithubOutput {
  * the Markdown report as the job summary when GITHUB_STEP_SUMMARY is set. `root` is the audited folder relative to
  * the repository, so annotation paths resolve in the pull request.
  */
-export async function printGithub(report: AuditReport, gate: GateResult | undefined, options: { target: string; root: string }): Promise<GithubOutput> {
-  const ranked = rankFindings(report.findings);
+export async function printGithub(
+  report: AuditReport,
+  gate: GateResult | undefined,
+  options: { target: string; root: string; annotate?: Finding[] },
+): Promise<GithubOutput> {
+  // With a baseline, `annotate` is what the gate fails on: known gaps the baseline accepts are not annotated.
+  const ranked = rankFindings(options.annotate ?? report.findings);
+  const accepted = report.findings.length - ranked.length;
   const prefix = options.root && options.root !== '.' ? `${options.root.replace(/\/$/, '')}/` : '';
   const shown = { error: 0, warning: 0 };
   // The verdict first, so it is never the annotation GitHub drops; it takes one of the ten error slots.
@@ -65,6 +71,7 @@ export async function printGithub(report: AuditReport, gate: GateResult | undefi
   for (const d of report.diagnostics) core.warning(d.message, { title: 'outbox-audit: file not analysed', file: `${prefix}${d.file}`, ...(d.line ? { startLine: d.line } : {}) });
   const s = report.summary;
   core.info(`outbox-audit: ${s.compliant}/${s.operations} operations compliant (${s.percent}%), checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)`);
+  if (accepted > 0) core.info(`${accepted} known finding(s) accepted by the baseline are not annotated; the job summary and the SARIF upload list every finding`);
   if (omitted > 0) core.info(`${omitted} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); all are in the job summary and the SARIF upload`);
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) {

@@ -1,0 +1,243 @@
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import picomatch from 'picomatch';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type PartialSettings } from 'eslint-plugin-outbox/analysis';
+import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
+import { analyzeBatch } from './batch.js';
+import { createBaseline } from './baseline.js';
+import { discoverFiles, type DiscoveredFile } from './discover.js';
+import type { AuditReport } from './report.js';
+
+/**
+ * `outbox-audit init`: a starter outbox.config.json from what the analysis finds in a codebase, and a baseline of its
+ * current gaps. The analysis runs with permissive settings (every file a router, then every file a service; many DB
+ * handle names); what it finds there decides the globs and the handle names. No file is classified here by its text.
+ */
+
+export const DEFAULT_BASELINE_FILE = '.outbox-baseline.json';
+
+/** Names a DB handle is often given; init keeps the ones the analysis actually finds DB work through. */
+export const CANDIDATE_DB_HANDLES = [
+  'db',
+  'session',
+  'tx',
+  'trx',
+  'transaction',
+  'conn',
+  'connection',
+  'database',
+  'client',
+  'pool',
+  'em',
+  'entityManager',
+  'manager',
+  'queryRunner',
+];
+
+/** The extensions a written glob covers, as the default globs do. */
+const EXT = '{ts,mts,cts,js,mjs,cjs}';
+
+export interface InitOptions {
+  root: string;
+  /** Overwrite an existing outbox.config.json / baseline. */
+  force?: boolean;
+  /** Where to write the baseline, relative to the current folder (default `<root>/.outbox-baseline.json`). */
+  baselineFile?: string;
+}
+
+export interface InitResult {
+  configFile: string;
+  baselineFile: string;
+  config: PartialSettings & { $schema: string };
+  /** Files whose route handlers do DB work, relative to the root. */
+  routerFiles: string[];
+  /** Files with classes whose public methods write through a DB handle. */
+  serviceFiles: string[];
+  /** Per role: 'default' when the default globs already match some of its files (a naming convention is in use). */
+  globs: { router: 'default' | 'written'; service: 'default' | 'written' };
+  /** Files doing a role's DB work that the written config does not classify (infrastructure, or a file to add). */
+  unmatched: string[];
+  dbHandles: string[];
+  report: AuditReport;
+}
+
+/** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
+function analyseAs(files: DiscoveredFile[], role: 'router' | 'service', dbHandles: string[]): FileAnalysis[] {
+  const settings: PartialSettings = {
+    routerFiles: role === 'router' ? ['**/*'] : [],
+    serviceFiles: role === 'service' ? ['**/*'] : [],
+    dbHandles,
+  };
+  return analyzeBatch(files, settings, DEFAULT_MAX_FILE_SIZE).analyses.filter((a) =>
+    role === 'router'
+      ? a.routerDbCalls.some((c) => c.route !== undefined) || a.operations.some((o) => o.kind === 'router')
+      : a.operations.some((o) => o.kind === 'service'),
+  );
+}
+
+/**
+ * Globs for `files` that match none of `others`: per file, the shortest folder prefix holding none of the other
+ * role's files (`src/api/**`), else the file's own name in its folder. Prefixes inside another prefix are dropped.
+ */
+export function globsFor(files: string[], others: string[]): string[] {
+  const prefixes = new Set<string>();
+  const exact = new Set<string>();
+  for (const file of files) {
+    const dirs = file.split('/').slice(0, -1);
+    let chosen: string | undefined;
+    for (let depth = 1; depth <= dirs.length; depth++) {
+      const prefix = dirs.slice(0, depth).join('/');
+      if (!others.some((o) => o.startsWith(`${prefix}/`))) {
+        chosen = prefix;
+        break;
+      }
+    }
+    if (chosen !== undefined) prefixes.add(chosen);
+    else exact.add(file);
+  }
+  const kept = [...prefixes].filter((p) => ![...prefixes].some((q) => q !== p && p.startsWith(`${q}/`)));
+  return [...kept.sort().map((p) => `${p}/**/*.${EXT}`), ...[...exact].sort()];
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export async function runInit(options: InitOptions): Promise<InitResult> {
+  const root = path.resolve(options.root);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${options.root}: no such folder`);
+  const configFile = path.join(root, CONFIG_FILE_NAME);
+  const baselineFile = path.resolve(options.baselineFile ?? path.join(root, DEFAULT_BASELINE_FILE));
+  for (const file of [configFile, baselineFile]) {
+    if (existsSync(file) && !options.force) {
+      throw new UsageError(`${path.relative(process.cwd(), file) || file} already exists; init does not overwrite it (pass --force to replace it)`);
+    }
+  }
+
+  const { files } = await discoverFiles(root, DEFAULT_SETTINGS.ignore);
+  const routers = analyseAs(files, 'router', CANDIDATE_DB_HANDLES);
+  const routerSet = new Set(routers.map((a) => a.file));
+  // A file with route handlers is a router even if it also declares a class, as the analysis itself decides.
+  const services = analyseAs(files, 'service', CANDIDATE_DB_HANDLES).filter((a) => !routerSet.has(a.file));
+  const routerFiles = routers.map((a) => a.file);
+  const serviceFiles = services.map((a) => a.file);
+
+  // The handle names in use: those through which the analysis still finds the same DB work on its own.
+  const roleFiles = files.filter((f) => routerSet.has(f.relative) || serviceFiles.includes(f.relative));
+  const dbHandles = CANDIDATE_DB_HANDLES.filter(
+    (handle) => analyseAs(roleFiles, 'router', [handle]).length > 0 || analyseAs(roleFiles, 'service', [handle]).length > 0,
+  );
+
+  // A role keeps the default globs when they match some of its files: the codebase follows that naming convention,
+  // and the other classes that write (repositories, stores, relays) are infrastructure, listed for review, not
+  // operations. Otherwise the role gets folder globs that cover its files and none of the other role's.
+  const defaults = resolveSettings();
+  const isRouter = picomatch(defaults.routerFiles, { dot: true });
+  const isService = picomatch(defaults.serviceFiles, { dot: true });
+  const globs = {
+    router: routerFiles.length === 0 || routerFiles.some((f) => isRouter(f)) ? ('default' as const) : ('written' as const),
+    service: serviceFiles.length === 0 || serviceFiles.some((f) => isService(f) && !isRouter(f)) ? ('default' as const) : ('written' as const),
+  };
+
+  const config: PartialSettings & { $schema: string } = {
+    $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+  };
+  if (globs.router === 'written') config.routerFiles = globsFor(routerFiles, serviceFiles);
+  if (globs.service === 'written') config.serviceFiles = globsFor(serviceFiles, routerFiles);
+  if (dbHandles.some((h) => !defaults.dbHandles.includes(h))) config.dbHandles = dbHandles;
+  const chosen = resolveSettings(config);
+  const chosenRouter = picomatch(chosen.routerFiles, { dot: true });
+  const chosenService = picomatch(chosen.serviceFiles, { dot: true });
+  const unmatched = [...routerFiles.filter((f) => !chosenRouter(f)), ...serviceFiles.filter((f) => chosenRouter(f) || !chosenService(f))].sort();
+
+  writeAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
+  const auditOptions: AuditOptions = { root, configFile };
+  const report = await runAudit(auditOptions);
+  writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
+  return { configFile, baselineFile, config, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };
+}
+
+/** What init found and what to do next, for a person at a terminal. */
+export function printInit(result: InitResult, target: string): string {
+  const rel = (file: string) => {
+    const relative = path.relative(process.cwd(), file);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  };
+  const list = (files: string[]) => (files.length <= 6 ? files : [...files.slice(0, 5), `… and ${files.length - 5} more`]).map((f) => `    ${f}`);
+  const s = result.report.summary;
+  const calls = result.report.routers.reduce((n, r) => n + r.findings.length, 0);
+  const lines = [
+    `outbox-audit init: ${target}`,
+    '',
+    `  routers (route handlers doing DB work): ${result.routerFiles.length} file(s)`,
+    ...list(result.routerFiles),
+    `  services (classes writing through a DB handle): ${result.serviceFiles.length} file(s)`,
+    ...list(result.serviceFiles),
+    `  DB handles in use: ${result.dbHandles.length > 0 ? result.dbHandles.join(', ') : 'none found'}`,
+    '',
+  ];
+  if (result.routerFiles.length === 0 && result.serviceFiles.length === 0) {
+    lines.push('  Found no route handler or service class doing DB work: the config keeps the defaults. Set routerFiles,', '  serviceFiles and dbHandles by hand if the code is there (see the schema).', '');
+  } else {
+    for (const [role, key] of [['router', 'routerFiles'], ['service', 'serviceFiles']] as const) {
+      lines.push(
+        result.globs[role] === 'default'
+          ? `  ${key}: the defaults (they match this codebase's ${role} files)`
+          : `  ${key}: ${JSON.stringify(result.config[key])}`,
+      );
+    }
+    lines.push(`  dbHandles: ${result.config.dbHandles ? JSON.stringify(result.config.dbHandles) : 'the defaults (db, session)'}`, '');
+    if (result.unmatched.length > 0) {
+      lines.push(
+        `  Also doing DB work, but neither a router nor a service by these globs (infrastructure such as repositories and`,
+        `  stores usually; add a file to routerFiles or serviceFiles if it holds operations):`,
+        ...list(result.unmatched),
+        '',
+      );
+    }
+  }
+  lines.push(
+    `  audit with this config: ${s.operations} operation(s), ${s.compliant} compliant (${s.percent}%), ${calls} router DB call(s), checklist ${s.checklistPassed}/${s.checklistTotal}`,
+    '',
+    `wrote ${rel(result.configFile)}`,
+    `wrote ${rel(result.baselineFile)} (${Object.keys(createBaseline(result.report).operations).length} non-compliant operation(s), ${calls} router DB call(s) accepted for now)`,
+    '',
+    'Next:',
+    `  1. Review ${CONFIG_FILE_NAME}, then commit it with the baseline.`,
+    `  2. Gate pull requests on what is new or worse:`,
+    `       outbox-audit ${target} --baseline ${rel(result.baselineFile)} --format github --sarif outbox.sarif`,
+    '     (outbox-codemod add-pr-lint-workflow writes a workflow that runs it.)',
+    '  3. Fix module by module with outbox-codemod, re-run the audit, and rewrite the baseline as it shrinks:',
+    `       outbox-audit ${target} --write-baseline ${rel(result.baselineFile)}`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** `outbox-audit init [path] [--force] [--baseline <file>]`; returns the exit code. Usage errors throw UsageError. */
+export async function initMain(args: string[]): Promise<number> {
+  const program = new Command('outbox-audit init')
+    .description(
+      'Writes a starter outbox.config.json for a codebase (router and service globs that match its files, the DB ' +
+        'handle names in use, found by the analysis) and a baseline of its current gaps, then says what to do next.',
+    )
+    .argument('[path]', 'root of the codebase', '.')
+    .option('--force', `overwrite an existing ${CONFIG_FILE_NAME} or baseline`)
+    .option('--baseline <file>', `where to write the baseline (default: <path>/${DEFAULT_BASELINE_FILE})`)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    program.parse(args, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? 0 : 2;
+    throw error;
+  }
+  const options = program.opts<{ force?: boolean; baseline?: string }>();
+  const target = program.processedArgs[0] as string;
+  const result = await runInit({ root: target, force: options.force, baselineFile: options.baseline });
+  process.stdout.write(printInit(result, target));
+  return 0;
+}

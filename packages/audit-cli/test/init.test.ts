@@ -1,0 +1,141 @@
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundledRuntimeRoot, runAudit } from '../src/index.js';
+import { globsFor } from '../src/init.js';
+import { makeProject, runCli } from './support/project.js';
+
+// A layout the default globs do not know: controllers under src/api/, services under src/domain/, a `tx` handle.
+const ORDERS_CONTROLLER = `import { OrderManager } from '../domain/orders/order-manager';
+
+export function mountOrders(app: App) {
+  app.post('/orders', async (request) => {
+    const order = await new OrderManager(request.tx).place(request.body);
+    await request.tx.commit();
+    return order;
+  });
+  app.get('/orders/:id', async (request) => (await request.tx.execute('SELECT * FROM orders WHERE id = $1', [request.params.id])).rows[0]);
+}
+`;
+
+const STOCK_CONTROLLER = `export function mountStock(app: App) {
+  app.put('/stock/:sku', async (request) => {
+    await request.tx.execute('UPDATE stock SET quantity = $2 WHERE sku = $1', [request.params.sku, request.body.quantity]);
+    await request.tx.commit();
+    return { ok: true };
+  });
+}
+`;
+
+const ORDER_MANAGER = `export class OrderManager {
+  constructor(private readonly tx: Tx) {}
+
+  async place(input: { sku: string }) {
+    const { rows } = await this.tx.execute('INSERT INTO orders (sku) VALUES ($1) RETURNING id', [input.sku]);
+    return rows[0];
+  }
+
+  async cancel(id: string) {
+    await this.tx.execute('UPDATE orders SET status = $2 WHERE id = $1', [id, 'cancelled']);
+    await this.tx.commit();
+  }
+
+  async find(id: string) {
+    return (await this.tx.execute('SELECT * FROM orders WHERE id = $1', [id])).rows[0];
+  }
+}
+`;
+
+const layout = () =>
+  makeProject({
+    'src/api/orders.ts': ORDERS_CONTROLLER,
+    'src/api/inventory/stock.ts': STOCK_CONTROLLER,
+    'src/domain/orders/order-manager.ts': ORDER_MANAGER,
+    'src/domain/money.ts': 'export const cents = (n: number) => Math.round(n * 100);\n',
+    'src/lib/http-client.ts': 'export class HttpClient { async execute(url: string) { return fetch(url); } }\n',
+    'test/orders.test.ts': `const db = fakeDb(); await db.execute('INSERT INTO orders VALUES (1)'); await db.commit();\n`,
+  });
+
+describe('outbox-audit init', () => {
+  it('writes a config with which the audit finds the operations of a layout the defaults miss, and a baseline', async () => {
+    const root = layout();
+    // With the defaults, nothing in this layout is a router or a service.
+    expect((await runAudit({ root })).summary.operations).toBe(0);
+
+    const run = await runCli(['init', root]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const config = JSON.parse(readFileSync(path.join(root, 'outbox.config.json'), 'utf8'));
+    expect(config).toEqual({
+      $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+      routerFiles: ['src/api/**/*.{ts,mts,cts,js,mjs,cjs}'],
+      serviceFiles: ['src/domain/**/*.{ts,mts,cts,js,mjs,cjs}'],
+      dbHandles: ['tx'],
+    });
+    expect(run.stdout).toContain('routers (route handlers doing DB work): 2 file(s)');
+    expect(run.stdout).toContain('services (classes writing through a DB handle): 1 file(s)');
+    expect(run.stdout).toContain('DB handles in use: tx');
+    expect(run.stdout).toMatch(/audit with this config: 3 operation\(s\), 0 compliant \(0%\), 4 router DB call\(s\)/);
+    expect(run.stdout).toContain('Next:');
+
+    const report = await runAudit({ root });
+    expect(report.operations.map((o) => `${o.kind} ${o.className ?? ''}.${o.method}`).sort()).toEqual([
+      'router .PUT /stock/:sku',
+      'service OrderManager.cancel',
+      'service OrderManager.place',
+    ]);
+    expect(report.routers.map((r) => [r.file, r.dbCommit, r.dbExecute])).toEqual([
+      ['src/api/inventory/stock.ts', 1, 1],
+      ['src/api/orders.ts', 1, 1],
+    ]);
+    expect(report.warnings).toEqual([]);
+
+    // The baseline holds today's gaps: the gate passes until something gets worse.
+    const baseline = JSON.parse(readFileSync(path.join(root, '.outbox-baseline.json'), 'utf8'));
+    expect(Object.keys(baseline.operations).sort()).toEqual(['inventory/router/PUT /stock/:sku', 'orders/OrderManager/cancel', 'orders/OrderManager/place']);
+    expect((await runCli([root, '--baseline', path.join(root, '.outbox-baseline.json')])).code).toBe(0);
+    writeFileSync(path.join(root, 'src/api/orders.ts'), ORDERS_CONTROLLER.replace('return order;', 'await request.tx.commit();\n    return order;'));
+    const worse = await runCli([root, '--baseline', path.join(root, '.outbox-baseline.json'), '--format', 'json']);
+    expect(worse.code).toBe(1);
+    expect(worse.stderr).toContain('new: src/api/orders.ts | POST /orders | commit — 2 call(s), baseline 1');
+  });
+
+  it('refuses to overwrite an existing config unless --force', async () => {
+    const root = layout();
+    writeFileSync(path.join(root, 'outbox.config.json'), '{ "dbHandles": ["db"] }\n');
+    const refused = await runCli(['init', root]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/outbox\.config\.json already exists; init does not overwrite it \(pass --force to replace it\)\n$/);
+    expect(readFileSync(path.join(root, 'outbox.config.json'), 'utf8')).toBe('{ "dbHandles": ["db"] }\n');
+    expect(existsSync(path.join(root, '.outbox-baseline.json'))).toBe(false);
+
+    const help = await runCli(['init', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: outbox-audit init [options] [path]');
+    const forced = await runCli(['init', root, '--force']);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(root, 'outbox.config.json'), 'utf8')).dbHandles).toEqual(['tx']);
+  });
+
+  it('leaves the globs and handles at their defaults where they already match (a copy of the reference runtime)', async () => {
+    const root = makeProject({});
+    cpSync(path.join(bundledRuntimeRoot()!, 'src'), path.join(root, 'src'), { recursive: true });
+    const run = await runCli(['init', root]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(root, 'outbox.config.json'), 'utf8'))).toEqual({
+      $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+    });
+    expect(run.stdout).toContain("routerFiles: the defaults (they match this codebase's router files)");
+    expect(run.stdout).toContain("serviceFiles: the defaults (they match this codebase's service files)");
+    expect(run.stdout).toContain('DB handles in use: db');
+    // Classes that write but are infrastructure (the outbox repository, the stores) are listed, not made services.
+    expect(run.stdout).toMatch(/neither a router nor a service by these globs[^]*src\/core\//);
+    expect(run.stdout).toMatch(/audit with this config: 114 operation\(s\), 5 compliant \(4\.4%\)/);
+  });
+
+  it('chooses the shortest folder that holds none of the other role, else the file itself', () => {
+    expect(globsFor(['src/api/a.ts', 'src/api/b/c.ts'], ['src/domain/x.ts'])).toEqual(['src/api/**/*.{ts,mts,cts,js,mjs,cjs}']);
+    expect(globsFor(['app/http/a.ts', 'lib/web/b.ts'], ['app/core/x.ts'])).toEqual(['app/http/**/*.{ts,mts,cts,js,mjs,cjs}', 'lib/**/*.{ts,mts,cts,js,mjs,cjs}']);
+    expect(globsFor(['src/m/router.ts'], ['src/m/service.ts'])).toEqual(['src/m/router.ts']);
+  });
+});
