@@ -10,7 +10,8 @@ import { OverlayWorkspace } from '../../src/engine/workspace.js';
  * Fixture tests as files, discovered by a loop (a new case is a new pair of files, no new code):
  * - `<case>.input.ts` → `<case>.output.ts`; the first line may say where the file lives in the project,
  *   `// fixture: src/modules/orders/order.service.ts` (default: a service file). No output file = must stay unchanged.
- * - `<case>/input/**` → `<case>/output/**` for cases that span several files (a service and its router).
+ * - `<case>/input/**` → `<case>/output/**` for cases that span several files (a service and its router); a file
+ *   named `x.ts.txt` there stands for `x.ts` (for fixtures that must not parse, so linters skip them).
  * - `<case>.skips.json` (optional): the reasons the transform must report, as substrings.
  * Every case runs twice: the second run must change nothing (idempotence).
  */
@@ -65,7 +66,8 @@ function readTree(root: string): Map<string, string> {
     for (const entry of readdirSync(abs, { withFileTypes: true })) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path.join(abs, entry.name), childRel);
-      else files.set(childRel, readFileSync(path.join(abs, entry.name), 'utf8'));
+      // `x.ts.txt` is loaded as `x.ts`: a fixture that must not parse is stored so that linters do not parse it either.
+      else files.set(childRel.replace(/\.ts\.txt$/, '.ts'), readFileSync(path.join(abs, entry.name), 'utf8'));
     }
   };
   walk(root, '');
