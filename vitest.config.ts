@@ -46,7 +46,19 @@ export default defineConfig({
       },
       {
         resolve,
-        test: { name: 'codemods', root: 'packages/codemods', include: ['test/**/*.test.ts'], testTimeout: 120_000 },
+        test: {
+          name: 'codemods',
+          root: 'packages/codemods',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/migration.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      // The end-to-end migration runs the runtime's whole suite on a migrated copy in a child process: `npm test`
+      // runs it on its own, after the rest, so it never competes with the other projects for the two cores.
+      {
+        resolve,
+        test: { name: 'migration', root: 'packages/codemods', include: ['test/migration.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 },
       },
     ],
   },

@@ -85,9 +85,10 @@ export class IdempotencyStore {
       request_hash: string;
       status: 'in_flight' | 'completed';
       response_status: number | null;
-      response_body: unknown;
+      response_text: string | null;
     }>(
-      'SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
+      `SELECT request_hash, status, response_status, response_body #>> '{}' AS response_text
+       FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
     );
     const existing = rows[0];
@@ -95,17 +96,23 @@ export class IdempotencyStore {
     if (!existing) return { state: 'in_flight' };
     if (existing.request_hash !== requestHash) return { state: 'mismatch' };
     if (existing.status === 'completed') {
-      return { state: 'replay', status: Number(existing.response_status), body: existing.response_body };
+      return { state: 'replay', status: Number(existing.response_status), body: parseStoredBody(existing.response_text) };
     }
     // Claimed by a transaction that committed without completing it (a multi-step flow, or a crash in between).
     return { state: 'in_flight' };
   }
 
-  /** Stores the response for replays; call it in the same transaction as `begin`, before the commit. */
+  /**
+   * Stores the response for replays; call it in the same transaction as `begin`, before the commit.
+   *
+   * The body is kept as its exact JSON text (a jsonb string), not as a jsonb object: jsonb reorders object keys
+   * (shorter keys first), so a body stored as an object would come back with its keys in another order and the
+   * replay would not be byte-identical to the first response.
+   */
   async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
     const { rowCount } = await this.db.execute(
       `UPDATE idempotency_keys
-       SET status = 'completed', response_status = $3, response_body = $4::jsonb
+       SET status = 'completed', response_status = $3, response_body = to_jsonb($4::text)
        WHERE scope = $1 AND key = $2 AND status = 'in_flight'`,
       [scope, key, status, JSON.stringify(body ?? null)],
     );
@@ -116,6 +123,19 @@ export class IdempotencyStore {
   static async purgeExpired(database: Database): Promise<number> {
     const { rowCount } = await database.query('DELETE FROM idempotency_keys WHERE expires_at <= now()');
     return rowCount;
+  }
+}
+
+/**
+ * The stored body: the JSON text written by `complete` (parsed back with its key order intact), or — for a row written
+ * as a jsonb object before bodies were kept as text — that object's text.
+ */
+function parseStoredBody(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

@@ -64,6 +64,11 @@ interface ClaimedRow {
 }
 
 const MAX_ERROR_LENGTH = 2000;
+/**
+ * The part of a lease a relay spends publishing its batch; the rest is margin for the clocks of the database and the
+ * relay and for the publish in flight, so another relay does not take over a row this one is still about to publish.
+ */
+const LEASE_USABLE_FRACTION = 0.8;
 
 /**
  * Publishes committed outbox rows to the broker (the seed's "background processor polls the outbox table").
@@ -129,12 +134,21 @@ export class OutboxRelay {
     this.wakeUp?.();
   }
 
-  /** Claims one batch of due rows, publishes them in id order and records each outcome. */
+  /**
+   * Claims one batch of due rows, publishes them in id order and records each outcome. A batch that outlives its
+   * lease (a slow broker) stops there: the rows not yet published are released for the next claim instead of being
+   * published while another relay may already have taken them over.
+   */
   async runOnce(): Promise<RelayBatchResult> {
+    const leaseEnds = performance.now() + this.leaseMs * LEASE_USABLE_FRACTION;
     const rows = await this.claim();
     const result: RelayBatchResult = { claimed: rows.length, published: 0, retried: 0, deadLettered: 0 };
     // At most one row per aggregate is claimed (see claim()), so a failure here holds back no other row of the batch.
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
+      if (performance.now() >= leaseEnds) {
+        await this.release(rows.slice(index).map((r) => r.id));
+        break;
+      }
       try {
         await this.broker.publish(toMessage(row));
       } catch (error) {
@@ -245,6 +259,15 @@ export class OutboxRelay {
       [this.batchSize, this.relayId, this.leaseMs],
     );
     return rows.sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  /** Gives back rows this relay claimed but will not publish (its lease is running out). */
+  private async release(ids: string[]): Promise<void> {
+    await this.database.query(
+      `UPDATE outbox SET locked_by = NULL, locked_until = NULL
+       WHERE id = ANY($1::bigint[]) AND status = 'pending' AND locked_by = $2`,
+      [ids, this.relayId],
+    );
   }
 
   /**

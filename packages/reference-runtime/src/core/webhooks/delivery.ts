@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { assertUrlAllowed, guardedLookup, type EgressPolicy } from './egress.js';
+import { assertUrlAllowed, guardedLookup, portOf, type EgressPolicy } from './egress.js';
 
 /**
  * Delivery states (the seed's WebhookDelivery tracking): PENDING until the first attempt, FAILED while retries
@@ -59,7 +59,7 @@ export async function sendWebhook(request: DeliveryRequest, options: DeliveryOpt
     const req = client.request(url, {
       method: 'POST',
       agent: false,
-      lookup: guardedLookup(options.egress),
+      lookup: guardedLookup(options.egress, portOf(url)),
       headers: {
         'content-type': 'application/json',
         'content-length': String(body.length),
