@@ -8,12 +8,13 @@ import {
   readConfigFile,
   resolveSettings,
   type OutboxConfigFile,
+  type OutboxSettings,
   type PartialSettings,
   type WorkflowFacts,
 } from 'eslint-plugin-outbox/analysis';
 import { analyzeFiles } from './analyze.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
-import { buildReport, type AuditReport } from './report.js';
+import { buildReport, type AuditReport, type ReportInput } from './report.js';
 
 /** A mistake in how the audit was called (exit code 2). */
 export class UsageError extends Error {
@@ -101,8 +102,22 @@ export function inShard(relative: string, shard: { index: number; count: number 
   return (h >>> 0) % shard.count === shard.index - 1;
 }
 
+/** What one audit (or one shard of it) collected: the report's inputs, and the settings they were computed with. */
+export interface CollectedAudit {
+  input: ReportInput;
+  settings: OutboxSettings;
+}
+
 /** Runs the whole audit of one folder and returns the report. Throws UsageError or ConfigError for exit code 2. */
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
+  return buildReport((await collectAudit(options)).input);
+}
+
+/**
+ * Discovers, reads and analyses the files (all of them, or one shard's share) and reads the workflows: everything
+ * the report is computed from. A shard keeps this as its partial report so that a merge can compute the whole one.
+ */
+export async function collectAudit(options: AuditOptions): Promise<CollectedAudit> {
   const root = path.resolve(options.root);
   let info;
   try {
@@ -118,7 +133,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const checklistSettings = settings.checklist;
 
   const discovery = await discoverFiles(root, settings.ignore);
-  const files = options.shard ? discovery.files.filter((f) => inShard(f.relative, options.shard!)) : discovery.files;
+  const shard = options.shard;
+  const files = shard ? discovery.files.filter((f) => inShard(f.relative, shard)) : discovery.files;
+  // A folder-level diagnostic belongs to one shard too, so the merged report lists it once.
+  const discoveryDiagnostics = shard ? discovery.diagnostics.filter((d) => inShard(d.file, shard)) : discovery.diagnostics;
   const result = await analyzeFiles(files, {
     settings: partial,
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
@@ -127,15 +145,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   });
   const workflows = readWorkflows(root, checklistSettings.workflowsDir, checklistSettings.lintCommands);
 
-  return buildReport({
+  const input: ReportInput = {
     version: toolVersion(),
     strict: options.strict ?? false,
     analyses: result.analyses,
     workflows,
-    diagnostics: [...discovery.diagnostics, ...result.diagnostics],
+    diagnostics: [...discoveryDiagnostics, ...result.diagnostics],
     warnings: globWarnings(config, configFile ? path.relative(process.cwd(), configFile) || configFile : undefined, discovery.files),
     checklistSettings,
     filesScanned: files.length,
     filesParsed: result.parsed,
-  });
+  };
+  return { input, settings };
 }

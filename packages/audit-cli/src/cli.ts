@@ -4,14 +4,18 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { supportsColor } from 'chalk';
 import { ConfigError } from 'eslint-plugin-outbox/analysis';
-import { UsageError, bundledRuntimeRoot, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
-import { createBaseline, readBaseline } from './baseline.js';
+import { UsageError, bundledRuntimeRoot, collectAudit, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
+import { createBaseline, findingsBeyondBaseline, readBaseline } from './baseline.js';
 import { evaluateGate } from './gate.js';
+import type { AuditReport } from './report.js';
+import { initMain } from './init.js';
+import { mergePartials, readPartials } from './merge.js';
 import { printGithub } from './printers/github.js';
 import { printJson } from './printers/json.js';
 import { printMarkdown } from './printers/markdown.js';
 import { printSarif } from './printers/sarif.js';
 import { printText } from './printers/text.js';
+import { createPartial, parseShard, printPartial, type ShardSpec } from './shard.js';
 
 const FORMATS = ['text', 'markdown', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
@@ -31,6 +35,7 @@ interface CliOptions {
   maxFileSize: number;
   workers?: number;
   verbose?: boolean;
+  shard?: ShardSpec;
 }
 
 function integer(min: number, max: number) {
@@ -80,15 +85,22 @@ function progressReporter(): ((done: number, total: number) => void) | undefined
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `outbox-audit init [path]`: a starter config and baseline (a folder named init is `./init`).
+  if (argv[2] === 'init') return initMain(argv.slice(3));
+  // `outbox-audit merge part-*.json [options]`: the report of a sharded audit, with the same options as a whole one.
+  const merging = argv[2] === 'merge';
   const program = new Command()
-    .name('outbox-audit')
+    .name(merging ? 'outbox-audit merge' : 'outbox-audit')
     .description(
       'Computes the outbox verification report from code: which mutating operations have the outbox, idempotency,\n' +
         'an event before the commit and their own commit; which routers call db.execute()/db.commit(); and the\n' +
         '12-item checklist (AI orchestrator, WebSocket, webhooks, operations, routers, PR check).',
     )
     .version(toolVersion(), '-V, --version')
-    .argument('[path]', 'folder to audit (default: the bundled reference runtime)')
+    .argument(
+      merging ? '<parts...>' : '[path]',
+      merging ? 'partial reports written by outbox-audit --shard i/n (all n of them)' : 'folder to audit (default: the bundled reference runtime)',
+    )
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file (for code scanning), whatever --format is')
@@ -103,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-file-size <MiB>', 'larger files are reported, not analysed', mebibytes, DEFAULT_MAX_FILE_SIZE)
     .option('--workers <n>', 'analysis threads (default: the cores, for large trees)', integer(1, 256))
     .option('-v, --verbose', 'list every finding in the text report')
+    .option('--shard <i/n>', 'audit only shard i of n (a stable share of the files) and write a partial report for outbox-audit merge', parseShard)
     .addHelpText(
       'after',
       `
@@ -116,13 +129,16 @@ Examples:
   $ outbox-audit . --format markdown -o report.md  the seed-style report of this repository
   $ outbox-audit . --write-baseline .outbox-baseline.json
   $ outbox-audit . --baseline .outbox-baseline.json --format github --sarif outbox.sarif
-  $ outbox-audit . --min-score 12                  fail unless every checklist item passes`,
+  $ outbox-audit . --min-score 12                  fail unless every checklist item passes
+  $ outbox-audit init [path]                       write a starter outbox.config.json and a baseline
+  $ outbox-audit . --shard 2/4 -o part-2.json      audit a quarter of the files (one CI job of four)
+  $ outbox-audit merge part-*.json --format github the whole report from the four parts`,
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   try {
-    program.parse(argv);
+    program.parse(merging ? [...argv.slice(0, 2), ...argv.slice(3)] : argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
@@ -130,20 +146,41 @@ Examples:
     throw error;
   }
   const options = program.opts<CliOptions>();
-  const given = program.args[0];
-  const root = given ?? bundledRuntimeRoot();
-  if (!root) throw new UsageError('no path given and no bundled reference runtime beside this install: pass the folder to audit');
-  const target = given ?? path.relative(process.cwd(), root) ?? root;
-
+  if (merging && options.shard) throw new UsageError('merge: --shard is for auditing a share of the files; merge takes every share');
   const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
-  const report = await runAudit({
-    root,
-    configFile: options.config,
-    strict: options.strict,
-    maxFileSize: options.maxFileSize,
-    workers: options.workers,
-    onProgress: progressReporter(),
-  });
+  let report: AuditReport;
+  let target: string;
+  let rootInRepo: string;
+  if (merging) {
+    ({ report, target, rootInRepo } = mergePartials(readPartials(program.args)));
+  } else {
+    const given = program.args[0];
+    const root = given ?? bundledRuntimeRoot();
+    if (!root) throw new UsageError('no path given and no bundled reference runtime beside this install: pass the folder to audit');
+    target = given ?? path.relative(process.cwd(), root) ?? root;
+    rootInRepo = path.relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), path.resolve(root)).split(path.sep).join('/');
+    const auditOptions = {
+      root,
+      configFile: options.config,
+      strict: options.strict,
+      maxFileSize: options.maxFileSize,
+      workers: options.workers,
+      onProgress: progressReporter(),
+    };
+    if (options.shard) {
+      const gating = ['baseline', 'writeBaseline', 'sarif', 'minScore', 'minCompliance'] as const;
+      const misplaced = gating.filter((key) => options[key] !== undefined);
+      if (misplaced.length > 0) {
+        throw new UsageError(`--shard writes a partial report; pass ${misplaced.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} to outbox-audit merge instead`);
+      }
+      const collected = await collectAudit({ ...auditOptions, shard: options.shard });
+      const text = printPartial(createPartial(collected, options.shard, { target, rootInRepo }));
+      if (options.output) writeAtomic(options.output, text);
+      else process.stdout.write(text);
+      return 0;
+    }
+    report = await runAudit(auditOptions);
+  }
 
   if (options.writeBaseline) {
     writeAtomic(options.writeBaseline, JSON.stringify(createBaseline(report), null, 2) + '\n');
@@ -178,8 +215,7 @@ Examples:
       text = printSarif(report);
       break;
     case 'github': {
-      const rootInRepo = path.relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), path.resolve(root)).split(path.sep).join('/');
-      await printGithub(report, gate, { target, root: rootInRepo });
+      await printGithub(report, gate, { target, root: rootInRepo, ...(baseline ? { annotate: findingsBeyondBaseline(report, baseline) } : {}) });
       break;
     }
   }

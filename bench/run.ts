@@ -1,0 +1,318 @@
+/**
+ * Benchmarks at scale: one run, one table. For each size it generates a dense and a sparse backend
+ * (bench/generate.ts), then measures side by side
+ *
+ *   - the audit: the built CLI in a child process, wall time and peak RSS (worker threads included), its counts
+ *     checked against the generator's expected counts on every run;
+ *   - the parse floor: TypeScript's createSourceFile over every .ts file of the same tree, single-threaded;
+ *   - ESLint with the plugin's `recommended` config against ESLint with the same parser and no rules (dense tree);
+ *   - the codemods: `outbox-codemod all --write` on a copy of the dense tree, wall time and peak RSS.
+ *
+ *   npm run bench [-- --quick] [-- --json] [-- --sizes 500,2000]
+ *
+ * --quick: 500 files only (about a minute on 2 cores). --json: the same figures as one JSON object on stdout.
+ * A benchmark, not a test: targets are printed as met or missed, and only a wrong audit count fails the run.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ESLint, type Linter } from 'eslint';
+import { generateBackend, type ExpectedCounts, type Layout } from './generate.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const AUDIT_CLI = path.join(repo, 'packages/audit-cli/dist/cli.js');
+const CODEMOD_CLI = path.join(repo, 'packages/codemods/dist/cli.js');
+const PEAK_RSS = pathToFileURL(path.join(repo, 'bench/support/peak-rss.mjs')).href;
+const PARSE_FLOOR = path.join(repo, 'bench/support/parse-floor.ts');
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const asJson = args.includes('--json');
+const sizesArg = args[args.indexOf('--sizes') + 1];
+const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : quick ? [500] : [500, 2000, 5000];
+/** Timing noise on a shared machine only ever adds time: each timed step runs this often and keeps its fastest. */
+const repeats = quick ? 2 : 3;
+
+const TARGETS = { auditOverParseFloorDense: 1.0, auditOverParseFloorSparse: 0.3, pluginOverBareEslint: 1.1, auditPeakRssMb: 400 };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface ChildRun {
+  ms: number;
+  peakRssMb: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node <args>` with the peak-RSS reporter preloaded; wall time includes process start, as a user sees it. */
+function runNode(nodeArgs: string[]): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', PEAK_RSS, ...nodeArgs], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      const stderr = Buffer.concat(err).toString();
+      // Worker threads report too (the figure is per process); the largest is the peak.
+      const rss = Math.max(...[...stderr.matchAll(/@outbox-bench peak-rss-kb=(\d+)/g)].map((m) => Number(m[1])));
+      resolve({ ms, peakRssMb: Number.isFinite(rss) ? rss / 1024 : NaN, code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr });
+    });
+  });
+}
+
+function fastest<T extends { ms: number }>(runs: T[]): T {
+  return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+}
+
+interface AuditCounts {
+  operations: number;
+  compliant: number;
+  routerCommits: number;
+  routerExecutes: number;
+}
+
+/** The audit must find exactly what the generator wrote; anything else is a bug, and the benchmark stops on it. */
+function checkCounts(layout: Layout, files: number, report: { summary: { operations: number; compliant: number; routerDbCommit: number; routerDbExecute: number } }, expected: ExpectedCounts): AuditCounts {
+  const got: AuditCounts = {
+    operations: report.summary.operations,
+    compliant: report.summary.compliant,
+    routerCommits: report.summary.routerDbCommit,
+    routerExecutes: report.summary.routerDbExecute,
+  };
+  const wrong = (Object.keys(got) as (keyof AuditCounts)[]).filter((k) => got[k] !== expected[k]);
+  if (wrong.length > 0) {
+    throw new Error(
+      `audit counts differ from the generator's on the ${layout} tree of ${files} files: ` +
+        wrong.map((k) => `${k} ${got[k]} (expected ${expected[k]})`).join(', '),
+    );
+  }
+  return got;
+}
+
+async function measureAudit(root: string, layout: Layout, files: number, expected: ExpectedCounts): Promise<ChildRun> {
+  const runs: ChildRun[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const run = await runNode([AUDIT_CLI, root, '--format', 'json', '--report-only']);
+    if (run.code !== 0) throw new Error(`outbox-audit exited ${run.code} on ${root}:\n${run.stderr}`);
+    checkCounts(layout, files, JSON.parse(run.stdout), expected);
+    runs.push(run);
+  }
+  return fastest(runs);
+}
+
+async function measureParseFloor(root: string): Promise<{ coldMs: number; warmMs: number }> {
+  const runs: { ms: number; warmMs: number }[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const run = await runNode(['--import', 'tsx', PARSE_FLOOR, root]);
+    if (run.code !== 0) throw new Error(`parse floor failed on ${root}:\n${run.stderr}`);
+    const figures = JSON.parse(run.stdout) as { coldMs: number; warmMs: number };
+    runs.push({ ms: figures.coldMs, warmMs: figures.warmMs });
+  }
+  const best = fastest(runs);
+  return { coldMs: best.ms, warmMs: Math.min(...runs.map((r) => r.warmMs)) };
+}
+
+// ESLint runs in this process; each run starts from a collected heap so none pays for the previous one's garbage.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+async function lintOnce(root: string, config: Linter.Config): Promise<number> {
+  const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [config], cache: false });
+  collectGarbage();
+  const started = performance.now();
+  const results = await eslint.lintFiles(['.']);
+  const ms = performance.now() - started;
+  const fatal = results.flatMap((r) => r.messages.filter((m) => m.fatal));
+  if (fatal.length > 0) throw new Error(`ESLint could not parse the generated tree: ${fatal[0]!.message}`);
+  return ms;
+}
+
+async function measureEslint(root: string): Promise<{ bareMs: number; recommendedMs: number }> {
+  const tsParser = await import('@typescript-eslint/parser');
+  const plugin = (await import(pathToFileURL(path.join(repo, 'packages/eslint-plugin-outbox/dist/index.js')).href)) as {
+    configs: { recommended: Linter.Config };
+  };
+  const files = ['**/*.ts'];
+  const bare: Linter.Config = { files, languageOptions: { parser: tsParser as unknown as Linter.Parser, sourceType: 'module' } };
+  const recommended: Linter.Config = { ...plugin.configs.recommended, files };
+  const times = { bare: [] as number[], recommended: [] as number[] };
+  // Alternate the order so neither side always runs on a warmer (or busier) machine; the first round warms up both.
+  for (let round = 0; round <= repeats; round++) {
+    const order = round % 2 === 0 ? (['bare', 'recommended'] as const) : (['recommended', 'bare'] as const);
+    for (const which of order) {
+      const ms = await lintOnce(root, which === 'bare' ? bare : recommended);
+      if (round > 0) times[which].push(ms);
+    }
+  }
+  return { bareMs: Math.min(...times.bare), recommendedMs: Math.min(...times.recommended) };
+}
+
+async function measureCodemod(root: string, work: string): Promise<ChildRun | undefined> {
+  if (!existsSync(CODEMOD_CLI)) return undefined;
+  const copy = path.join(work, `codemod-${path.basename(root)}`);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(root, copy, { recursive: true });
+  // Exit 2 only says some operations need a hand (listed on stderr); the run itself is what is timed.
+  const run = await runNode([CODEMOD_CLI, 'all', copy, '--write', '--force']);
+  rmSync(copy, { recursive: true, force: true });
+  if (run.code !== 0 && run.code !== 2) throw new Error(`outbox-codemod all exited ${run.code}:\n${run.stderr.slice(-2000)}`);
+  return run;
+}
+
+interface SizeFigures {
+  files: number;
+  denseMiB: number;
+  sparseMiB: number;
+  operations: number;
+  parseFloorDenseMs: number;
+  parseFloorDenseWarmMs: number;
+  auditDenseMs: number;
+  auditDensePeakRssMb: number;
+  parseFloorSparseMs: number;
+  parseFloorSparseWarmMs: number;
+  auditSparseMs: number;
+  auditSparsePeakRssMb: number;
+  auditOverParseFloorDense: number;
+  auditOverParseFloorSparse: number;
+  eslintBareMs: number;
+  eslintRecommendedMs: number;
+  pluginOverBareEslint: number;
+  codemodMs: number | null;
+  codemodPeakRssMb: number | null;
+  codemodMsPerOperation: number | null;
+  auditPeakRssMb: number;
+}
+
+async function measureSize(files: number, work: string): Promise<SizeFigures> {
+  const trees = {} as Record<Layout, { root: string; expected: ExpectedCounts }>;
+  for (const layout of ['dense', 'sparse'] as const) {
+    const root = path.join(work, `${layout}-${files}`);
+    trees[layout] = { root, expected: generateBackend(root, { files, layout, violations: 0.5, seed: files }) };
+  }
+  const dense = trees.dense;
+  const sparse = trees.sparse;
+  log(`${files} files: dense ${(dense.expected.bytes / 1048576).toFixed(1)} MiB, ${dense.expected.operations} operations; sparse ${(sparse.expected.bytes / 1048576).toFixed(1)} MiB`);
+  const floorDense = await measureParseFloor(dense.root);
+  const auditDense = await measureAudit(dense.root, 'dense', files, dense.expected);
+  log(`  audit dense ${auditDense.ms.toFixed(0)} ms (floor ${floorDense.coldMs.toFixed(0)} ms), counts as generated`);
+  const floorSparse = await measureParseFloor(sparse.root);
+  const auditSparse = await measureAudit(sparse.root, 'sparse', files, sparse.expected);
+  log(`  audit sparse ${auditSparse.ms.toFixed(0)} ms (floor ${floorSparse.coldMs.toFixed(0)} ms), counts as generated`);
+  const eslint = await measureEslint(dense.root);
+  log(`  eslint bare ${eslint.bareMs.toFixed(0)} ms, recommended ${eslint.recommendedMs.toFixed(0)} ms`);
+  const codemod = await measureCodemod(dense.root, work);
+  log(codemod ? `  codemod ${codemod.ms.toFixed(0)} ms` : '  codemod n/a (codemods not built)');
+  for (const t of [dense, sparse]) {
+    rmSync(t.root, { recursive: true, force: true });
+    rmSync(`${t.root}.expected.json`, { force: true });
+  }
+  const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+  return {
+    files,
+    denseMiB: round(dense.expected.bytes / 1048576, 1),
+    sparseMiB: round(sparse.expected.bytes / 1048576, 1),
+    operations: dense.expected.operations,
+    parseFloorDenseMs: round(floorDense.coldMs, 0),
+    parseFloorDenseWarmMs: round(floorDense.warmMs, 0),
+    auditDenseMs: round(auditDense.ms, 0),
+    auditDensePeakRssMb: round(auditDense.peakRssMb, 0),
+    parseFloorSparseMs: round(floorSparse.coldMs, 0),
+    parseFloorSparseWarmMs: round(floorSparse.warmMs, 0),
+    auditSparseMs: round(auditSparse.ms, 0),
+    auditSparsePeakRssMb: round(auditSparse.peakRssMb, 0),
+    auditOverParseFloorDense: round(auditDense.ms / floorDense.coldMs),
+    auditOverParseFloorSparse: round(auditSparse.ms / floorSparse.coldMs),
+    eslintBareMs: round(eslint.bareMs, 0),
+    eslintRecommendedMs: round(eslint.recommendedMs, 0),
+    pluginOverBareEslint: round(eslint.recommendedMs / eslint.bareMs, 3),
+    codemodMs: codemod ? round(codemod.ms, 0) : null,
+    codemodPeakRssMb: codemod ? round(codemod.peakRssMb, 0) : null,
+    codemodMsPerOperation: codemod ? round(codemod.ms / dense.expected.operations) : null,
+    auditPeakRssMb: round(Math.max(auditDense.peakRssMb, auditSparse.peakRssMb), 0),
+  };
+}
+
+function table(rows: SizeFigures[]): string {
+  const columns: [string, (r: SizeFigures) => string][] = [
+    ['files', (r) => String(r.files)],
+    ['ops', (r) => String(r.operations)],
+    ['dense MiB', (r) => r.denseMiB.toFixed(1)],
+    ['floor dense', (r) => `${r.parseFloorDenseMs} ms`],
+    ['audit dense', (r) => `${r.auditDenseMs} ms`],
+    ['audit/floor', (r) => `${r.auditOverParseFloorDense.toFixed(2)}×`],
+    ['floor sparse', (r) => `${r.parseFloorSparseMs} ms`],
+    ['audit sparse', (r) => `${r.auditSparseMs} ms`],
+    ['audit/floor', (r) => `${r.auditOverParseFloorSparse.toFixed(2)}×`],
+    ['audit RSS', (r) => `${r.auditPeakRssMb} MB`],
+    ['eslint bare', (r) => `${r.eslintBareMs} ms`],
+    ['eslint rec.', (r) => `${r.eslintRecommendedMs} ms`],
+    ['plugin/bare', (r) => `${r.pluginOverBareEslint.toFixed(3)}×`],
+    ['codemod', (r) => (r.codemodMs === null ? 'n/a (codemods not built)' : `${r.codemodMs} ms, ${r.codemodPeakRssMb} MB`)],
+    ['codemod ms/op', (r) => (r.codemodMsPerOperation === null ? 'n/a' : r.codemodMsPerOperation.toFixed(2))],
+  ];
+  const cells = [columns.map(([h]) => h), ...rows.map((r) => columns.map(([, f]) => f(r)))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+function verdicts(largest: SizeFigures, rows: SizeFigures[]): string[] {
+  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const perOp = rows.map((r) => r.codemodMsPerOperation).filter((v): v is number => v !== null);
+  return [
+    `audit / parse floor, dense:  ${largest.auditOverParseFloorDense.toFixed(2)}× (target ≤ ${TARGETS.auditOverParseFloorDense}×: ${mark(largest.auditOverParseFloorDense <= TARGETS.auditOverParseFloorDense)})`,
+    `audit / parse floor, sparse: ${largest.auditOverParseFloorSparse.toFixed(2)}× (target ≤ ${TARGETS.auditOverParseFloorSparse}×: ${mark(largest.auditOverParseFloorSparse <= TARGETS.auditOverParseFloorSparse)})`,
+    `plugin / bare ESLint:        ${largest.pluginOverBareEslint.toFixed(3)}× (target ≤ ${TARGETS.pluginOverBareEslint}×: ${mark(largest.pluginOverBareEslint <= TARGETS.pluginOverBareEslint)})`,
+    `audit peak RSS:              ${largest.auditPeakRssMb} MB at ${largest.files} files (target < ${TARGETS.auditPeakRssMb} MB at 5,000 files: ${largest.files >= 5000 ? mark(largest.auditPeakRssMb < TARGETS.auditPeakRssMb) : 'not measured at that size'})`,
+    perOp.length > 0
+      ? `codemod ms per operation:    ${perOp.map((v) => v.toFixed(2)).join(' → ')} (target: flat; spread ${(Math.max(...perOp) / Math.min(...perOp)).toFixed(2)}×)`
+      : 'codemod ms per operation:    n/a (codemods not built: run npm run build once packages/codemods compiles)',
+  ];
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'outbox-bench-'));
+try {
+  log(`outbox bench: sizes ${sizes.join(', ')}; ${availableParallelism()} cores; Node ${process.version}; best of ${repeats}`);
+  const rows: SizeFigures[] = [];
+  for (const files of sizes) rows.push(await measureSize(files, work));
+  const largest = rows.at(-1)!;
+  if (asJson) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          auditOverParseFloorDense: largest.auditOverParseFloorDense,
+          auditOverParseFloorSparse: largest.auditOverParseFloorSparse,
+          pluginOverBareEslint: largest.pluginOverBareEslint,
+          codemodMsPerOperation: largest.codemodMsPerOperation,
+          auditPeakRssMb: largest.auditPeakRssMb,
+          files: largest.files,
+          cores: availableParallelism(),
+          bySize: rows,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    process.stdout.write(`\n${table(rows)}\n\n${verdicts(largest, rows).join('\n')}\n`);
+    process.stdout.write(
+      '\nfloor: createSourceFile over every .ts file, one pass in a fresh process (module load and reads not timed);\n' +
+        'audit: the built CLI, --format json, wall time from spawn to exit; best of several runs.\n',
+    );
+  }
+} catch (error) {
+  process.stderr.write(`\nbench FAILED: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
