@@ -1,4 +1,5 @@
-import { lstat, opendir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { FileDiagnostic } from 'eslint-plugin-outbox/analysis';
@@ -33,13 +34,16 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
   const files: DiscoveredFile[] = [];
   const diagnostics: FileDiagnostic[] = [];
   const visited = new Set<string>();
+  const reason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
-  async function walk(dir: string, relDir: string): Promise<void> {
+  // Synchronous on purpose: a tree of thousands of folders is listed several times faster than with one promise per
+  // entry, and nothing else runs while the audit lists its input.
+  const walk = (dir: string, relDir: string): void => {
     let real: string;
     try {
-      real = await realpath(dir);
+      real = realpathSync(dir);
     } catch (error) {
-      diagnostics.push({ file: relDir || '.', message: `cannot resolve folder: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      diagnostics.push({ file: relDir || '.', message: `cannot resolve folder: ${reason(error)}` });
       return;
     }
     if (visited.has(real)) {
@@ -47,49 +51,53 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
       return;
     }
     visited.add(real);
-    let handle;
+    let entries: Dirent[];
     try {
-      handle = await opendir(dir);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      diagnostics.push({ file: relDir || '.', message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      diagnostics.push({ file: relDir || '.', message: `cannot read folder: ${reason(error)}` });
       return;
     }
     const subdirs: [string, string][] = [];
-    try {
-      for await (const entry of handle) {
-        const abs = path.join(dir, entry.name);
-        const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-        let isDir = entry.isDirectory();
-        let isFile = entry.isFile();
-        if (entry.isSymbolicLink()) {
-          try {
-            const target = await stat(abs);
-            isDir = target.isDirectory();
-            isFile = target.isFile();
-          } catch (error) {
-            const code = (error as NodeJS.ErrnoException).code;
-            if (SOURCE_EXTENSIONS.has(path.extname(entry.name)) || code === 'ELOOP') {
-              diagnostics.push({ file: rel, message: code === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${code})` });
-            }
-            continue;
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let size: number | undefined;
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(abs);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+          size = target.size;
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (SOURCE_EXTENSIONS.has(path.extname(entry.name)) || code === 'ELOOP') {
+            diagnostics.push({ file: rel, message: code === 'ELOOP' ? 'symbolic link loop' : `broken symbolic link (${code})` });
           }
-        }
-        if (isDir) {
-          // A folder is skipped when a file inside it would be ignored (`**/dist/**` matches `dist/<anything>`).
-          if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(`${rel}/__outbox_probe__`)) continue;
-          subdirs.push([abs, rel]);
-        } else if (isFile && SOURCE_EXTENSIONS.has(path.extname(entry.name)) && !isIgnored(rel)) {
-          const info = await lstat(abs).catch(() => undefined);
-          files.push({ absolute: abs, relative: rel, size: info?.size ?? 0 });
+          continue;
         }
       }
-    } catch (error) {
-      diagnostics.push({ file: relDir || '.', message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      if (isDir) {
+        // A folder is skipped when a file inside it would be ignored (`**/dist/**` matches `dist/<anything>`).
+        if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(`${rel}/__outbox_probe__`)) continue;
+        subdirs.push([abs, rel]);
+      } else if (isFile && SOURCE_EXTENSIONS.has(path.extname(entry.name)) && !isIgnored(rel)) {
+        if (size === undefined) {
+          try {
+            size = statSync(abs).size;
+          } catch {
+            size = 0; // reading it later reports why
+          }
+        }
+        files.push({ absolute: abs, relative: rel, size });
+      }
     }
-    for (const [abs, rel] of subdirs) await walk(abs, rel);
-  }
+    for (const [abs, rel] of subdirs) walk(abs, rel);
+  };
 
-  await walk(root, '');
+  walk(root, '');
   files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return { files, diagnostics };
 }
