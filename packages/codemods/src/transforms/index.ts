@@ -3,7 +3,9 @@ import { TRANSFORM_ORDER } from '../engine/types.js';
 import { injectIdempotency } from './inject-idempotency/index.js';
 import { injectOutbox } from './inject-outbox/index.js';
 import { serviceCommit } from './service-commit/index.js';
-// ── other transforms: import them here (extract-router-db, inject-ai-orchestrator, add-pr-lint-workflow) ──
+import { addPrLintWorkflow } from './add-pr-lint-workflow/index.js';
+import { extractRouterDb } from './extract-router-db/index.js';
+import { injectAiOrchestrator } from './inject-ai-orchestrator/index.js';
 
 /**
  * Every transform by name. A transform that is not written yet is absent; `all` runs the registered ones in
@@ -13,7 +15,9 @@ export const TRANSFORMS: Partial<Record<TransformName, Transform>> = {
   'service-commit': serviceCommit,
   'inject-outbox': injectOutbox,
   'inject-idempotency': injectIdempotency,
-  // ── other transforms: register them here ──
+  'extract-router-db': extractRouterDb,
+  'inject-ai-orchestrator': injectAiOrchestrator,
+  'add-pr-lint-workflow': addPrLintWorkflow,
 };
 
 /** The registered transforms in the order `all` runs them. */

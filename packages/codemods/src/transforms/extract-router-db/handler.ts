@@ -1,0 +1,414 @@
+import ts from 'typescript';
+
+/**
+ * How one route handler is cut in two: what moves into a service method, and what the router keeps. Planned on the
+ * router's AST only; nothing here edits a file.
+ */
+
+/** The parts of a Fastify request a handler may read; anything else (headers, log, the request itself) stays put. */
+const REQUEST_PARTS = { params: 'Params', query: 'Querystring', body: 'Body' } as const;
+type RequestPart = keyof typeof REQUEST_PARTS;
+const PART_ORDER: RequestPart[] = ['params', 'query', 'body'];
+
+export interface Replacement {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * - `plain`: the handler only returns values; the method returns them and the router returns the method's result.
+ * - `status`: every return is `reply.code(S).send(x)` with one S; the method returns x, the router sends it with S.
+ * - `mixed`: returns with different statuses (a 409 before any write, a 422 after a rollback); the method returns
+ *   `{ statusCode, payload }` and the router sends that, so every response stays byte for byte what it was.
+ * - `prefix`: the handler uses the reply in ways a method cannot carry (`reply.type(...).header(...)`); only its
+ *   leading statements up to the last DB call move, and the method hands back the locals the rest reads.
+ */
+export type ExtractionMode = 'plain' | 'status' | 'mixed' | 'prefix';
+
+export interface ExtractedHandler {
+  fn: ts.ArrowFunction | ts.FunctionExpression;
+  /** The route registration call `app.post(...)` and its statement. */
+  registration: ts.CallExpression;
+  statement: ts.Statement;
+  route: string;
+  requestName: string;
+  replyName: string | undefined;
+  mode: ExtractionMode;
+  /** The method's parameters, in order: name and type text. */
+  params: { part: RequestPart; name: string; type: string; typeNode: ts.TypeNode | undefined }[];
+  /** The text of the method body's statements (in the router's indentation), with the planned replacements applied. */
+  bodyText: string;
+  /** Where the body text starts in the router (for re-indenting and template-literal ranges). */
+  bodyStart: number;
+  bodyEnd: number;
+  /** Replacements to apply inside [bodyStart, bodyEnd) to get the method body. */
+  bodyEdits: Replacement[];
+  /** Text appended to the method body (prefix mode: `return { rows };`). */
+  bodyTail: string | undefined;
+  /** For `status`: the reply method (`code` or `status`), the status and whether anything is sent. */
+  status?: { method: string; code: string; withPayload: boolean };
+  /** For `prefix`: the span of router statements the call replaces, and the locals it hands back. */
+  prefix?: { start: number; end: number; names: string[]; kind: 'const' | 'let' };
+  /** Top-level names of the router the moved code refers to. */
+  references: Set<string>;
+  /** The handler's leading comment lines (copied above the method: they say why the code does what it does). */
+  comments: string[];
+  /** Node where a skip or TODO is reported. */
+  at: ts.Node;
+}
+
+export type HandlerPlan = { ok: true; handler: ExtractedHandler } | { ok: false; at: ts.Node; reason: string };
+
+function isFunction(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node);
+}
+
+/** Identifiers that are references (not property names, member names or the names of declarations' keys). */
+export function isReference(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (!parent) return true;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
+  if (ts.isQualifiedName(parent) && parent.right === id) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isMethodSignature(parent) || ts.isGetAccessor(parent) || ts.isSetAccessor(parent) || ts.isEnumMember(parent)) && parent.name === id) return false;
+  if (ts.isBindingElement(parent) && parent.propertyName === id) return false;
+  if ((ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) && parent.propertyName === id) return false;
+  if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
+  return true;
+}
+
+export function collectReferences(node: ts.Node, into: Set<string>): void {
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && isReference(n)) into.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+}
+
+/** Names declared anywhere inside `node` (variables, parameters, functions, classes). */
+function declaredNames(node: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const addBinding = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) addBinding(element.name);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) addBinding(n.name);
+    if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n) || ts.isFunctionExpression(n)) && n.name) names.add(n.name.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return names;
+}
+
+/** The route of a registration: `app.post('/x', …)` → `POST /x`, `app.route({ method, url, handler })` is not handled. */
+function routeOf(call: ts.CallExpression, routeMethods: string[]): string | undefined {
+  if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const verb = call.expression.name.text;
+  if (!routeMethods.includes(verb)) return undefined;
+  const first = call.arguments[0];
+  if (!first || !(ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) return undefined;
+  return `${verb.toUpperCase()} ${first.text}`;
+}
+
+/** The route handler holding `node`: the last function argument of an `app.<verb>(path, …, handler)` call. */
+export function enclosingHandler(node: ts.Node, routeMethods: string[]): { fn: ts.ArrowFunction | ts.FunctionExpression; registration: ts.CallExpression; route: string } | undefined {
+  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+    if ((ts.isArrowFunction(current) || ts.isFunctionExpression(current)) && current.parent && ts.isCallExpression(current.parent)) {
+      const call: ts.CallExpression = current.parent;
+      const route = routeOf(call, routeMethods);
+      if (route && call.arguments[call.arguments.length - 1] === current) return { fn: current, registration: call, route };
+    }
+  }
+  return undefined;
+}
+
+function typeArgumentMember(registration: ts.CallExpression, key: string): ts.TypeNode | undefined {
+  const literal = registration.typeArguments?.[0];
+  if (!literal || !ts.isTypeLiteralNode(literal)) return undefined;
+  for (const member of literal.members) {
+    if (ts.isPropertySignature(member) && member.type && ts.isIdentifier(member.name) && member.name.text === key) return member.type;
+  }
+  return undefined;
+}
+
+/** `return reply.code(201).send(x)`: the reply method, the status literal and the payload. */
+function replySend(statement: ts.ReturnStatement, replyName: string): { method: string; code: string; payload: ts.Expression | undefined } | undefined {
+  const call = statement.expression;
+  if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'send') return undefined;
+  const status = call.expression.expression;
+  if (!ts.isCallExpression(status) || !ts.isPropertyAccessExpression(status.expression)) return undefined;
+  const receiver = status.expression.expression;
+  const method = status.expression.name.text;
+  if (!ts.isIdentifier(receiver) || receiver.text !== replyName || (method !== 'code' && method !== 'status')) return undefined;
+  const code = status.arguments[0];
+  if (status.arguments.length !== 1 || !code || !ts.isNumericLiteral(code) || call.arguments.length > 1) return undefined;
+  return { method, code: code.text, payload: call.arguments[0] };
+}
+
+/** Return statements of the function itself (not of functions nested in it). */
+function ownReturns(body: ts.Node): ts.ReturnStatement[] {
+  const out: ts.ReturnStatement[] = [];
+  const visit = (n: ts.Node): void => {
+    if (isFunction(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+/** Can control reach the end of this statement list (so the handler would resolve to undefined)? */
+function mayFallThrough(statements: readonly ts.Statement[]): boolean {
+  const last = statements[statements.length - 1];
+  if (!last) return true;
+  if (ts.isReturnStatement(last) || ts.isThrowStatement(last)) return false;
+  if (ts.isBlock(last)) return mayFallThrough(last.statements);
+  if (ts.isIfStatement(last)) {
+    return !last.elseStatement || mayFallThrough(blockOf(last.thenStatement)) || mayFallThrough(blockOf(last.elseStatement));
+  }
+  if (ts.isTryStatement(last)) {
+    if (last.finallyBlock && !mayFallThrough(last.finallyBlock.statements)) return false;
+    return mayFallThrough(last.tryBlock.statements) || (last.catchClause !== undefined && mayFallThrough(last.catchClause.block.statements));
+  }
+  return true;
+}
+
+function blockOf(statement: ts.Statement): readonly ts.Statement[] {
+  return ts.isBlock(statement) ? statement.statements : [statement];
+}
+
+interface PlanContext {
+  source: ts.SourceFile;
+  text: string;
+  /** DB handle names (`db`, `session`): `request.db` becomes `this.<dbProperty>`. */
+  dbHandles: string[];
+  routeMethods: string[];
+  dbProperty: string;
+  /** The analysis's router DB calls inside this handler. */
+  dbCalls: { start: number; end: number }[];
+}
+
+/**
+ * Plans the extraction of one handler. The handler may read `request.db`, `request.params`, `request.query` and
+ * `request.body`, and answer through its return values or `return reply.code(S).send(x)`; anything else it needs from
+ * the request or from the function that registers the routes keeps it in the router (a skip with the reason).
+ */
+export function planHandler(
+  found: { fn: ts.ArrowFunction | ts.FunctionExpression; registration: ts.CallExpression; route: string },
+  ctx: PlanContext,
+): HandlerPlan {
+  const { fn, registration, route } = found;
+  const { source, text } = ctx;
+  const statement = registration.parent && ts.isExpressionStatement(registration.parent) ? registration.parent : undefined;
+  if (!statement) return { ok: false, at: registration, reason: `${route}: the route registration is not a statement of its own` };
+  const [requestParam, replyParam] = fn.parameters;
+  if (!requestParam || !ts.isIdentifier(requestParam.name)) return { ok: false, at: registration, reason: `${route}: the handler's request parameter is destructured or missing` };
+  if (replyParam && !ts.isIdentifier(replyParam.name)) return { ok: false, at: registration, reason: `${route}: the handler's reply parameter is destructured` };
+  const requestName = requestParam.name.text;
+  const replyName = replyParam && ts.isIdentifier(replyParam.name) ? replyParam.name.text : undefined;
+  const body = fn.body;
+
+  // What the body reads from the request, and whether everything it reads can be passed in.
+  const used = new Set<RequestPart>();
+  const requestEdits: Replacement[] = [];
+  let problem: string | undefined;
+  const insideNestedFunction = (node: ts.Node): boolean => {
+    for (let p: ts.Node | undefined = node.parent; p && p !== fn; p = p.parent) if (ts.isFunctionExpression(p) || ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p)) return true;
+    return false;
+  };
+  const visit = (n: ts.Node): void => {
+    if (problem) return;
+    if (n.kind === ts.SyntaxKind.ThisKeyword && !insideNestedFunction(n)) {
+      problem = 'the handler uses `this`';
+      return;
+    }
+    if (ts.isIdentifier(n) && n.text === requestName && isReference(n)) {
+      const parent = n.parent;
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === n) {
+        const member = parent.name.text;
+        if (ctx.dbHandles.includes(member)) {
+          if (insideNestedFunction(n)) problem = `a nested function uses ${requestName}.${member}`;
+          else requestEdits.push({ start: parent.getStart(source), end: parent.getEnd(), text: `this.${ctx.dbProperty}` });
+          return;
+        }
+        if (member in REQUEST_PARTS) {
+          used.add(member as RequestPart);
+          requestEdits.push({ start: parent.getStart(source), end: parent.getEnd(), text: `\u0000${member}\u0000` });
+          return;
+        }
+        problem = `the handler reads ${requestName}.${member}`;
+        return;
+      }
+      // `const { db } = request` → `const db = this.db`.
+      if (ts.isVariableDeclaration(parent) && parent.initializer === n && ts.isObjectBindingPattern(parent.name) && parent.name.elements.length === 1 && !insideNestedFunction(n)) {
+        const element = parent.name.elements[0]!;
+        const member = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (member && ctx.dbHandles.includes(member) && ts.isIdentifier(element.name) && !element.initializer && !element.dotDotDotToken) {
+          requestEdits.push({ start: parent.getStart(source), end: parent.getEnd(), text: `${element.name.text} = this.${ctx.dbProperty}` });
+          return;
+        }
+      }
+      problem = `the handler passes ${requestName} itself along`;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+
+  // Names the handler takes from the function that registers the routes (`deps`, a local helper) cannot follow it.
+  const outer = new Set<string>();
+  for (let p: ts.Node | undefined = fn.parent; p && !ts.isSourceFile(p); p = p.parent) {
+    if (isFunction(p)) {
+      for (const parameter of p.parameters) for (const name of declaredNames(parameter)) outer.add(name);
+      if (p.body && ts.isBlock(p.body)) {
+        for (const s of p.body.statements) {
+          if (s.pos <= fn.pos && s.end >= fn.end) continue;
+          if (ts.isVariableStatement(s) || ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) for (const name of declaredNames(s)) outer.add(name);
+        }
+      }
+    }
+  }
+  const references = new Set<string>();
+  collectReferences(body, references);
+  const own = declaredNames(body);
+  for (const name of references) {
+    if (!problem && outer.has(name) && !own.has(name) && name !== requestName && name !== replyName) problem = `the handler uses \`${name}\` from the function that registers the routes`;
+  }
+  if (problem) return { ok: false, at: registration, reason: `${route}: ${problem}; left in the router` };
+
+  // The method's parameters; a local of the same name would shadow one, so those get a longer name.
+  const params = PART_ORDER.filter((part) => used.has(part)).map((part) => {
+    const typeNode = typeArgumentMember(registration, REQUEST_PARTS[part]);
+    let name: string = part;
+    if (own.has(name) || references.has(name)) name = { params: 'routeParams', query: 'querystring', body: 'requestBody' }[part];
+    return { part, name, type: typeNode ? typeNode.getText(source) : 'unknown', typeNode };
+  });
+  const nameOf = (part: string) => params.find((p) => p.part === part)!.name;
+  for (const edit of requestEdits) edit.text = edit.text.replace(/\u0000(\w+)\u0000/, (_, part: string) => nameOf(part));
+  for (const p of params) if (p.typeNode) collectReferences(p.typeNode, references);
+
+  // The body as a statement list (an expression-bodied arrow returns its expression).
+  const isBlock = ts.isBlock(body);
+  const bodyStart = isBlock ? body.getStart(source) + 1 : body.getStart(source);
+  const bodyEnd = isBlock ? body.getEnd() - 1 : body.getEnd();
+  const statements = isBlock ? body.statements : [];
+  const comments = leadingCommentLines(text, statement, source);
+
+  // How the handler answers.
+  const replyRefs: ts.Identifier[] = [];
+  if (replyName) {
+    const find = (n: ts.Node): void => {
+      if (ts.isIdentifier(n) && n.text === replyName && isReference(n)) replyRefs.push(n);
+      ts.forEachChild(n, find);
+    };
+    find(body);
+  }
+  const returns = isBlock ? ownReturns(body) : [];
+  const sends = new Map<ts.ReturnStatement, NonNullable<ReturnType<typeof replySend>>>();
+  for (const r of returns) {
+    const send = replyName ? replySend(r, replyName) : undefined;
+    if (send) sends.set(r, send);
+  }
+  const allReplyRefsInSends = replyRefs.every((ref) => [...sends.keys()].some((r) => ref.pos >= r.pos && ref.end <= r.end));
+  const base = { fn, registration, statement, route, requestName, replyName, params, bodyStart, bodyEnd, references, comments, at: registration as ts.Node, bodyTail: undefined };
+
+  if (!isBlock) {
+    if (replyRefs.length > 0) return { ok: false, at: registration, reason: `${route}: the handler's expression uses the reply; left in the router` };
+    return { ok: true, handler: { ...base, mode: 'plain', bodyEdits: requestEdits, bodyText: '' } };
+  }
+  if (replyRefs.length === 0) return { ok: true, handler: { ...base, mode: 'plain', bodyEdits: requestEdits, bodyText: '' } };
+
+  if (allReplyRefsInSends) {
+    const statuses = new Set([...sends.values()].map((s) => s.code));
+    const methods = new Set([...sends.values()].map((s) => s.method));
+    if (sends.size === returns.length && statuses.size === 1 && methods.size === 1) {
+      const first = [...sends.values()][0]!;
+      const edits = [...requestEdits];
+      for (const [r, send] of sends) {
+        const expression = r.expression!;
+        edits.push(send.payload
+          ? { start: expression.getStart(source), end: send.payload.getStart(source), text: '' }
+          : { start: r.getStart(source), end: r.getEnd(), text: 'return;' });
+        if (send.payload) edits.push({ start: send.payload.getEnd(), end: expression.getEnd(), text: '' });
+      }
+      return {
+        ok: true,
+        handler: { ...base, mode: 'status', bodyEdits: edits, bodyText: '', status: { method: first.method, code: first.code, withPayload: [...sends.values()].some((s) => s.payload) } },
+      };
+    }
+    if (mayFallThrough(statements)) return { ok: false, at: registration, reason: `${route}: the handler answers with several statuses and may end without a response; left in the router` };
+    const edits = [...requestEdits];
+    for (const r of returns) {
+      const send = sends.get(r);
+      const expression = r.expression;
+      if (send) {
+        const payload = send.payload ? `payload: ${text.slice(send.payload.getStart(source), send.payload.getEnd())}` : 'payload: undefined';
+        // Replacements inside the payload (request.body → body) must still apply: split around it.
+        if (send.payload) {
+          edits.push({ start: expression!.getStart(source), end: send.payload.getStart(source), text: `{ statusCode: ${send.code}, payload: ` });
+          edits.push({ start: send.payload.getEnd(), end: expression!.getEnd(), text: ' }' });
+        } else {
+          edits.push({ start: expression!.getStart(source), end: expression!.getEnd(), text: `{ statusCode: ${send.code}, ${payload} }` });
+        }
+      } else if (expression) {
+        edits.push({ start: expression.getStart(source), end: expression.getStart(source), text: '{ statusCode: 200, payload: ' });
+        edits.push({ start: expression.getEnd(), end: expression.getEnd(), text: ' }' });
+      } else {
+        edits.push({ start: r.getStart(source), end: r.getEnd(), text: 'return { statusCode: 200, payload: undefined };' });
+      }
+    }
+    return { ok: true, handler: { ...base, mode: 'mixed', bodyEdits: edits, bodyText: '' } };
+  }
+
+  // The reply is used in ways a method cannot return: move only the statements up to the last DB call.
+  const touchesDb = (s: ts.Statement) => [...requestEdits.filter((e) => e.text.includes('this.')), ...ctx.dbCalls].some((e) => e.start >= s.getStart(source) && e.end <= s.getEnd());
+  let last = -1;
+  statements.forEach((s, i) => {
+    if (touchesDb(s)) last = i;
+  });
+  const prefix = statements.slice(0, last + 1);
+  const rest = statements.slice(last + 1);
+  const prefixReturns = returns.filter((r) => prefix.some((s) => r.pos >= s.pos && r.end <= s.end));
+  const prefixReplyRefs = replyRefs.filter((ref) => prefix.some((s) => ref.pos >= s.pos && ref.end <= s.end));
+  if (prefix.length === 0 || prefixReturns.length > 0 || prefixReplyRefs.length > 0) {
+    return { ok: false, at: registration, reason: `${route}: the handler uses the reply beside its DB calls in a way a service method cannot return; left in the router` };
+  }
+  // Locals the prefix declares at its top level and the rest reads come back from the method.
+  const declared: { name: string; kind: 'const' | 'let' }[] = [];
+  for (const s of prefix) {
+    if (!ts.isVariableStatement(s)) continue;
+    const kind = s.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'const';
+    for (const d of s.declarationList.declarations) for (const name of declaredNames(d)) declared.push({ name, kind });
+  }
+  const restRefs = new Set<string>();
+  for (const s of rest) collectReferences(s, restRefs);
+  const handedBack = declared.filter((d) => restRefs.has(d.name));
+  // The rest must not need anything else from the prefix (an alias of the DB handle, a request part).
+  const restUsesDb = rest.some((s) => touchesDb(s));
+  if (restUsesDb) return { ok: false, at: registration, reason: `${route}: the handler reads the request after its DB calls; left in the router` };
+  const prefixStart = prefix[0]!.getStart(source);
+  const prefixEnd = prefix[prefix.length - 1]!.getEnd();
+  return {
+    ok: true,
+    handler: {
+      ...base,
+      mode: 'prefix',
+      bodyStart: prefixStart,
+      bodyEnd: prefixEnd,
+      bodyEdits: requestEdits.filter((e) => e.start >= prefixStart && e.end <= prefixEnd),
+      bodyText: '',
+      bodyTail: handedBack.length > 0 ? `return { ${handedBack.map((d) => d.name).join(', ')} };` : undefined,
+      prefix: { start: prefixStart, end: prefixEnd, names: handedBack.map((d) => d.name), kind: handedBack.some((d) => d.kind === 'let') ? 'let' : 'const' },
+    },
+  };
+}
+
+/** The comment lines directly above a statement (each on its own line). */
+function leadingCommentLines(text: string, statement: ts.Node, source: ts.SourceFile): string[] {
+  const ranges = ts.getLeadingCommentRanges(text, statement.getFullStart()) ?? [];
+  void source;
+  return ranges
+    .filter((r) => /^[ \t]*$/.test(text.slice(text.lastIndexOf('\n', r.pos - 1) + 1, r.pos)))
+    .flatMap((r) => text.slice(r.pos, r.end).split(/\r?\n/).map((line) => line.trim()));
+}

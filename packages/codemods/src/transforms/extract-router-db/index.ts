@@ -1,0 +1,612 @@
+import path from 'node:path';
+import ts from 'typescript';
+import type { ClassFacts, FileAnalysis, RouterDbCall } from 'eslint-plugin-outbox/analysis';
+import type { Transform, Workspace } from '../../engine/types.js';
+import { detectStyle, indentAt, todoEdit, type CodeStyle, type TextEdit } from '../shared/edits.js';
+import { closureOf, importLines, isExported, isTypeDeclaration, rebaseSpecifier, topLevelOf, type ImportBinding } from './declarations.js';
+import { collectReferences, enclosingHandler, planHandler, type ExtractedHandler } from './handler.js';
+import { methodNameForRoute, serviceClassName, serviceFileName, singular, pascalCase } from './naming.js';
+
+/**
+ * extract-router-db: every `db.execute` / `db.commit` the analysis finds in a router moves into a service method.
+ * A module without a service layer gets `<module>.service.ts` with one class; a module with services gets the method
+ * on the class that fits the route. The router keeps its routes, schemas and status codes and calls the service with
+ * the request's DB session, so HTTP behaviour stays what it was.
+ */
+export const extractRouterDb: Transform = {
+  name: 'extract-router-db',
+  summary: 'move DB calls out of routers into service methods (creating the service class where a module has none)',
+  run(workspace) {
+    for (const file of workspace.files()) {
+      const analysis = workspace.analysis(file);
+      if (analysis.role !== 'router') continue;
+      const calls = analysis.routerDbCalls.filter((call) => !call.strictOnly);
+      if (calls.length === 0) continue;
+      if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
+        workspace.skip({ file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
+        continue;
+      }
+      extractRouter(workspace, file, analysis, calls);
+    }
+  },
+};
+
+/** Where a handler's method goes. */
+interface Target {
+  file: string;
+  className: string;
+  /** The class exists already (in `file`); otherwise the file and class are created. */
+  existing: boolean;
+  dbProperty: string;
+  /** `new X(<args>)` with the handler's request name substituted. */
+  construct: (requestName: string) => string;
+  memberNames: Set<string>;
+}
+
+interface PlannedMethod {
+  handler: ExtractedHandler;
+  target: Target;
+  name: string;
+}
+
+function parse(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+}
+
+function deepestNodeAt(source: ts.SourceFile, start: number, end: number): ts.Node {
+  let found: ts.Node = source;
+  const visit = (node: ts.Node): void => {
+    if (node.getStart(source) <= start && node.getEnd() >= end) {
+      found = node;
+      ts.forEachChild(node, visit);
+    }
+  };
+  ts.forEachChild(source, visit);
+  return found;
+}
+
+/** Applies edits; insertions at an offset go before a replacement that starts there. */
+function apply(text: string, edits: readonly TextEdit[], offset = 0): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+  let out = '';
+  let at = offset;
+  for (const edit of sorted) {
+    if (edit.start < at) throw new Error(`extract-router-db: overlapping edits at ${edit.start}`);
+    out += text.slice(at, edit.start) + edit.text;
+    at = edit.end;
+  }
+  return out;
+}
+
+function applyAll(text: string, edits: readonly TextEdit[]): string {
+  return apply(text, edits) + text.slice(Math.max(0, ...edits.map((e) => e.end)));
+}
+
+function lineOf(source: ts.SourceFile, node: ts.Node): number {
+  return source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+}
+
+function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysis, calls: RouterDbCall[]): void {
+  const { settings } = workspace;
+  const text = workspace.read(file);
+  const source = parse(file, text);
+  const style = detectStyle(text);
+  const dir = path.posix.dirname(file);
+  const todo: TextEdit[] = [];
+  const skip = (node: ts.Node, reason: string): void => {
+    workspace.skip({ file, line: lineOf(source, node), reason });
+    if (workspace.options.todoComments) {
+      const edit = todoEdit(text, node.getStart(source), reason, style);
+      if (edit && !todo.some((t) => t.start === edit.start)) todo.push(edit);
+    }
+  };
+
+  // The handlers that hold the calls, once each.
+  const handlers = new Map<ts.ArrowFunction | ts.FunctionExpression, NonNullable<ReturnType<typeof enclosingHandler>>>();
+  const callsByHandler = new Map<ts.Node, RouterDbCall[]>();
+  for (const call of calls) {
+    const node = deepestNodeAt(source, call.start, call.end);
+    const found = enclosingHandler(node, settings.routeMethods);
+    if (!found) {
+      skip(node, `${call.handle}.${call.call}() is not inside a route handler; move it by hand`);
+      continue;
+    }
+    handlers.set(found.fn, found);
+    callsByHandler.set(found.fn, [...(callsByHandler.get(found.fn) ?? []), call]);
+  }
+
+  const moduleClasses = serviceClassesBeside(workspace, dir);
+  const newTarget = newServiceTarget(workspace, file, analysis.module, dir, moduleClasses);
+  const planned: PlannedMethod[] = [];
+  for (const [fn, found] of handlers) {
+    const constructed = servicesConstructedIn(fn, moduleClasses.map((c) => c.facts.name));
+    if (constructed.length > 0) {
+      const onlyCommits = (callsByHandler.get(fn) ?? []).every((c) => settings.commitCalls.includes(c.call));
+      skip(found.registration, onlyCommits
+        ? `${found.route}: the router commits after calling ${constructed.join(', ')}; service-commit moves that commit into the service (run it first, or run \`all\`)`
+        : `${found.route}: the handler mixes calls of ${constructed.join(', ')} with its own DB calls; left in the router`);
+      continue;
+    }
+    // A module with a service layer keeps it (unless that layer is the one an earlier run created).
+    const target = moduleClasses.length === 0 || newTarget?.existing
+      ? newTarget
+      : existingTarget(found.route, fn, source, text, moduleClasses, settings.dbHandles);
+    if (!target || typeof target === 'string') {
+      skip(found.registration, `${found.route}: ${typeof target === 'string' ? target : 'no service class to hold the handler'}; left in the router`);
+      continue;
+    }
+    const plan = planHandler(found, { source, text, dbHandles: settings.dbHandles, routeMethods: settings.routeMethods, dbProperty: target.dbProperty, dbCalls: callsByHandler.get(fn) ?? [] });
+    if (!plan.ok) {
+      skip(plan.at, plan.reason);
+      continue;
+    }
+    if (plan.handler.mode !== 'plain' && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+      skip(found.registration, `${found.route}: the handler is not async; left in the router`);
+      continue;
+    }
+    const base = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : methodNameForRoute(found.route);
+    let name = base;
+    for (let n = 2; target.memberNames.has(name); n++) name = `${base}${n}`;
+    target.memberNames.add(name);
+    planned.push({ handler: plan.handler, target, name });
+  }
+
+  // What moves with the handlers: the router's own declarations they use (types, constants, helpers), per target file.
+  const top = topLevelOf(source);
+  const hostStatements = new Set(planned.map((p) => topStatementOf(p.handler.statement)));
+  const movedTo = new Map<ts.Statement, string>();
+  const accepted: PlannedMethod[] = [];
+  for (const method of planned) {
+    const closure = closureOf(method.handler.references, top);
+    const blocker = closure.statements.find((s) => hostStatements.has(s) || isExported(s) || (movedTo.has(s) && movedTo.get(s) !== method.target.file));
+    if (blocker) {
+      skip(method.handler.at, `${method.handler.route}: the handler needs ${describe(blocker, source)}, which cannot move into ${method.target.file}; left in the router`);
+      continue;
+    }
+    for (const s of closure.statements) movedTo.set(s, method.target.file);
+    accepted.push(method);
+  }
+
+  const routerEdits: TextEdit[] = [...todo];
+  for (const method of accepted) routerEdits.push(...routerEditsFor(method, text, source, style));
+  const byTarget = new Map<string, PlannedMethod[]>();
+  for (const method of accepted) byTarget.set(method.target.file, [...(byTarget.get(method.target.file) ?? []), method]);
+  // Removing moved declarations (with the comments above them, and one blank line so none doubles up).
+  const moved = [...movedTo.keys()].sort((a, b) => a.pos - b.pos);
+  routerEdits.push(...removalEdits(text, source, moved));
+  if (accepted.length === 0) {
+    if (todo.length > 0) workspace.write(file, applyAll(text, todo));
+    return;
+  }
+  const intermediate = applyAll(text, routerEdits);
+
+  // Which moved names the router still uses (schemas built from the same constants): exported there, imported here.
+  const after = parse(file, intermediate);
+  const stillUsed = new Set<string>();
+  for (const statement of after.statements) if (!ts.isImportDeclaration(statement)) collectReferences(statement, stillUsed);
+  const importEdits: TextEdit[] = [];
+  for (const [targetFile, methods] of byTarget) {
+    const target = methods[0]!.target;
+    const statements = moved.filter((s) => movedTo.get(s) === targetFile);
+    const names = statements.flatMap((s) => namesOf(s).filter((n) => stillUsed.has(n)).map((n) => ({ name: n, typeOnly: isTypeDeclaration(s) })));
+    const exportNames = new Set(names.map((n) => n.name));
+    const references = new Set<string>();
+    for (const m of methods) for (const r of m.handler.references) references.add(r);
+    const closure = closureOf(references, top);
+    writeService(workspace, target, methods, statements, exportNames, closure.imports, file, text, source, style);
+    const specifier = rebaseSpecifier(`./${path.posix.basename(targetFile).replace(/\.ts$/, '.js')}`, targetFile, file);
+    const wanted = [{ name: target.className, specifier, kind: 'named' as const, typeOnly: false }, ...names.map((n) => ({ ...n, specifier, kind: 'named' as const }))];
+    importEdits.push(...addImports(intermediate, after, wanted, style));
+  }
+  importEdits.push(...unusedImportEdits(intermediate, after, stillUsed, importEdits, style));
+  workspace.write(file, applyAll(intermediate, importEdits));
+}
+
+function describe(statement: ts.Statement, source: ts.SourceFile): string {
+  const names = namesOf(statement);
+  return names.length > 0 ? `\`${names.join(', ')}\`` : `the statement at line ${lineOf(source, statement)}`;
+}
+
+function namesOf(statement: ts.Statement): string[] {
+  const top = topLevelOf(ts.factory.updateSourceFile(ts.factory.createSourceFile([], ts.factory.createToken(ts.SyntaxKind.EndOfFileToken), ts.NodeFlags.None), [statement]));
+  return [...top.declarations.keys()];
+}
+
+function topStatementOf(node: ts.Node): ts.Statement {
+  let current = node;
+  while (current.parent && !ts.isSourceFile(current.parent)) current = current.parent;
+  return current as ts.Statement;
+}
+
+/** Service classes in service files of the router's folder (the module's existing service layer). */
+function serviceClassesBeside(workspace: Workspace, dir: string): { file: string; facts: ClassFacts }[] {
+  const out: { file: string; facts: ClassFacts }[] = [];
+  for (const file of workspace.files()) {
+    if (path.posix.dirname(file) !== dir) continue;
+    const analysis = workspace.analysis(file);
+    if (analysis.role !== 'service') continue;
+    for (const facts of analysis.classes) if (!facts.abstract) out.push({ file, facts });
+  }
+  return out;
+}
+
+function dbPropertyOf(facts: ClassFacts, dbHandles: string[]): string | undefined {
+  return [...facts.properties.map((p) => p.name), ...facts.constructorParams.map((p) => p.name)].find((n) => dbHandles.includes(n));
+}
+
+/** The classes of the module whose instances the handler makes (`new PartnerService(...)`). */
+function servicesConstructedIn(fn: ts.Node, classNames: string[]): string[] {
+  const found = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && classNames.includes(n.expression.text)) found.add(n.expression.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  return [...found];
+}
+
+/**
+ * A module without a service: `<module>.service.ts` beside the router, holding `<Module>Service`, constructed per
+ * request with the request's session. The session's type is the one other services of the project take.
+ */
+function newServiceTarget(workspace: Workspace, routerFile: string, module: string, dir: string, existing: { file: string; facts: ClassFacts }[]): Target | undefined {
+  const className = serviceClassName(module);
+  const file = `${dir}/${serviceFileName(module)}`;
+  const already = existing.find((c) => c.facts.name === className && c.file === file);
+  if (already) {
+    const dbProperty = dbPropertyOf(already.facts, workspace.settings.dbHandles) ?? 'db';
+    return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]) };
+  }
+  if (workspace.exists(file)) return undefined;
+  void routerFile;
+  return { file, className, existing: false, dbProperty: 'db', construct: (request) => `new ${className}(${request}.db)`, memberNames: new Set() };
+}
+
+/**
+ * A module with services: the class whose name holds the route's entity (`/partners/:id/documents` →
+ * PartnerDocumentService), constructed the way the router already constructs it.
+ */
+function existingTarget(route: string, fn: ts.Node, source: ts.SourceFile, text: string, classes: { file: string; facts: ClassFacts }[], dbHandles: string[]): Target | string {
+  const nouns = route.split(/\s+/)[1]?.split('/').filter((s) => s && !s.startsWith(':')) ?? [];
+  const entity = pascalCase(singular(nouns[nouns.length - 1] ?? ''));
+  const usable = classes.filter((c) => dbPropertyOf(c.facts, dbHandles));
+  const chosen = usable.find((c) => entity && c.facts.name.includes(entity)) ?? usable[0];
+  if (!chosen) return `no service class of the module keeps a DB session (${classes.map((c) => c.facts.name).join(', ')})`;
+  const dbProperty = dbPropertyOf(chosen.facts, dbHandles)!;
+  // How the router builds it elsewhere: the same arguments, with this request's session first.
+  let template: string[] | undefined;
+  const visit = (n: ts.Node): void => {
+    if (!template && ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === chosen.facts.name) {
+      const args = n.arguments ?? [];
+      const rest = args.slice(1).map((a) => text.slice(a.getStart(source), a.getEnd()));
+      if (rest.every((r) => /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(r))) template = rest;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(source);
+  if (!template && chosen.facts.constructorParams.length > 1) return `no construction of ${chosen.facts.name} in the router to copy its arguments from`;
+  const rest = template ?? [];
+  // The other arguments must be visible in the handler (parameters of the function that registers the routes).
+  const outerParams = new Set<string>();
+  for (let p: ts.Node | undefined = fn.parent; p; p = p.parent) if (ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isArrowFunction(p)) for (const param of p.parameters) if (ts.isIdentifier(param.name)) outerParams.add(param.name.text);
+  if (rest.some((r) => !outerParams.has(r.split('.')[0]!))) return `${chosen.facts.name} is built from values the handler cannot see`;
+  return {
+    file: chosen.file,
+    className: chosen.facts.name,
+    existing: true,
+    dbProperty,
+    construct: (request) => `new ${chosen.facts.name}(${[`${request}.db`, ...rest].join(', ')})`,
+    memberNames: new Set([...chosen.facts.methods, ...chosen.facts.properties.map((p) => p.name)]),
+  };
+}
+
+/** The router's new handler: it calls the method and answers exactly as before. */
+function routerEditsFor(method: PlannedMethod, text: string, source: ts.SourceFile, style: CodeStyle): TextEdit[] {
+  const { handler, target, name } = method;
+  const semi = style.semicolons ? ';' : '';
+  const args = handler.params.map((p) => `${handler.requestName}.${p.part}`).join(', ');
+  const call = `${target.construct(handler.requestName)}.${name}(${args})`;
+  const body = handler.fn.body;
+  if (handler.mode === 'prefix') {
+    const p = handler.prefix!;
+    const text = p.names.length > 0 ? `${p.kind} { ${p.names.join(', ')} } = await ${call}${semi}` : `await ${call}${semi}`;
+    return [{ start: p.start, end: p.end, text }];
+  }
+  if (!ts.isBlock(body)) return [{ start: body.getStart(source), end: body.getEnd(), text: call }];
+  const close = indentAt(text, body.getEnd() - 1);
+  const first = body.statements[0];
+  const inner = first ? indentAt(text, first.getStart(source)) : close + style.indentUnit;
+  const reply = handler.replyName;
+  let lines: string[];
+  if (handler.mode === 'plain') lines = [`return ${call}${semi}`];
+  else if (handler.mode === 'status') {
+    const s = handler.status!;
+    lines = s.withPayload ? [`return ${reply}.${s.method}(${s.code}).send(await ${call})${semi}`] : [`await ${call}${semi}`, `return ${reply}.${s.method}(${s.code}).send()${semi}`];
+  } else {
+    const result = handler.fn.body && collectNames(handler.fn).has('result') ? 'response' : 'result';
+    lines = [`const ${result} = await ${call}${semi}`, `return ${reply}.code(${result}.statusCode).send(${result}.payload)${semi}`];
+  }
+  return [{ start: body.getStart(source), end: body.getEnd(), text: `{${style.eol}${lines.map((l) => inner + l).join(style.eol)}${style.eol}${close}}` }];
+}
+
+function collectNames(node: ts.Node): Set<string> {
+  const names = new Set<string>();
+  collectReferences(node, names);
+  return names;
+}
+
+/** Offsets of template literals (their text must not be re-indented: it is data). */
+function templateRanges(source: ts.SourceFile): [number, number][] {
+  const ranges: [number, number][] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) ranges.push([n.getStart(source), n.getEnd()]);
+    ts.forEachChild(n, visit);
+  };
+  visit(source);
+  return ranges;
+}
+
+/**
+ * Moves lines from one indentation to another. Lines that start inside a template literal are data (SQL, messages)
+ * and stay byte for byte.
+ */
+function reindent(code: string, from: string, to: string, eol: string): string {
+  const wrapper = 'async function moved() {\n';
+  const parsed = parse('moved.ts', `${wrapper}${code}\n}`);
+  const templates = templateRanges(parsed).map(([s, e]) => [s - wrapper.length, e - wrapper.length] as const);
+  const lines = code.split('\n');
+  let offset = 0;
+  const out = lines.map((line) => {
+    const lineStart = offset;
+    offset += line.length + 1;
+    const clean = line.replace(/\r$/, '');
+    if (templates.some(([s, e]) => s < lineStart && lineStart < e)) return clean;
+    if (clean.trim() === '') return '';
+    const lead = /^[ \t]*/.exec(clean)![0];
+    return to + clean.slice(lead.startsWith(from) ? from.length : lead.length);
+  });
+  return out.join(eol);
+}
+
+/** The method for one handler, at `memberIndent`. */
+function methodText(method: PlannedMethod, routerText: string, routerSource: ts.SourceFile, memberIndent: string, style: CodeStyle): string {
+  const { handler, name } = method;
+  const unit = style.indentUnit;
+  const semi = style.semicolons ? ';' : '';
+  const signature = `${memberIndent}async ${name}(${handler.params.map((p) => `${p.name}: ${p.type}`).join(', ')}) {`;
+  const bodyIndent = memberIndent + unit;
+  let body: string;
+  const fnBody = handler.fn.body;
+  if (!ts.isBlock(fnBody)) {
+    body = `${bodyIndent}return ${apply(routerText, handler.bodyEdits, handler.bodyStart) + routerText.slice(Math.max(handler.bodyStart, ...handler.bodyEdits.map((e) => e.end)), handler.bodyEnd)}${semi}`;
+  } else {
+    let start = handler.bodyStart;
+    let end = handler.bodyEnd;
+    if (handler.mode !== 'prefix') {
+      // The block's inside without its first and last line breaks.
+      const first = fnBody.statements[0];
+      start = first ? routerText.lastIndexOf('\n', first.getFullStart() + leadingBlank(routerText, first.getFullStart())) + 1 : start;
+      end = fnBody.getEnd() - 1;
+      while (end > start && /\s/.test(routerText[end - 1]!)) end--;
+    } else {
+      start = routerText.lastIndexOf('\n', start - 1) + 1;
+    }
+    const from = indentAt(routerText, fnBody.statements[0]?.getStart(routerSource) ?? start);
+    const edited = apply(routerText, handler.bodyEdits.filter((e) => e.start >= start && e.end <= end), start) + routerText.slice(Math.max(start, ...handler.bodyEdits.filter((e) => e.start >= start && e.end <= end).map((e) => e.end)), end);
+    body = reindent(edited, from, bodyIndent, style.eol);
+    if (handler.bodyTail) body += `${style.eol}${bodyIndent}${handler.bodyTail.replace(/;$/, semi)}`;
+  }
+  const comments = handler.comments.map((c) => `${memberIndent}${c.startsWith('*') ? ` ${c}` : c}`);
+  return [...comments, signature, body, `${memberIndent}}`].join(style.eol);
+}
+
+/** Offset just past the blank space before the first statement's own line (to keep comments at the block's top). */
+function leadingBlank(text: string, fullStart: number): number {
+  const m = /^[ \t]*\r?\n/.exec(text.slice(fullStart));
+  return m ? m[0].length - 1 : 0;
+}
+
+/** Creates the service file, or adds the methods (and what they need) to the existing class. */
+function writeService(
+  workspace: Workspace,
+  target: Target,
+  methods: PlannedMethod[],
+  statements: ts.Statement[],
+  exportNames: Set<string>,
+  imports: ImportBinding[],
+  routerFile: string,
+  routerText: string,
+  routerSource: ts.SourceFile,
+  routerStyle: CodeStyle,
+): void {
+  const movedText = statements.map((s) => {
+    const start = ownLineCommentStart(routerText, s);
+    let code = routerText.slice(start, s.getEnd());
+    const names = namesOf(s);
+    if (names.some((n) => exportNames.has(n)) && !isExported(s)) {
+      const at = s.getStart(routerSource) - start;
+      code = `${code.slice(0, at)}export ${code.slice(at)}`;
+    }
+    return code;
+  });
+  const rebased = imports.map((b) => ({ ...b, specifier: rebaseSpecifier(b.specifier, routerFile, target.file) }));
+
+  if (!target.existing) {
+    const style = routerStyle;
+    const semi = style.semicolons ? ';' : '';
+    const dbType = sessionType(workspace, target.file);
+    const head = importLines([{ name: dbType.name, specifier: dbType.specifier, kind: 'named', typeOnly: true }, ...rebased], style.quote, semi);
+    const unit = style.indentUnit;
+    const methodTexts = methods.map((m) => methodText(m, routerText, routerSource, unit, style));
+    const lines = [
+      ...dedupeImports(head),
+      '',
+      ...movedText.flatMap((t) => [t, '']),
+      '/**',
+      ` * The ${methods[0]!.handler.route ? path.posix.basename(path.posix.dirname(target.file)) : ''} module's service layer: the work its router did on the request's session, one method per route.`,
+      ' * Constructed per request with `request.db`; the methods that write commit themselves.',
+      ' */',
+      `export class ${target.className} {`,
+      `${unit}constructor(private readonly ${target.dbProperty}: ${dbType.typeText}) {}`,
+      ...methodTexts.flatMap((t) => ['', t]),
+      '}',
+      '',
+    ];
+    workspace.write(target.file, lines.join(style.eol));
+    return;
+  }
+
+  const text = workspace.read(target.file);
+  const source = parse(target.file, text);
+  const style = detectStyle(text);
+  const cls = source.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === target.className);
+  if (!cls) return;
+  const firstMember = cls.members[0];
+  const memberIndent = firstMember ? indentAt(text, firstMember.getStart(source)) : indentAt(text, cls.getStart(source)) + style.indentUnit;
+  const edits: TextEdit[] = [];
+  const closeBrace = cls.getEnd() - 1;
+  const closeLine = text.lastIndexOf('\n', closeBrace - 1) + 1;
+  const methodTexts = methods.map((m) => methodText(m, routerText, routerSource, memberIndent, style));
+  edits.push({ start: closeLine, end: closeLine, text: methodTexts.map((t) => `${style.eol}${t}${style.eol}`).join('') });
+  if (movedText.length > 0) {
+    const at = ownLineCommentStart(text, cls);
+    edits.push({ start: at, end: at, text: movedText.map((t) => `${t}${style.eol}${style.eol}`).join('') });
+  }
+  const after = parse(target.file, text);
+  edits.push(...addImports(text, after, rebased, style));
+  workspace.write(target.file, applyAll(text, edits));
+}
+
+function dedupeImports(lines: string[]): string[] {
+  return [...new Set(lines)];
+}
+
+/**
+ * The type of the DB session, as other services of the project declare it (`db: DbSession`, imported from where they
+ * import it); `FastifyRequest['db']` when no service shows one.
+ */
+function sessionType(workspace: Workspace, serviceFile: string): { name: string; specifier: string; typeText: string } {
+  for (const file of workspace.files()) {
+    const analysis = workspace.analysis(file);
+    if (analysis.role !== 'service') continue;
+    for (const facts of analysis.classes) {
+      const param = facts.constructorParams.find((p) => workspace.settings.dbHandles.includes(p.name) && p.type && /^[A-Za-z_$][\w$]*$/.test(p.type));
+      if (!param) continue;
+      const from = analysis.imports.find((i) => i.names.includes(param.type!));
+      if (!from) continue;
+      return { name: param.type!, specifier: rebaseSpecifier(from.from, file, serviceFile), typeText: param.type! };
+    }
+  }
+  return { name: 'FastifyRequest', specifier: 'fastify', typeText: "FastifyRequest['db']" };
+}
+
+/** Start of the own-line comments right above a statement (or of its line). */
+function ownLineCommentStart(text: string, statement: ts.Node): number {
+  const ranges = ts.getLeadingCommentRanges(text, statement.getFullStart()) ?? [];
+  for (const r of ranges) {
+    const lineStart = text.lastIndexOf('\n', r.pos - 1) + 1;
+    if (/^[ \t]*$/.test(text.slice(lineStart, r.pos))) {
+      // Only comments that touch the statement (no blank line between) belong to it.
+      const between = text.slice(r.end, statement.getStart());
+      const later = ranges.filter((x) => x.pos >= r.pos);
+      const gapHasBlank = later.some((x, i) => /\n[ \t]*\r?\n/.test(text.slice(x.end, later[i + 1]?.pos ?? statement.getStart())));
+      if (!gapHasBlank || !/\n[ \t]*\r?\n/.test(between)) {
+        if (!gapHasBlank) return lineStart;
+      }
+    }
+  }
+  return text.lastIndexOf('\n', statement.getStart() - 1) + 1;
+}
+
+/** Edits that remove the moved statements, merging neighbours and keeping one blank line between what remains. */
+function removalEdits(text: string, source: ts.SourceFile, statements: ts.Statement[]): TextEdit[] {
+  const ranges = statements.map((s) => {
+    const start = ownLineCommentStart(text, s);
+    const newline = text.indexOf('\n', s.getEnd());
+    return [start, newline < 0 ? text.length : newline + 1] as [number, number];
+  });
+  void source;
+  const merged: [number, number][] = [];
+  for (const r of ranges.sort((a, b) => a[0] - b[0])) {
+    const last = merged[merged.length - 1];
+    if (last && /^\s*$/.test(text.slice(last[1], r[0]))) last[1] = r[1];
+    else merged.push([...r]);
+  }
+  return merged.map(([start, end]) => {
+    const before = text.slice(Math.max(0, start - 2), start);
+    const blank = /^[ \t]*\r?\n/.exec(text.slice(end));
+    if ((before === '\n\n' || start === 0 || before.endsWith('\n\r\n') ) && blank) end += blank[0].length;
+    return { start, end, text: '' };
+  });
+}
+
+/** Adds named imports, merged into an existing import of the same specifier. */
+function addImports(text: string, source: ts.SourceFile, bindings: { name: string; imported?: string; specifier: string; kind: ImportBinding['kind']; typeOnly: boolean }[], style: CodeStyle): TextEdit[] {
+  const top = topLevelOf(source);
+  const missing = bindings.filter((b) => !top.imports.has(b.name) && !top.declarations.has(b.name));
+  if (missing.length === 0) return [];
+  const semi = style.semicolons ? ';' : '';
+  const edits: TextEdit[] = [];
+  const fresh: typeof missing = [];
+  for (const [specifier, group] of groupBy(missing, (b) => b.specifier)) {
+    const existing = source.statements.find((s): s is ts.ImportDeclaration => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === specifier && !!s.importClause?.namedBindings && ts.isNamedImports(s.importClause.namedBindings));
+    const named = group.filter((g) => g.kind === 'named');
+    if (existing && named.length === group.length) {
+      const clause = existing.importClause!;
+      const elements = (clause.namedBindings as ts.NamedImports).elements;
+      const last = elements[elements.length - 1];
+      const typeOnlyDecl = clause.isTypeOnly;
+      if (last && (!typeOnlyDecl || named.every((n) => n.typeOnly))) {
+        edits.push({ start: last.getEnd(), end: last.getEnd(), text: named.map((n) => `, ${!typeOnlyDecl && n.typeOnly ? 'type ' : ''}${n.imported ? `${n.imported} as ` : ''}${n.name}`).join('') });
+        continue;
+      }
+    }
+    fresh.push(...group);
+  }
+  if (fresh.length > 0) {
+    const imports = source.statements.filter(ts.isImportDeclaration);
+    const lastImport = imports[imports.length - 1];
+    const lines = importLines(fresh, style.quote, semi);
+    if (lastImport) edits.push({ start: lastImport.getEnd(), end: lastImport.getEnd(), text: lines.map((l) => style.eol + l).join('') });
+    else edits.push({ start: 0, end: 0, text: lines.map((l) => l + style.eol).join('') + style.eol });
+  }
+  return edits;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  return map;
+}
+
+/** Drops the import bindings nothing in the router uses any more (the moved code took them along). */
+function unusedImportEdits(text: string, source: ts.SourceFile, used: Set<string>, pending: TextEdit[], style: CodeStyle): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const semi = style.semicolons ? ';' : '';
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const clause = statement.importClause;
+    if (!clause) continue;
+    if (pending.some((e) => e.start >= statement.getStart(source) && e.start < statement.getEnd())) continue;
+    const top = topLevelOf(parse('x.ts', text.slice(statement.getStart(source), statement.getEnd())));
+    const bindings = [...top.imports.values()];
+    const kept = bindings.filter((b) => used.has(b.name));
+    if (kept.length === bindings.length) continue;
+    if (kept.length === 0) {
+      // Taking the line break before it keeps an import added right after this one in place.
+      const start = statement.getStart(source);
+      if (text.slice(0, start).endsWith('\n') && start > 0) {
+        const eolStart = text.slice(0, start).endsWith('\r\n') ? start - 2 : start - 1;
+        edits.push({ start: eolStart, end: statement.getEnd(), text: '' });
+        continue;
+      }
+      const lineStart = text.lastIndexOf('\n', statement.getStart(source) - 1) + 1;
+      const newline = text.indexOf('\n', statement.getEnd());
+      edits.push({ start: lineStart, end: newline < 0 ? text.length : newline + 1, text: '' });
+      continue;
+    }
+    const quote = text[statement.moduleSpecifier.getStart(source)] ?? style.quote;
+    edits.push({ start: statement.getStart(source), end: statement.getEnd(), text: importLines(kept, quote, semi).join(style.eol) });
+  }
+  return edits;
+}
