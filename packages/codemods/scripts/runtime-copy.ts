@@ -23,12 +23,21 @@ export function copyRuntime(prefix = 'outbox-migration-'): { base: string; root:
   return { base, root };
 }
 
-/** Runs a tool of the monorepo (tsc, vitest) on the copy, without the calling vitest's environment leaking in. */
-export function runTool(bin: 'tsc' | 'vitest', args: string[], cwd: string): { status: number; output: string } {
+/**
+ * Runs a tool of the monorepo (tsc, vitest) on the copy, without the calling vitest's environment leaking in; with
+ * `servers`, the copy's suites that need PostgreSQL and Redis run against them instead of skipping.
+ */
+export function runTool(
+  bin: 'tsc' | 'vitest',
+  args: string[],
+  cwd: string,
+  servers: { DATABASE_URL: string; REDIS_URL: string } | undefined = undefined,
+): { status: number; output: string } {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_OPTIONS' && key !== 'TEST'));
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', bin === 'tsc' ? 'typescript/bin/tsc' : 'vitest/vitest.mjs'), ...args], {
     cwd,
-    env: { ...env, DATABASE_URL: '', REDIS_URL: '', OUTBOX_REAL_SERVERS: '' },
+    // Embedded PGlite and in-process Redis unless real servers are asked for (their suites skip otherwise).
+    env: { ...env, ...(servers ? { ...servers, OUTBOX_REAL_SERVERS: '1' } : { DATABASE_URL: '', REDIS_URL: '', OUTBOX_REAL_SERVERS: '' }) },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

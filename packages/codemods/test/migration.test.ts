@@ -13,11 +13,11 @@ import { copyRuntime, runTool } from '../scripts/runtime-copy.js';
 /**
  * THE end-to-end test of issue 5: `outbox-codemod all --write` on a copy of the reference runtime takes it from the
  * seed's 5/114 to 114/114 and 12/12, lint-clean, compiling, with its own suite passing unchanged and new tests proving
- * the injected idempotency under concurrency; a second run changes nothing.
+ * the injected idempotency under concurrency; the guarantees of issue 6 hold on the copy against the real servers;
+ * a second run changes nothing.
  *
- * The full target needs all six transforms. While some are not registered yet, the assertions that depend on them
- * are skipped (their names say which transforms they wait for) and the part this package's registered transforms
- * own — every service operation compliant — is asserted instead.
+ * Should a transform ever be unregistered, the assertions that need all six are skipped with its name in theirs, and
+ * the part the registered ones own — every service operation compliant — is still asserted.
  */
 const missing = missingTransforms();
 const complete = missing.length === 0;
@@ -39,16 +39,24 @@ afterAll(() => {
   if (base) rmSync(base, { recursive: true, force: true });
 });
 
+/** The new tests of the injected idempotency, added to the migrated copy's suite. */
+function addConcurrencyTest(): void {
+  const template = fileURLToPath(new URL('./migrated/idempotency-concurrency.test.ts.tpl', import.meta.url));
+  mkdirSync(path.join(root, 'test', 'codemod'), { recursive: true });
+  copyFileSync(template, path.join(root, 'test', 'codemod', 'idempotency-concurrency.test.ts'));
+}
+
 describe('outbox-codemod all --write on a copy of the reference runtime', () => {
   it(`finishes without skipping anything${waiting}`, { skip: !complete }, () => {
     expect(exitCode).toBe(0);
   });
 
-  it('makes every service operation compliant', async () => {
+  it('makes every operation a compliant service operation (the router handlers that wrote now call services)', async () => {
     const report = await runAudit({ root });
     const services = report.operations.filter((o) => o.kind === 'service');
     expect(services.filter((o) => !o.compliant).map((o) => `${o.className}.${o.method}`)).toEqual([]);
-    expect(services.length).toBe(52);
+    expect(report.operations.filter((o) => o.kind !== 'service').map((o) => `${o.file}:${o.line}`)).toEqual([]);
+    expect(services.length).toBe(complete ? 114 : 52);
   });
 
   it(`the audit says 114/114 and 12/12${waiting}`, { skip: !complete }, async () => {
@@ -71,12 +79,25 @@ describe('outbox-codemod all --write on a copy of the reference runtime', () => 
   });
 
   it("the runtime's own suite passes unchanged, and the new idempotency tests pass on the migrated copy", { timeout: 300_000 }, () => {
-    const template = fileURLToPath(new URL('./migrated/idempotency-concurrency.test.ts.tpl', import.meta.url));
-    mkdirSync(path.join(root, 'test', 'codemod'), { recursive: true });
-    copyFileSync(template, path.join(root, 'test', 'codemod', 'idempotency-concurrency.test.ts'));
+    addConcurrencyTest();
     const { status, output } = runTool('vitest', ['run', '--root', root], root);
     expect(output).toMatch(/test\/codemod\/idempotency-concurrency\.test\.ts/);
     expect(output).not.toMatch(/\bfailed\b/);
+    expect(status, output.slice(-4000)).toBe(0);
+  });
+
+  // Issue 6: the runtime's guarantees (idempotency under concurrency, relay crash and ordering, concurrent relays,
+  // DLQ, webhooks, WebSocket) hold on the migrated copy too, against the real servers. CI always has them.
+  const servers = process.env.DATABASE_URL && process.env.REDIS_URL ? { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL } : undefined;
+  it('the guarantees hold on the migrated copy against PostgreSQL and Redis', { skip: !servers, timeout: 300_000 }, () => {
+    addConcurrencyTest();
+    const { status, output } = runTool('vitest', ['run', '--root', root, 'test/guarantees', 'test/codemod'], root, servers);
+    expect(output).toMatch(/test\/guarantees\/concurrent-relays\.test\.ts/);
+    expect(output).toMatch(/test\/codemod\/idempotency-concurrency\.test\.ts/);
+    // eslint-disable-next-line no-control-regex
+    const summary = /^\s*Tests\s.*$/m.exec(output.replace(/\u001b\[[0-9;]*m/g, ''))?.[0] ?? '';
+    expect(summary).toMatch(/passed/);
+    expect(summary).not.toMatch(/skipped|failed/);
     expect(status, output.slice(-4000)).toBe(0);
   });
 

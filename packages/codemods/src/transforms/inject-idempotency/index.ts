@@ -3,7 +3,7 @@ import type { Operation } from 'eslint-plugin-outbox/analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, serviceCallSites } from '../shared/call-sites.js';
-import { commitStatements, handleOf } from '../shared/operation-code.js';
+import { commitStatements, handleOf, hoistableReturn, type HoistedReturn } from '../shared/operation-code.js';
 import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
 const STORE = 'IdempotencyStore';
@@ -107,7 +107,7 @@ function planOperation(
   const edits: TextEdit[] = [];
 
   // The response each commit completes the key with: the value returned right after it.
-  const responses = commits.map((c) => responseAfter(c.statement!, source, returnType));
+  const responses = commits.map((c) => responseAfter(c.statement!, source, returnType) ?? hoistedResponse(fn, c.statement!, source, c.handle));
   if (responses.some((r) => r === undefined)) return skip('the response is computed after the commit, so it cannot be stored with the key; restructure by hand');
 
   const redis = workspace.options.idempotency === 'redis';
@@ -133,6 +133,11 @@ function planOperation(
     });
     commits.forEach((c, i) => {
       // The seed's order: commit, then SETEX (race-prone; the store is the default for a reason).
+      const hoisted = responses[i]!.hoisted;
+      if (hoisted) {
+        const at = insertionPoint(text, c.statement!, source);
+        edits.push({ start: at, end: at, text: indentAt(text, c.statement!.getStart(source)) + hoisted.declaration + (style.semicolons ? ';' : '') + style.eol }, hoisted.edit);
+      }
       const end = c.statement!.getEnd();
       edits.push({
         start: end,
@@ -164,6 +169,14 @@ function planOperation(
       const response = responses[i]!;
       const complete = `if (${KEY}) await ${store}.complete(${scopeOf}, ${KEY}, 200, ${response.text});`;
       const statement = c.statement!;
+      if (response.hoisted) {
+        // `return masked(row)` after the commit: computed into a local before it, stored with the key, returned.
+        const at = insertionPoint(text, statement, source);
+        const indent = indentAt(text, statement.getStart(source));
+        const declaration = indent + response.hoisted.declaration + (style.semicolons ? ';' : '') + style.eol;
+        edits.push({ start: at, end: at, text: declaration + render([complete], indent, style) + style.eol }, response.hoisted.edit);
+        return;
+      }
       if (response.moveTo) {
         // The commit moves past plain declarations to the return, so the response exists when the key completes.
         const at = insertionPoint(text, response.moveTo, source);
@@ -194,7 +207,13 @@ function planOperation(
  * When those statements are only plain declarations (`const { hash, ...user } = account;`), the commit can move down
  * to the return instead: `moveTo` is then that return.
  */
-function responseAfter(commit: ts.Statement, source: ts.SourceFile, returnType: string | undefined): { text: string; moveTo?: ts.Statement } | undefined {
+interface Response {
+  text: string;
+  moveTo?: ts.Statement;
+  hoisted?: HoistedReturn;
+}
+
+function responseAfter(commit: ts.Statement, source: ts.SourceFile, returnType: string | undefined): Response | undefined {
   const between: ts.Statement[] = [];
   let current: ts.Node = commit;
   for (;;) {
@@ -230,6 +249,11 @@ function responseAfter(commit: ts.Statement, source: ts.SourceFile, returnType: 
     if (ts.isBlock(parent) && owner && isFunctionBody(owner)) return after.length === 0 && returnType === 'void' ? { text: 'null' } : undefined;
     return undefined;
   }
+}
+
+function hoistedResponse(fn: ts.FunctionLikeDeclaration, commit: ts.Statement, source: ts.SourceFile, handle: string): Response | undefined {
+  const hoisted = hoistableReturn(fn, commit, source, handle);
+  return hoisted && { text: hoisted.name, hoisted };
 }
 
 function isFunctionBody(node: ts.Node): boolean {

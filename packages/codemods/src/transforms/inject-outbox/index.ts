@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { ClassFacts, FileAnalysis, MissingFlag, Operation } from 'eslint-plugin-outbox/analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
-import { aggregateTypeOf, commitStatements, committingHelperCalls, eventTypeOf, handleOf, idParams, resultAt } from '../shared/operation-code.js';
+import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, idParams, resultAt } from '../shared/operation-code.js';
 import { classOf, enclosingStatement, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 const REPOSITORY = 'OutboxRepository';
@@ -197,6 +197,17 @@ function planEvent(
   }
 
   const eventLines = (result: string | undefined, via = handle) => eventCode(operation, fn, plan.receiver(via), result, style);
+  // The event before a commit, carrying the value returned right after it: read as is when it is a plain read, or
+  // computed into a local just before the commit when it is a call (`return masked(rows[0]!);`).
+  const eventAt = (statement: ts.Statement, via: string): TextEdit[] => {
+    const plain = resultAt(statement, source, operation.method);
+    const hoisted = plain === undefined && !carriesSecret(operation.method) ? hoistableReturn(fn, statement, source, via) : undefined;
+    if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via), style)];
+    const indent = indentAt(text, statement.getStart(source));
+    const at = insertionPoint(text, statement, source);
+    const declaration = indent + hoisted.declaration + (style.semicolons ? ';' : '') + style.eol;
+    return [{ start: at, end: at, text: declaration + render(eventLines(hoisted.name, via), indent, style) + style.eol }, hoisted.edit];
+  };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);
     const commit = commitStatements(fn, settings).find((c) => at && c.call.getStart(source) === at.getStart(source));
@@ -210,13 +221,13 @@ function planEvent(
       const body = render(eventLines(undefined), indent + style.indentUnit, style);
       return [{ start: previous.getEnd(), end: previous.getEnd(), text: ` else {${style.eol}${body}${style.eol}${indent}}` }];
     }
-    return [insertBefore(text, source, statement, eventLines(resultAt(statement, source, operation.method), commit.handle), style)];
+    return eventAt(statement, commit.handle);
   }
 
   // no-event: before every commit of the operation (or before the call of a helper that commits).
   const commits = commitStatements(fn, settings);
   if (commits.some((c) => !c.statement)) return skip('a commit is not a statement of its own; add the event before it by hand');
-  if (commits.length > 0) return commits.map((c) => insertBefore(text, source, c.statement!, eventLines(resultAt(c.statement!, source, operation.method), c.handle), style));
+  if (commits.length > 0) return commits.flatMap((c) => eventAt(c.statement!, c.handle));
   const helperCalls = committingHelperCalls(fn, settings);
   const statements = [...new Set(helperCalls.map((call) => enclosingStatement(call)))];
   if (helperCalls.length > 0 && statements.every((s) => s !== undefined)) return statements.map((s) => insertBefore(text, source, s!, eventLines(undefined), style));
@@ -246,7 +257,7 @@ function eventCode(operation: Operation, fn: ts.FunctionLikeDeclaration, receive
   const preferredParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === preferred);
   const plainString = preferredParam?.type?.kind === ts.SyntaxKind.StringKeyword && !preferredParam.questionToken;
   const aggregateId = (preferred && (plainString ? preferred : `String(${preferred})`)) ?? (result ? `String(Object(${result}).id ?? '')` : quoted(operation.method, { ...style, quote: "'" }));
-  const payload = [...ids, ...(result ? [`result: ${result}`] : [])];
+  const payload = [...ids, ...(result === 'result' ? ['result'] : result ? [`result: ${result}`] : [])];
   return [
     `await ${receiver}.addEvent({`,
     `  eventType: '${eventTypeOf(operation)}',`,

@@ -1,22 +1,45 @@
 import ts from 'typescript';
 import type { Operation, OutboxSettings } from 'eslint-plugin-outbox/analysis';
 import { snakeCase } from './edits.js';
-import { classOf, commitCalls, enclosingStatement, isPlainRead, writeHandle } from './source.js';
+import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, writeHandle } from './source.js';
 
 /**
  * What generated code needs to know about one operation: the names of its identifying parameters, the value it
  * returns at a commit, the handle it writes through. Shared by inject-outbox and inject-idempotency.
  */
 
-/** Parameters that identify what the operation acts on: `partnerId`, `organizationId`, `id`. */
+const isIdName = (name: string): boolean => name === 'id' || /[a-z]Id$/.test(name);
+
+/**
+ * Names that identify what the operation acts on and are in scope everywhere in its body: parameters (`partnerId`,
+ * `organizationId`, `id`) and names destructured from a parameter at the top of the body
+ * (`const { id, branchId } = params;`, the shape extract-router-db gives a handler's route parameters).
+ */
 export function idParams(fn: ts.FunctionLikeDeclaration): string[] {
-  return fn.parameters
-    .map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : ''))
-    .filter((name) => name === 'id' || /[a-z]Id$/.test(name));
+  const names = fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : '')).filter(isIdName);
+  const parameterNames = new Set(fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : [])));
+  if (fn.body && ts.isBlock(fn.body)) {
+    for (const statement of fn.body.statements) {
+      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isObjectBindingPattern(declaration.name) || !declaration.initializer || !ts.isIdentifier(declaration.initializer)) continue;
+        if (!parameterNames.has(declaration.initializer.text)) continue;
+        for (const element of declaration.name.elements) {
+          if (ts.isIdentifier(element.name) && !element.dotDotDotToken && isIdName(element.name.text) && !names.includes(element.name.text)) names.push(element.name.text);
+        }
+      }
+    }
+  }
+  return names;
 }
 
 /** Results that carry credentials never go into an event payload or log. */
 const SECRET = /token|password|secret|otp|code|credential/i;
+
+/** May this operation's result (or this expression) carry a credential? Then it stays out of event payloads. */
+export function carriesSecret(operationName: string, text = ''): boolean {
+  return SECRET.test(operationName) || SECRET.test(text);
+}
 
 /**
  * The value the path returns right after the commit statement, when it is a plain read (no call) that can be read
@@ -30,6 +53,57 @@ export function resultAt(commit: ts.Statement, source: ts.SourceFile, operationN
   const text = next.expression.getText(source);
   if (text.includes('\n') || SECRET.test(text) || SECRET.test(operationName)) return undefined;
   return text;
+}
+
+/**
+ * A return right after the commit whose value is computed (`return masked(rows[0]!);`, a template, a call) but can be
+ * computed just before the commit instead: synchronous, no assignment, no function, and never touching the DB handle —
+ * so the only difference is that it runs inside the transaction (and a throw there rolls back rather than answering
+ * 500 after a commit). The caller declares `name` before the commit and returns it.
+ */
+export interface HoistedReturn {
+  name: string;
+  /** `const <name> = <expression>` (no semicolon; the file's style decides), to insert before the commit as is. */
+  declaration: string;
+  /** Replaces the returned expression with `name`. */
+  edit: { start: number; end: number; text: string };
+}
+
+export function hoistableReturn(fn: ts.FunctionLikeDeclaration, commit: ts.Statement, source: ts.SourceFile, handle: string): HoistedReturn | undefined {
+  const parent = commit.parent;
+  if (!ts.isBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent)) return undefined;
+  const next = parent.statements[parent.statements.indexOf(commit) + 1];
+  if (!next || !ts.isReturnStatement(next) || !next.expression || isPlainRead(next.expression)) return undefined;
+  const handleRoot = handle.startsWith('this.') ? undefined : handle.split('.')[0];
+  let safe = true;
+  const visit = (node: ts.Node): void => {
+    if (!safe) return;
+    if (
+      ts.isAwaitExpression(node) ||
+      ts.isYieldExpression(node) ||
+      isFunctionLike(node) ||
+      ts.isClassExpression(node) ||
+      (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||
+      (ts.isPrefixUnaryExpression(node) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) ||
+      ts.isPostfixUnaryExpression(node) ||
+      ts.isDeleteExpression(node) ||
+      (ts.isPropertyAccessExpression(node) && node.getText(source) === handle) ||
+      (handleRoot !== undefined && ts.isIdentifier(node) && node.text === handleRoot)
+    ) {
+      safe = false;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(next.expression);
+  if (!safe) return undefined;
+  const name = freshName(fn, 'result', source);
+  const expression = next.expression;
+  return {
+    name,
+    declaration: `const ${name} = ${expression.getText(source)}`,
+    edit: { start: expression.getStart(source), end: expression.getEnd(), text: name },
+  };
 }
 
 /** `PartnerService` → `partner`; `RBACService` → `rbac`; a router handler → its module. */
