@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
@@ -11,8 +12,9 @@ import {
   type OutboxSettings,
   type PartialSettings,
   type WorkflowFacts,
-} from 'eslint-plugin-outbox/analysis';
+} from 'eslint-plugin-outbox/analysis/core';
 import { analyzeFiles } from './analyze.js';
+import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { buildReport, type AuditReport, type ReportInput } from './report.js';
 
@@ -34,6 +36,10 @@ export interface AuditOptions {
   /** Audit only shard `index` (1-based) of `count`: a deterministic share of the files. */
   shard?: { index: number; count: number };
   onProgress?: (done: number, total: number) => void;
+  /** Keep analyses in this file between runs (--cache): unchanged files are not parsed again. */
+  cacheFile?: string;
+  /** Told, with --cache, how many files the cache spared. */
+  onCache?: (stats: { file: string; reused: number; analysed: number }) => void;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -42,6 +48,26 @@ const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export function toolVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * A fingerprint of the analysis code in use (the size and time of each of its files), so that a cache made by other
+ * analysis code — an upgrade, or a change in this monorepo — is not trusted.
+ */
+function analysisFingerprint(): string {
+  try {
+    const entry = createRequire(import.meta.url).resolve('eslint-plugin-outbox/analysis');
+    const dir = path.dirname(entry);
+    return readdirSync(dir)
+      .sort()
+      .map((name) => {
+        const info = statSync(path.join(dir, name));
+        return `${name}:${info.size}:${info.mtimeMs}`;
+      })
+      .join(',');
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The reference runtime shipped beside the audit in this monorepo: the default target. */
@@ -137,12 +163,21 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   const files = shard ? discovery.files.filter((f) => inShard(f.relative, shard)) : discovery.files;
   // A folder-level diagnostic belongs to one shard too, so the merged report lists it once.
   const discoveryDiagnostics = shard ? discovery.diagnostics.filter((d) => inShard(d.file, shard)) : discovery.diagnostics;
+  const cache = options.cacheFile ? openCache(path.resolve(options.cacheFile), cacheKey(settings, [toolVersion(), analysisFingerprint()])) : undefined;
   const result = await analyzeFiles(files, {
     settings: partial,
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     workers: options.workers,
     onProgress: options.onProgress,
+    ...(cache ? { cache: cache.entries } : {}),
   });
+  if (cache) {
+    const entries = new Map(result.cacheEntries);
+    // Every file answered from the cache and none gone: the file on disk already says all of it.
+    const unchanged = result.fromCache === entries.size && cache.entries.size === entries.size;
+    if (!unchanged) saveCache(cache, entries);
+    options.onCache?.({ file: cache.file, reused: result.fromCache, analysed: result.parsed - result.fromCache });
+  }
   const workflows = readWorkflows(root, checklistSettings.workflowsDir, checklistSettings.lintCommands);
 
   const input: ReportInput = {

@@ -3,9 +3,10 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { supportsColor } from 'chalk';
-import { ConfigError } from 'eslint-plugin-outbox/analysis';
+import { ConfigError } from 'eslint-plugin-outbox/analysis/core';
 import { UsageError, bundledRuntimeRoot, collectAudit, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
 import { createBaseline, findingsBeyondBaseline, readBaseline } from './baseline.js';
+import { DEFAULT_CACHE_FILE } from './cache.js';
 import { evaluateGate } from './gate.js';
 import type { AuditReport } from './report.js';
 import { initMain } from './init.js';
@@ -34,6 +35,8 @@ interface CliOptions {
   color: boolean;
   maxFileSize: number;
   workers?: number;
+  cache?: boolean;
+  cacheLocation?: string;
   verbose?: boolean;
   shard?: ShardSpec;
 }
@@ -113,7 +116,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--report-only', 'always exit 0 (unless the call itself is wrong): print the report, gate nothing')
     .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
     .option('--max-file-size <MiB>', 'larger files are reported, not analysed', mebibytes, DEFAULT_MAX_FILE_SIZE)
-    .option('--workers <n>', 'analysis threads (default: the cores, for large trees)', integer(1, 256))
+    .option('--workers <n>', 'analysis threads (default: one; the cores for large trees on 4+ cores)', integer(1, 256))
+    .option('--cache', `reuse the analysis of unchanged files from the last run (kept in <path>/${DEFAULT_CACHE_FILE})`)
+    .option('--cache-location <file>', 'where --cache keeps its file (implies --cache)')
     .option('-v, --verbose', 'list every finding in the text report')
     .option('--shard <i/n>', 'audit only shard i of n (a stable share of the files) and write a partial report for outbox-audit merge', parseShard)
     .addHelpText(
@@ -166,6 +171,13 @@ Examples:
       maxFileSize: options.maxFileSize,
       workers: options.workers,
       onProgress: progressReporter(),
+      ...(options.cache || options.cacheLocation
+        ? {
+            cacheFile: options.cacheLocation ?? path.join(root, DEFAULT_CACHE_FILE),
+            onCache: ({ file, reused, analysed }: { file: string; reused: number; analysed: number }) =>
+              process.stderr.write(`outbox-audit: cache ${path.relative(process.cwd(), file) || file}: ${reused} file(s) reused, ${analysed} analysed\n`),
+          }
+        : {}),
     };
     if (options.shard) {
       const gating = ['baseline', 'writeBaseline', 'sarif', 'minScore', 'minCompliance'] as const;

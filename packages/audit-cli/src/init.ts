@@ -2,7 +2,7 @@ import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import picomatch from 'picomatch';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type PartialSettings } from 'eslint-plugin-outbox/analysis';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch } from './batch.js';
 import { createBaseline } from './baseline.js';
@@ -63,13 +63,13 @@ export interface InitResult {
 }
 
 /** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
-function analyseAs(files: DiscoveredFile[], role: 'router' | 'service', dbHandles: string[]): FileAnalysis[] {
+async function analyseAs(files: DiscoveredFile[], role: 'router' | 'service', dbHandles: string[]): Promise<FileAnalysis[]> {
   const settings: PartialSettings = {
     routerFiles: role === 'router' ? ['**/*'] : [],
     serviceFiles: role === 'service' ? ['**/*'] : [],
     dbHandles,
   };
-  return analyzeBatch(files, settings, DEFAULT_MAX_FILE_SIZE).analyses.filter((a) =>
+  return (await analyzeBatch(files, settings, DEFAULT_MAX_FILE_SIZE)).analyses.filter((a) =>
     role === 'router'
       ? a.routerDbCalls.some((c) => c.route !== undefined) || a.operations.some((o) => o.kind === 'router')
       : a.operations.some((o) => o.kind === 'service'),
@@ -118,18 +118,19 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   }
 
   const { files } = await discoverFiles(root, DEFAULT_SETTINGS.ignore);
-  const routers = analyseAs(files, 'router', CANDIDATE_DB_HANDLES);
+  const routers = await analyseAs(files, 'router', CANDIDATE_DB_HANDLES);
   const routerSet = new Set(routers.map((a) => a.file));
   // A file with route handlers is a router even if it also declares a class, as the analysis itself decides.
-  const services = analyseAs(files, 'service', CANDIDATE_DB_HANDLES).filter((a) => !routerSet.has(a.file));
+  const services = (await analyseAs(files, 'service', CANDIDATE_DB_HANDLES)).filter((a) => !routerSet.has(a.file));
   const routerFiles = routers.map((a) => a.file);
   const serviceFiles = services.map((a) => a.file);
 
   // The handle names in use: those through which the analysis still finds the same DB work on its own.
   const roleFiles = files.filter((f) => routerSet.has(f.relative) || serviceFiles.includes(f.relative));
-  const dbHandles = CANDIDATE_DB_HANDLES.filter(
-    (handle) => analyseAs(roleFiles, 'router', [handle]).length > 0 || analyseAs(roleFiles, 'service', [handle]).length > 0,
-  );
+  const dbHandles: string[] = [];
+  for (const handle of CANDIDATE_DB_HANDLES) {
+    if ((await analyseAs(roleFiles, 'router', [handle])).length > 0 || (await analyseAs(roleFiles, 'service', [handle])).length > 0) dbHandles.push(handle);
+  }
 
   // A role keeps the default globs when they match some of its files: the codebase follows that naming convention,
   // and the other classes that write (repositories, stores, relays) are infrastructure, listed for review, not

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import type TS from 'typescript';
+import ts from './typescript.js';
 import type { FileAnalysis, FileDiagnostic } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { classifyFile } from './classify.js';
@@ -10,7 +11,7 @@ import { OperationAnalyzer } from './operations.js';
  * parsed, the codemods ts-morph's `compilerNode`, the audit one from `analyzeFile`. `path` decides the role and the
  * module and is copied into the result as given.
  */
-export function analyzeSourceFile(sourceFile: ts.SourceFile, path: string, settings: OutboxSettings): FileAnalysis {
+export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings): FileAnalysis {
   const { role, module } = classifyFile(path, settings);
   const diagnostics = parseDiagnostics(sourceFile, path);
   try {
@@ -38,7 +39,7 @@ export function analyzeSourceFile(sourceFile: ts.SourceFile, path: string, setti
 
 /** Parses `text` (never throws) and analyses it. A syntax error becomes a diagnostic; what parsed is still analysed. */
 export function analyzeFile(path: string, text: string, settings: OutboxSettings): FileAnalysis {
-  let sourceFile: ts.SourceFile;
+  let sourceFile: TS.SourceFile;
   try {
     sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
   } catch (error) {
@@ -53,7 +54,7 @@ function emptyAnalysis(path: string, settings: OutboxSettings): FileAnalysis {
   return { file: path, role, module, routerDbCalls: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [] };
 }
 
-export function scriptKindOf(path: string): ts.ScriptKind {
+export function scriptKindOf(path: string): TS.ScriptKind {
   const dot = path.lastIndexOf('.');
   switch (dot < 0 ? '' : path.slice(dot + 1).toLowerCase()) {
     case 'tsx':
@@ -70,8 +71,8 @@ export function scriptKindOf(path: string): ts.ScriptKind {
 }
 
 /** `parseDiagnostics` is not in TypeScript's public typings, but every parsed SourceFile carries it. */
-function parseDiagnostics(sourceFile: ts.SourceFile, path: string): FileDiagnostic[] {
-  const found = (sourceFile as ts.SourceFile & { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+function parseDiagnostics(sourceFile: TS.SourceFile, path: string): FileDiagnostic[] {
+  const found = (sourceFile as TS.SourceFile & { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
   const firstError = found?.find((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
   if (!firstError) return [];
   // Only the first: later syntax errors are usually echoes of it.

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import type TS from 'typescript';
+import ts from './typescript.js';
 import type { CallFacts, FileModel, FunctionUnit } from './model.js';
 import type { OutboxSettings } from './settings.js';
 import { lineOf } from './spans.js';
@@ -50,7 +51,7 @@ export interface PathState {
   /** The branch where this path parted from paths that do add the event. */
   eventSkippedAt?: Branch;
   /** The first commit on this path. */
-  commitAt?: ts.Node;
+  commitAt?: TS.Node;
 }
 
 type States = readonly PathState[];
@@ -62,9 +63,9 @@ export interface Summary {
 
 /** Where, in an operation, a path breaks a rule. */
 export interface Violation {
-  node: ts.Node;
+  node: TS.Node;
   why?: Branch;
-  commitAt?: ts.Node;
+  commitAt?: TS.Node;
   /** The path falls off the end of the function (node is its body). */
   atEnd?: boolean;
 }
@@ -87,9 +88,9 @@ export interface FlowContext {
   /** The unit whose code is walked (for its key names and its helpers). */
   unit: FunctionUnit;
   summaryOfHelper(unit: FunctionUnit, name: string): Summary | undefined;
-  summaryOfNested(unit: FunctionUnit, fn: ts.FunctionLikeDeclaration): Summary;
+  summaryOfNested(unit: FunctionUnit, fn: TS.FunctionLikeDeclaration): Summary;
   /** Is there an idempotency check (directly or in a helper) inside `node`? */
-  hasCheckIn(unit: FunctionUnit, node: ts.Node): boolean;
+  hasCheckIn(unit: FunctionUnit, node: TS.Node): boolean;
 }
 
 interface JumpTarget {
@@ -102,7 +103,7 @@ interface JumpTarget {
 interface PendingJump {
   kind: 'return' | 'break' | 'continue';
   label?: string;
-  node: ts.Node;
+  node: TS.Node;
   states: States;
 }
 
@@ -112,7 +113,7 @@ interface FinallyFrame {
   jumps: PendingJump[];
 }
 
-function isFunctionNode(node: ts.Node): node is ts.FunctionLikeDeclaration {
+function isFunctionNode(node: TS.Node): node is TS.FunctionLikeDeclaration {
   switch (node.kind) {
     case SyntaxKind.ArrowFunction:
     case SyntaxKind.FunctionExpression:
@@ -127,7 +128,7 @@ function isFunctionNode(node: ts.Node): node is ts.FunctionLikeDeclaration {
   }
 }
 
-function isShortCircuit(kind: ts.SyntaxKind): boolean {
+function isShortCircuit(kind: TS.SyntaxKind): boolean {
   return (
     kind === SyntaxKind.AmpersandAmpersandToken ||
     kind === SyntaxKind.BarBarToken ||
@@ -184,7 +185,7 @@ export class FlowWalker {
   private readonly targets: JumpTarget[] = [];
   private readonly collectors: PathState[][] = [];
   private readonly finallyFrames: FinallyFrame[] = [];
-  private readonly sourceFile: ts.SourceFile;
+  private readonly sourceFile: TS.SourceFile;
   private readonly keyParams: Set<string>;
 
   /**
@@ -202,7 +203,7 @@ export class FlowWalker {
     this.keyParams = new Set(context.settings.idempotency.keyParams);
   }
 
-  run(fn: ts.FunctionLikeDeclaration): Summary {
+  run(fn: TS.FunctionLikeDeclaration): Summary {
     const body = fn.body;
     const start: PathState[] = [{ bits: 0 }];
     if (!body) return { exits: start };
@@ -217,20 +218,20 @@ export class FlowWalker {
 
   // ---- effects ----------------------------------------------------------------------------------------------------
 
-  private onWrite(state: PathState, out: PathState, node: ts.Node): void {
+  private onWrite(state: PathState, out: PathState, node: TS.Node): void {
     if (state.bits & CHECK) return;
     if (this.violations) this.violations.writeBeforeCheck.push({ node, ...(state.branch ? { why: state.branch } : {}) });
     else out.bits |= NEEDS_CHECK;
   }
 
-  private onCommit(state: PathState, out: PathState, node: ts.Node): void {
+  private onCommit(state: PathState, out: PathState, node: TS.Node): void {
     if (state.bits & EVENT) return;
     const why = state.eventSkippedAt ?? state.branch;
     if (this.violations) this.violations.commitWithoutEvent.push({ node, ...(why ? { why } : {}) });
     else out.bits |= NEEDS_EVENT;
   }
 
-  private onEvent(state: PathState, out: PathState, node: ts.Node): void {
+  private onEvent(state: PathState, out: PathState, node: TS.Node): void {
     if (state.bits & EVENT) return;
     if (state.bits & COMMIT) {
       const commitAt = state.commitAt ? { commitAt: state.commitAt } : {};
@@ -277,7 +278,7 @@ export class FlowWalker {
   }
 
   /** Continues each state through each way the summarised function can end. */
-  private applySummary(states: States, summary: Summary, node: ts.Node): PathState[] {
+  private applySummary(states: States, summary: Summary, node: TS.Node): PathState[] {
     const out: PathState[] = [];
     for (const state of states) {
       for (const end of summary.exits) {
@@ -297,7 +298,7 @@ export class FlowWalker {
     return out;
   }
 
-  private nested(fn: ts.FunctionLikeDeclaration, states: States): States {
+  private nested(fn: TS.FunctionLikeDeclaration, states: States): States {
     const summary = this.context.summaryOfNested(this.context.unit, fn);
     if (summary.exits.length === 1 && summary.exits[0]!.bits === 0) return states;
     const line = lineOf(fn, this.sourceFile);
@@ -314,7 +315,7 @@ export class FlowWalker {
   // ---- idempotency-key guards -------------------------------------------------------------------------------------
 
   /** Does the expression test the idempotency key (`idempotencyKey && this.redis`, `!input.idempotencyKey`)? */
-  private mentionsKey(node: ts.Node): boolean {
+  private mentionsKey(node: TS.Node): boolean {
     if (isIdentifier(node)) return this.context.unit.keyNames.has(node.text);
     if (isPropertyAccessExpression(node) && this.keyParams.has(node.name.text)) return true;
     if (isFunctionNode(node)) return false;
@@ -325,7 +326,7 @@ export class FlowWalker {
    * `if (idempotencyKey) { check }`: without a key there is nothing to check, so the branch that skips the check
    * counts as checked. Returns which of the two branches (0 or 1) should be entered as checked, or -1.
    */
-  private keyGuard(condition: ts.Expression, first: ts.Node | undefined, second: ts.Node | undefined): number {
+  private keyGuard(condition: TS.Expression, first: TS.Node | undefined, second: TS.Node | undefined): number {
     const unit = this.context.unit;
     const firstHas = first ? this.context.hasCheckIn(unit, first) : false;
     const secondHas = second ? this.context.hasCheckIn(unit, second) : false;
@@ -335,19 +336,19 @@ export class FlowWalker {
 
   // ---- expressions -------------------------------------------------------------------------------------------------
 
-  private expr(node: ts.Node | undefined, states: States): States {
+  private expr(node: TS.Node | undefined, states: States): States {
     if (!node || states.length === 0 || !this.context.model.effectful.has(node)) return states;
     if (isFunctionNode(node)) return this.nested(node, states);
     switch (node.kind) {
       case SyntaxKind.CallExpression: {
-        const call = node as ts.CallExpression;
+        const call = node as TS.CallExpression;
         let current = this.expr(call.expression, states);
         for (const argument of call.arguments) current = this.expr(argument, current);
         const facts = this.context.model.calls.get(call);
         return facts ? this.applyCall(facts, current) : current;
       }
       case SyntaxKind.BinaryExpression: {
-        const binary = node as ts.BinaryExpression;
+        const binary = node as TS.BinaryExpression;
         if (!isShortCircuit(binary.operatorToken.kind)) break;
         const left = this.expr(binary.left, states);
         const line = lineOf(binary.operatorToken, this.sourceFile);
@@ -359,7 +360,7 @@ export class FlowWalker {
         return join(skipped, ran);
       }
       case SyntaxKind.ConditionalExpression: {
-        const conditional = node as ts.ConditionalExpression;
+        const conditional = node as TS.ConditionalExpression;
         const condition = this.expr(conditional.condition, states);
         const line = lineOf(conditional, this.sourceFile);
         const guard = this.keyGuard(conditional.condition, conditional.whenTrue, conditional.whenFalse);
@@ -388,14 +389,14 @@ export class FlowWalker {
   }
 
   /** The line a branch's code starts on: its first statement, not the brace that opens it. */
-  private firstLineOf(statement: ts.Statement): number {
+  private firstLineOf(statement: TS.Statement): number {
     const first = isBlock(statement) ? statement.statements[0] : statement;
     return lineOf(first ?? statement, this.sourceFile);
   }
 
   // ---- statements --------------------------------------------------------------------------------------------------
 
-  private block(statements: readonly ts.Statement[], states: States): States {
+  private block(statements: readonly TS.Statement[], states: States): States {
     let current = states;
     for (const statement of statements) {
       if (current.length === 0) break;
@@ -404,27 +405,27 @@ export class FlowWalker {
     return current;
   }
 
-  private statement(statement: ts.Statement, states: States): States {
+  private statement(statement: TS.Statement, states: States): States {
     switch (statement.kind) {
       case SyntaxKind.Block:
-        return this.block((statement as ts.Block).statements, states);
+        return this.block((statement as TS.Block).statements, states);
       case SyntaxKind.ExpressionStatement:
-        return this.expr((statement as ts.ExpressionStatement).expression, states);
+        return this.expr((statement as TS.ExpressionStatement).expression, states);
       case SyntaxKind.VariableStatement:
-        return this.declarations((statement as ts.VariableStatement).declarationList, states);
+        return this.declarations((statement as TS.VariableStatement).declarationList, states);
       case SyntaxKind.IfStatement:
-        return this.ifStatement(statement as ts.IfStatement, states);
+        return this.ifStatement(statement as TS.IfStatement, states);
       case SyntaxKind.ReturnStatement: {
-        const after = this.expr((statement as ts.ReturnStatement).expression, states);
+        const after = this.expr((statement as TS.ReturnStatement).expression, states);
         this.leave({ kind: 'return', node: statement, states: after });
         return [];
       }
       case SyntaxKind.ThrowStatement:
-        this.mayThrow(this.expr((statement as ts.ThrowStatement).expression, states));
+        this.mayThrow(this.expr((statement as TS.ThrowStatement).expression, states));
         return [];
       case SyntaxKind.BreakStatement:
       case SyntaxKind.ContinueStatement: {
-        const jump = statement as ts.BreakOrContinueStatement;
+        const jump = statement as TS.BreakOrContinueStatement;
         this.leave({
           kind: statement.kind === SyntaxKind.BreakStatement ? 'break' : 'continue',
           node: statement,
@@ -438,28 +439,28 @@ export class FlowWalker {
       case SyntaxKind.ForInStatement:
       case SyntaxKind.WhileStatement:
       case SyntaxKind.DoStatement:
-        return this.loop(statement as ts.IterationStatement, states, []);
+        return this.loop(statement as TS.IterationStatement, states, []);
       case SyntaxKind.SwitchStatement:
-        return this.switchStatement(statement as ts.SwitchStatement, states, []);
+        return this.switchStatement(statement as TS.SwitchStatement, states, []);
       case SyntaxKind.TryStatement:
-        return this.tryStatement(statement as ts.TryStatement, states);
+        return this.tryStatement(statement as TS.TryStatement, states);
       case SyntaxKind.LabeledStatement:
-        return this.labeled(statement as ts.LabeledStatement, states);
+        return this.labeled(statement as TS.LabeledStatement, states);
       case SyntaxKind.FunctionDeclaration:
         if (!this.context.model.effectful.has(statement)) return states;
-        return this.nested(statement as ts.FunctionDeclaration, states);
+        return this.nested(statement as TS.FunctionDeclaration, states);
       default:
         return states;
     }
   }
 
-  private declarations(list: ts.VariableDeclarationList, states: States): States {
+  private declarations(list: TS.VariableDeclarationList, states: States): States {
     let current = states;
     for (const declaration of list.declarations) current = this.expr(declaration.initializer, current);
     return current;
   }
 
-  private ifStatement(statement: ts.IfStatement, states: States): States {
+  private ifStatement(statement: TS.IfStatement, states: States): States {
     const condition = this.expr(statement.expression, states);
     const line = lineOf(statement, this.sourceFile);
     let thenIn = enter(condition, {
@@ -480,10 +481,10 @@ export class FlowWalker {
     return join(thenOut, elseOut);
   }
 
-  private loop(statement: ts.IterationStatement, states: States, labels: readonly string[]): States {
+  private loop(statement: TS.IterationStatement, states: States, labels: readonly string[]): States {
     let entry = states;
-    let condition: ts.Expression | undefined;
-    let incrementor: ts.Expression | undefined;
+    let condition: TS.Expression | undefined;
+    let incrementor: TS.Expression | undefined;
     if (isForStatement(statement)) {
       const init = statement.initializer;
       if (init) entry = isVariableDeclarationList(init) ? this.declarations(init, entry) : this.expr(init, entry);
@@ -530,7 +531,7 @@ export class FlowWalker {
     return join(enter(exits, exitBranch), target.breaks);
   }
 
-  private switchStatement(statement: ts.SwitchStatement, states: States, labels: readonly string[]): States {
+  private switchStatement(statement: TS.SwitchStatement, states: States, labels: readonly string[]): States {
     const discriminant = this.expr(statement.expression, states);
     const line = lineOf(statement, this.sourceFile);
     const target: JumpTarget = { kind: 'switch', labels, breaks: [], continues: [] };
@@ -542,7 +543,7 @@ export class FlowWalker {
       hasDefault ||= isDefault;
       const description = isDefault
         ? `the default case of the switch on line ${line}`
-        : `case ${(clause as ts.CaseClause).expression.getText(this.sourceFile)} of the switch on line ${line}`;
+        : `case ${(clause as TS.CaseClause).expression.getText(this.sourceFile)} of the switch on line ${line}`;
       const entry = join(enter(discriminant, { line: lineOf(clause, this.sourceFile), description }), fallingThrough);
       fallingThrough = this.block(clause.statements, entry);
     }
@@ -553,7 +554,7 @@ export class FlowWalker {
     return join(fallingThrough, target.breaks, unmatched);
   }
 
-  private tryStatement(statement: ts.TryStatement, states: States): States {
+  private tryStatement(statement: TS.TryStatement, states: States): States {
     const finallyBlock = statement.finallyBlock;
     const frame: FinallyFrame | undefined = finallyBlock ? { targetDepth: this.targets.length, jumps: [] } : undefined;
     if (frame) this.finallyFrames.push(frame);
@@ -602,7 +603,7 @@ export class FlowWalker {
     return normal.length > 0 ? this.block(finallyBlock.statements, normal) : [];
   }
 
-  private labeled(statement: ts.LabeledStatement, states: States): States {
+  private labeled(statement: TS.LabeledStatement, states: States): States {
     const labels = [statement.label.text];
     let inner = statement.statement;
     while (isLabeledStatement(inner)) {
@@ -644,7 +645,7 @@ export class FlowWalker {
     (jump.kind === 'break' ? target.breaks : target.continues).push(...jump.states);
   }
 
-  private exit(node: ts.Node, states: States, atEnd: boolean): void {
+  private exit(node: TS.Node, states: States, atEnd: boolean): void {
     if (this.violations && this.checkExits) {
       for (const state of states) {
         if (state.bits & WRITE && !(state.bits & EVENT)) {

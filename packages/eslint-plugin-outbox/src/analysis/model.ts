@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import type TS from 'typescript';
+import ts from './typescript.js';
 import type { ClassFacts, FileRole, FunctionFacts, RouterDbCall } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { resolveText, isWriteSql, type ConstLookup } from './sql.js';
@@ -27,7 +28,7 @@ export type CheckStyle = 'redis' | 'store';
 
 /** A call that matters to an operation's flags. */
 export interface CallFacts {
-  node: ts.CallExpression;
+  node: TS.CallExpression;
   /** A DB-handle execute of data-modifying (or unreadable) SQL. */
   write: boolean;
   /** A DB-handle commit. */
@@ -48,9 +49,9 @@ export interface FunctionUnit {
   /** Member name (`createPartner`, `#audit`) or the route (`POST /organizations`). */
   name: string;
   /** What to point at: the member's name, or the route's path literal. */
-  nameNode: ts.Node;
+  nameNode: TS.Node;
   /** The function whose body is the operation. */
-  fn: ts.FunctionLikeDeclaration;
+  fn: TS.FunctionLikeDeclaration;
   /** Effect calls anywhere inside, nested callbacks included, in source order. */
   effects: CallFacts[];
   /** Parameter names (top-level identifiers) of `fn`. */
@@ -63,11 +64,11 @@ export interface FunctionUnit {
   owner?: ClassModel;
   isPublic: boolean;
   /** Route handlers only: the registering call (`app.post(...)`). */
-  routeCall?: ts.CallExpression;
+  routeCall?: TS.CallExpression;
 }
 
 export interface ClassModel {
-  node: ts.ClassLikeDeclaration;
+  node: TS.ClassLikeDeclaration;
   facts: ClassFacts;
   /** Instance methods and arrow-function properties by name (`#x` keeps its `#`). */
   members: Map<string, FunctionUnit>;
@@ -78,7 +79,7 @@ export interface ClassModel {
 }
 
 export interface FileModel {
-  sourceFile: ts.SourceFile;
+  sourceFile: TS.SourceFile;
   settings: OutboxSettings;
   role: FileRole;
   routerDbCalls: RouterDbCall[];
@@ -87,15 +88,15 @@ export interface FileModel {
   functions: FunctionFacts[];
   imports: { from: string; names: string[] }[];
   /** Every node that is, or contains, an effect call. */
-  effectful: Set<ts.Node>;
-  calls: Map<ts.CallExpression, CallFacts>;
+  effectful: Set<TS.Node>;
+  calls: Map<TS.CallExpression, CallFacts>;
 }
 
 /** What a local name is bound to, within its function. */
 type Binding =
   | { kind: 'handle'; text: string }
   | { kind: 'method'; method: string; handle: string }
-  | { kind: 'const'; init: ts.Expression }
+  | { kind: 'const'; init: TS.Expression }
   | { kind: 'outbox' }
   | { kind: 'other' };
 
@@ -132,11 +133,11 @@ export function mentionsAny(text: string, lowerNames: string[]): boolean {
   return lowerNames.some((name) => lower.includes(name));
 }
 
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+function hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
   return canHaveModifiers(node) && (getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
 }
 
-function memberName(name: ts.PropertyName | undefined): string | undefined {
+function memberName(name: TS.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
   if (isIdentifier(name) || isPrivateIdentifier(name) || isStringLiteral(name) || isNumericLiteral(name)) {
     return name.text;
@@ -144,7 +145,7 @@ function memberName(name: ts.PropertyName | undefined): string | undefined {
   return undefined;
 }
 
-function unwrap(expression: ts.Expression): ts.Expression {
+function unwrap(expression: TS.Expression): TS.Expression {
   let current = expression;
   for (;;) {
     if (
@@ -163,7 +164,7 @@ function unwrap(expression: ts.Expression): ts.Expression {
 }
 
 /** The method name and receiver of a call: `a.b()`, `a?.b()`, `a['b']()`. */
-function calleeParts(callee: ts.Expression): { method: string; receiver: ts.Expression } | undefined {
+function calleeParts(callee: TS.Expression): { method: string; receiver: TS.Expression } | undefined {
   const target = unwrap(callee);
   if (isPropertyAccessExpression(target)) return { method: target.name.text, receiver: target.expression };
   if (isElementAccessExpression(target) && isStringLiteralLike(target.argumentExpression)) {
@@ -173,7 +174,7 @@ function calleeParts(callee: ts.Expression): { method: string; receiver: ts.Expr
 }
 
 /** The last name of `a.b.c` / `a['c']` / `c`, without a leading `#`. */
-function lastName(expression: ts.Expression): string | undefined {
+function lastName(expression: TS.Expression): string | undefined {
   const target = unwrap(expression);
   if (isIdentifier(target)) return target.text;
   if (isPropertyAccessExpression(target)) {
@@ -186,18 +187,18 @@ function lastName(expression: ts.Expression): string | undefined {
   return undefined;
 }
 
-function isFunctionValue(node: ts.Node | undefined): node is ts.ArrowFunction | ts.FunctionExpression {
+function isFunctionValue(node: TS.Node | undefined): node is TS.ArrowFunction | TS.FunctionExpression {
   return !!node && (isArrowFunction(node) || isFunctionExpression(node));
 }
 
-function paramNames(fn: ts.SignatureDeclaration): Set<string> {
+function paramNames(fn: TS.SignatureDeclaration): Set<string> {
   const names = new Set<string>();
   for (const parameter of fn.parameters) if (isIdentifier(parameter.name)) names.add(parameter.name.text);
   return names;
 }
 
 class ModelBuilder {
-  private readonly sourceFile: ts.SourceFile;
+  private readonly sourceFile: TS.SourceFile;
   private readonly settings: OutboxSettings;
   private readonly role: FileRole;
   private readonly names: LowerNames;
@@ -219,11 +220,11 @@ class ModelBuilder {
   /** The class whose constructor is being walked (for `this.x = …` properties). */
   private constructorOf: ClassModel | undefined;
   /** Functions that start a unit (a member's function, a route's handler). */
-  private readonly unitByFunction = new Map<ts.Node, FunctionUnit>();
+  private readonly unitByFunction = new Map<TS.Node, FunctionUnit>();
   /** Names called in each class, collected as a set and listed in ClassFacts.calls at the end of the class. */
   private readonly classCalls = new Map<ClassModel, Set<string>>();
   /** `visit` as a callback for forEachChild, created once (it returns nothing, so forEachChild never stops early). */
-  private readonly visitChild = (child: ts.Node): undefined => {
+  private readonly visitChild = (child: TS.Node): undefined => {
     this.visit(child);
   };
   private readonly constLookup: ConstLookup = (name) => {
@@ -233,7 +234,7 @@ class ModelBuilder {
 
   readonly model: FileModel;
 
-  constructor(sourceFile: ts.SourceFile, settings: OutboxSettings, role: FileRole) {
+  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole) {
     this.sourceFile = sourceFile;
     this.settings = settings;
     this.role = role;
@@ -292,7 +293,7 @@ class ModelBuilder {
     this.scope.bindings.set(name, binding);
   }
 
-  private declareModuleConsts(statement: ts.VariableStatement): void {
+  private declareModuleConsts(statement: TS.VariableStatement): void {
     if (!(statement.declarationList.flags & NodeFlags.Const)) return;
     for (const declaration of statement.declarationList.declarations) {
       if (isIdentifier(declaration.name) && declaration.initializer) {
@@ -302,7 +303,7 @@ class ModelBuilder {
   }
 
   /** Is this expression a DB handle: `db`, `this.db`, `req.db`, `ctx?.session`, `req['db']`, or an alias of one? */
-  private isHandle(expression: ts.Expression): boolean {
+  private isHandle(expression: TS.Expression): boolean {
     const target = unwrap(expression);
     if (isIdentifier(target)) {
       if (this.handleNames.has(target.text)) return true;
@@ -312,8 +313,8 @@ class ModelBuilder {
     return name !== undefined && this.handleNames.has(name);
   }
 
-  private mentionsOutbox(expression: ts.Expression): boolean {
-    let target: ts.Expression = unwrap(expression);
+  private mentionsOutbox(expression: TS.Expression): boolean {
+    let target: TS.Expression = unwrap(expression);
     for (;;) {
       const name = isNewExpression(target) ? lastName(target.expression) : lastName(target);
       if (name !== undefined && mentionsAny(name, this.names.outbox)) return true;
@@ -328,11 +329,11 @@ class ModelBuilder {
 
   // ---- the walk -----------------------------------------------------------------------------------------------
 
-  private visit(node: ts.Node): void {
+  private visit(node: TS.Node): void {
     switch (node.kind) {
       case SyntaxKind.ClassDeclaration:
       case SyntaxKind.ClassExpression:
-        this.visitClass(node as ts.ClassLikeDeclaration);
+        this.visitClass(node as TS.ClassLikeDeclaration);
         return;
       case SyntaxKind.FunctionDeclaration:
       case SyntaxKind.FunctionExpression:
@@ -341,29 +342,29 @@ class ModelBuilder {
       case SyntaxKind.Constructor:
       case SyntaxKind.GetAccessor:
       case SyntaxKind.SetAccessor:
-        this.visitFunction(node as ts.FunctionLikeDeclaration);
+        this.visitFunction(node as TS.FunctionLikeDeclaration);
         return;
       case SyntaxKind.VariableDeclaration:
-        this.visitVariable(node as ts.VariableDeclaration);
+        this.visitVariable(node as TS.VariableDeclaration);
         return;
       case SyntaxKind.CallExpression:
-        this.visitCall(node as ts.CallExpression);
+        this.visitCall(node as TS.CallExpression);
         return;
       case SyntaxKind.BinaryExpression:
-        this.visitBinary(node as ts.BinaryExpression);
+        this.visitBinary(node as TS.BinaryExpression);
         return;
       case SyntaxKind.PropertyAccessExpression:
       case SyntaxKind.ElementAccessExpression:
-        this.noteKeyRead(node as ts.PropertyAccessExpression | ts.ElementAccessExpression);
+        this.noteKeyRead(node as TS.PropertyAccessExpression | TS.ElementAccessExpression);
         break;
       case SyntaxKind.ImportDeclaration:
-        this.visitImport(node as ts.ImportDeclaration);
+        this.visitImport(node as TS.ImportDeclaration);
         return;
       case SyntaxKind.ExportDeclaration:
-        this.visitReexport(node as ts.ExportDeclaration);
+        this.visitReexport(node as TS.ExportDeclaration);
         return;
       case SyntaxKind.VariableStatement:
-        if (node.parent === this.sourceFile) this.noteTopLevelFunctions(node as ts.VariableStatement);
+        if (node.parent === this.sourceFile) this.noteTopLevelFunctions(node as TS.VariableStatement);
         break;
       default:
         // Types never hold calls.
@@ -373,7 +374,7 @@ class ModelBuilder {
     forEachChild(node, this.visitChild);
   }
 
-  private visitFunction(fn: ts.FunctionLikeDeclaration): void {
+  private visitFunction(fn: TS.FunctionLikeDeclaration): void {
     if (isFunctionDeclaration(fn) && fn.parent === this.sourceFile && fn.name) {
       this.model.functions.push({
         name: fn.name.text,
@@ -401,7 +402,7 @@ class ModelBuilder {
     this.constructorOf = outerConstructorOf;
   }
 
-  private visitParameter(parameter: ts.ParameterDeclaration, unit: FunctionUnit | undefined): void {
+  private visitParameter(parameter: TS.ParameterDeclaration, unit: FunctionUnit | undefined): void {
     if (parameter.initializer) this.visit(parameter.initializer);
     const name = parameter.name;
     if (isIdentifier(name)) {
@@ -424,7 +425,7 @@ class ModelBuilder {
     }
   }
 
-  private visitVariable(declaration: ts.VariableDeclaration): void {
+  private visitVariable(declaration: TS.VariableDeclaration): void {
     const init = declaration.initializer;
     if (init) this.visit(init);
     const name = declaration.name;
@@ -470,12 +471,12 @@ class ModelBuilder {
     }
   }
 
-  private isUnitParameter(identifier: ts.Identifier): boolean {
+  private isUnitParameter(identifier: TS.Identifier): boolean {
     return this.currentUnit?.params.has(identifier.text) ?? false;
   }
 
   /** `input.idempotencyKey` / `input['idempotency_key']` where `input` is a parameter of the unit. */
-  private isKeyRead(expression: ts.Expression): boolean {
+  private isKeyRead(expression: TS.Expression): boolean {
     const target = unwrap(expression);
     if (!isPropertyAccessExpression(target) && !isElementAccessExpression(target)) return false;
     const name = lastName(target);
@@ -484,7 +485,7 @@ class ModelBuilder {
     return isIdentifier(object) && this.isUnitParameter(object);
   }
 
-  private noteKeyRead(access: ts.PropertyAccessExpression | ts.ElementAccessExpression): void {
+  private noteKeyRead(access: TS.PropertyAccessExpression | TS.ElementAccessExpression): void {
     const unit = this.currentUnit;
     if (!unit || unit.takesKey) return;
     // Every property access passes here: compare the name before anything else.
@@ -496,7 +497,7 @@ class ModelBuilder {
     if (name !== undefined && this.keyParams.has(name) && this.isKeyRead(access)) unit.takesKey = true;
   }
 
-  private visitBinary(binary: ts.BinaryExpression): void {
+  private visitBinary(binary: TS.BinaryExpression): void {
     this.visit(binary.left);
     this.visit(binary.right);
     if (binary.operatorToken.kind !== SyntaxKind.EqualsToken) return;
@@ -521,14 +522,14 @@ class ModelBuilder {
     }
   }
 
-  private visitCall(call: ts.CallExpression): void {
+  private visitCall(call: TS.CallExpression): void {
     if (this.role === 'router') this.noteRoute(call);
     forEachChild(call, this.visitChild);
 
     const callee = call.expression;
     const parts = calleeParts(callee);
     if (this.currentClass) {
-      const called = parts?.method ?? (isIdentifier(unwrap(callee)) ? (unwrap(callee) as ts.Identifier).text : undefined);
+      const called = parts?.method ?? (isIdentifier(unwrap(callee)) ? (unwrap(callee) as TS.Identifier).text : undefined);
       if (called !== undefined) this.classCalls.get(this.currentClass)!.add(called);
     }
     if (this.role === 'other') return;
@@ -539,7 +540,7 @@ class ModelBuilder {
       method = parts.method;
       handleText = unwrap(parts.receiver).getText(this.sourceFile);
     } else if (!parts && isIdentifier(unwrap(callee))) {
-      const binding = this.lookup((unwrap(callee) as ts.Identifier).text);
+      const binding = this.lookup((unwrap(callee) as TS.Identifier).text);
       if (binding?.kind === 'method') {
         method = binding.method;
         handleText = binding.handle;
@@ -594,7 +595,7 @@ class ModelBuilder {
     }
   }
 
-  private isIdempotencyRedisKey(argument: ts.Expression | undefined): boolean {
+  private isIdempotencyRedisKey(argument: TS.Expression | undefined): boolean {
     const prefix = this.settings.idempotency.redisKeyPrefix;
     const key = resolveText(argument, this.constLookup);
     return key !== undefined && prefix.length > 0 && key.head.startsWith(prefix);
@@ -602,7 +603,7 @@ class ModelBuilder {
 
   private record(facts: CallFacts): void {
     this.model.calls.set(facts.node, facts);
-    for (let node: ts.Node | undefined = facts.node; node && !this.model.effectful.has(node); node = node.parent) {
+    for (let node: TS.Node | undefined = facts.node; node && !this.model.effectful.has(node); node = node.parent) {
       this.model.effectful.add(node);
     }
     this.currentUnit?.effects.push(facts);
@@ -611,7 +612,7 @@ class ModelBuilder {
   // ---- routes -------------------------------------------------------------------------------------------------
 
   /** `app.post('/x', [opts], handler)` or `app.route({ method, url, handler })`: the handler becomes a unit. */
-  private noteRoute(call: ts.CallExpression): void {
+  private noteRoute(call: TS.CallExpression): void {
     const parts = calleeParts(call.expression);
     if (!parts) return;
     const args = call.arguments;
@@ -628,8 +629,8 @@ class ModelBuilder {
     }
     if (parts.method === 'route' && args.length === 1 && isObjectLiteralExpression(args[0]!)) {
       let verbs: string[] = [];
-      let pathNode: ts.Node | undefined;
-      let handler: ts.FunctionLikeDeclaration | undefined;
+      let pathNode: TS.Node | undefined;
+      let handler: TS.FunctionLikeDeclaration | undefined;
       for (const property of args[0].properties) {
         const key = memberName(property.name);
         if (isMethodDeclaration(property) && key === 'handler') handler = property;
@@ -650,7 +651,7 @@ class ModelBuilder {
     }
   }
 
-  private addRoute(name: string, nameNode: ts.Node, fn: ts.FunctionLikeDeclaration, call: ts.CallExpression): void {
+  private addRoute(name: string, nameNode: TS.Node, fn: TS.FunctionLikeDeclaration, call: TS.CallExpression): void {
     const unit: FunctionUnit = {
       kind: 'route',
       name,
@@ -669,7 +670,7 @@ class ModelBuilder {
 
   // ---- classes ------------------------------------------------------------------------------------------------
 
-  private visitClass(node: ts.ClassLikeDeclaration): void {
+  private visitClass(node: TS.ClassLikeDeclaration): void {
     const sourceFile = this.sourceFile;
     const facts: ClassFacts = {
       name: node.name?.text ?? '',
@@ -707,7 +708,7 @@ class ModelBuilder {
       }
       if (name === undefined) continue;
       const isStatic = hasModifier(member, SyntaxKind.StaticKeyword);
-      let fn: ts.FunctionLikeDeclaration | undefined;
+      let fn: TS.FunctionLikeDeclaration | undefined;
       if (isMethodDeclaration(member)) {
         facts.methods.push(name);
         if (member.body && !isStatic) fn = member;
@@ -772,7 +773,7 @@ class ModelBuilder {
 
   // ---- names a file declares and imports ------------------------------------------------------------------------
 
-  private noteTopLevelFunctions(statement: ts.VariableStatement): void {
+  private noteTopLevelFunctions(statement: TS.VariableStatement): void {
     const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
     for (const declaration of statement.declarationList.declarations) {
       if (isIdentifier(declaration.name) && isFunctionValue(declaration.initializer)) {
@@ -782,7 +783,7 @@ class ModelBuilder {
     }
   }
 
-  private visitImport(declaration: ts.ImportDeclaration): void {
+  private visitImport(declaration: TS.ImportDeclaration): void {
     if (!isStringLiteral(declaration.moduleSpecifier)) return;
     const names: string[] = [];
     const clause = declaration.importClause;
@@ -795,7 +796,7 @@ class ModelBuilder {
     this.model.imports.push({ from: declaration.moduleSpecifier.text, names });
   }
 
-  private visitReexport(declaration: ts.ExportDeclaration): void {
+  private visitReexport(declaration: TS.ExportDeclaration): void {
     if (!declaration.moduleSpecifier || !isStringLiteral(declaration.moduleSpecifier)) return;
     const names: string[] = [];
     const clause = declaration.exportClause;
@@ -808,11 +809,11 @@ class ModelBuilder {
   }
 }
 
-function handlerName(handler: ts.FunctionLikeDeclaration): string | undefined {
+function handlerName(handler: TS.FunctionLikeDeclaration): string | undefined {
   return handler.name && isIdentifier(handler.name) ? handler.name.text : undefined;
 }
 
 /** Walks the file once and returns what it found. `role` 'other' records only classes, functions and imports. */
-export function buildFileModel(sourceFile: ts.SourceFile, settings: OutboxSettings, role: FileRole): FileModel {
+export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole): FileModel {
   return new ModelBuilder(sourceFile, settings, role).build();
 }

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import type TS from 'typescript';
+import ts from './typescript.js';
 import type { MissingFlag, Operation, OperationWarning, SourceSpan } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import type { CallFacts, CheckStyle, FileModel, FunctionUnit } from './model.js';
@@ -22,10 +23,10 @@ const NOTHING: UnitFacts = { write: false, commit: false, event: false, checks: 
 export class OperationAnalyzer {
   private readonly facts = new Map<FunctionUnit, UnitFacts>();
   private readonly summaries = new Map<FunctionUnit, Summary>();
-  private readonly nestedSummaries = new Map<ts.Node, Summary>();
+  private readonly nestedSummaries = new Map<TS.Node, Summary>();
   private readonly inProgress = new Set<FunctionUnit>();
   private readonly contexts = new Map<FunctionUnit, FlowContext>();
-  private readonly sourceFile: ts.SourceFile;
+  private readonly sourceFile: TS.SourceFile;
   private readonly settings: OutboxSettings;
 
   constructor(
@@ -109,7 +110,7 @@ export class OperationAnalyzer {
     return summary;
   }
 
-  private summaryOfNested(owner: FunctionUnit, fn: ts.FunctionLikeDeclaration): Summary {
+  private summaryOfNested(owner: FunctionUnit, fn: TS.FunctionLikeDeclaration): Summary {
     let summary = this.nestedSummaries.get(fn);
     if (!summary) {
       summary = new FlowWalker(this.contextOf(owner), undefined).run(fn);
@@ -130,7 +131,7 @@ export class OperationAnalyzer {
     return helper !== undefined && this.unitFacts(helper).write;
   }
 
-  private hasCheckIn(unit: FunctionUnit, node: ts.Node): boolean {
+  private hasCheckIn(unit: FunctionUnit, node: TS.Node): boolean {
     return unit.effects.some((effect) => effect.node.pos >= node.pos && effect.node.end <= node.end && this.isCheckEffect(unit, effect));
   }
 
@@ -321,6 +322,6 @@ function pathPhrase(violation: Violation, fallback: string): string {
   return violation.why ? `The path through line ${violation.why.line} (${violation.why.description})` : fallback;
 }
 
-function closingBrace(body: ts.Node, sourceFile: ts.SourceFile): SourceSpan {
+function closingBrace(body: TS.Node, sourceFile: TS.SourceFile): SourceSpan {
   return spanOfRange(Math.max(body.getEnd() - 1, body.getStart(sourceFile)), body.getEnd(), sourceFile);
 }

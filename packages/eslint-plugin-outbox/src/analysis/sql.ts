@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import type TS from 'typescript';
+import ts from './typescript.js';
 import type { OutboxSettings } from './settings.js';
 
 // TypeScript's bundle exposes its API through getters; the walks below read these once, not once per node.
@@ -13,34 +14,34 @@ export interface ResolvedText {
 }
 
 /** Looks a `const` up by name where the expression is used; returns its initializer. */
-export type ConstLookup = (name: string) => ts.Expression | undefined;
+export type ConstLookup = (name: string) => TS.Expression | undefined;
 
 /**
  * Reads a string literal, a template (its literal parts), a tagged template, a `const` that holds one, or the
  * left-most operand of a `+` concatenation. Anything else (a call, a parameter) is not resolvable.
  */
-export function resolveText(expression: ts.Expression | undefined, lookup: ConstLookup, depth = 0): ResolvedText | undefined {
+export function resolveText(expression: TS.Expression | undefined, lookup: ConstLookup, depth = 0): ResolvedText | undefined {
   if (!expression || depth > 8) return undefined;
   switch (expression.kind) {
     case SyntaxKind.StringLiteral:
     case SyntaxKind.NoSubstitutionTemplateLiteral: {
-      const text = (expression as ts.StringLiteral).text;
+      const text = (expression as TS.StringLiteral).text;
       return { head: text, literal: text };
     }
     case SyntaxKind.TemplateExpression: {
-      const template = expression as ts.TemplateExpression;
+      const template = expression as TS.TemplateExpression;
       const parts = [template.head.text];
       for (const span of template.templateSpans) parts.push(span.literal.text);
       return { head: template.head.text, literal: parts.join(' ') };
     }
     case SyntaxKind.TaggedTemplateExpression:
-      return resolveText((expression as ts.TaggedTemplateExpression).template, lookup, depth + 1);
+      return resolveText((expression as TS.TaggedTemplateExpression).template, lookup, depth + 1);
     case SyntaxKind.Identifier: {
-      const initializer = lookup((expression as ts.Identifier).text);
+      const initializer = lookup((expression as TS.Identifier).text);
       return initializer ? resolveText(initializer, lookup, depth + 1) : undefined;
     }
     case SyntaxKind.BinaryExpression: {
-      const binary = expression as ts.BinaryExpression;
+      const binary = expression as TS.BinaryExpression;
       return binary.operatorToken.kind === SyntaxKind.PlusToken ? resolveText(binary.left, lookup, depth + 1) : undefined;
     }
     case SyntaxKind.ParenthesizedExpression:
@@ -48,7 +49,7 @@ export function resolveText(expression: ts.Expression | undefined, lookup: Const
     case SyntaxKind.SatisfiesExpression:
     case SyntaxKind.NonNullExpression:
     case SyntaxKind.TypeAssertionExpression:
-      return resolveText((expression as ts.ParenthesizedExpression).expression, lookup, depth + 1);
+      return resolveText((expression as TS.ParenthesizedExpression).expression, lookup, depth + 1);
     default:
       return undefined;
   }

@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
-import ts from 'typescript';
+import type TS from 'typescript';
+import ts from '../analysis/typescript.js';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { analyzeFile, analyzeSourceFile } from '../analysis/analyze.js';
 import { classifyFile } from '../analysis/classify.js';
@@ -80,10 +81,10 @@ export function fileAnalysis(context: AnyContext, target: LintTarget): FileAnaly
 }
 
 /** The TypeScript AST typescript-eslint built (no type information needed); undefined under another parser. */
-function sourceFileOf(sourceCode: Readonly<TSESLint.SourceCode>): ts.SourceFile | undefined {
+function sourceFileOf(sourceCode: Readonly<TSESLint.SourceCode>): TS.SourceFile | undefined {
   const map = sourceCode.parserServices?.esTreeNodeToTSNodeMap;
-  const node = map?.get(sourceCode.ast as TSESTree.Node) as ts.Node | undefined;
-  return node && node.kind === ts.SyntaxKind.SourceFile ? (node as ts.SourceFile) : undefined;
+  const node = map?.get(sourceCode.ast as TSESTree.Node) as TS.Node | undefined;
+  return node && node.kind === ts.SyntaxKind.SourceFile ? (node as TS.SourceFile) : undefined;
 }
 
 /** A SourceSpan (1-based columns) as an ESLint location (0-based columns). */

@@ -1,0 +1,18 @@
+/**
+ * The analysis without the parser: settings, config files, file roles, the checklist and the findings — everything
+ * that does not load TypeScript. outbox-audit imports this and loads the parser (`./index.js`) only when a file has to
+ * be parsed, so a run answered from its cache never pays for loading the compiler.
+ */
+export type * from './types.js';
+export {
+  DEFAULT_SETTINGS,
+  resolveSettings,
+  type OutboxSettings,
+  type PartialSettings,
+  type OutboxCallSettings,
+  type IdempotencySettings,
+} from './settings.js';
+export { classifyFile, isCandidate, normalizePath, type FileClass } from './classify.js';
+export * from './checklist/index.js';
+export * from './config.js';
+export * from './findings.js';
