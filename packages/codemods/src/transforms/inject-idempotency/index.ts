@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Operation } from 'eslint-plugin-outbox/analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
-import { enclosingFunction, inLoop, serviceCallSites } from '../shared/call-sites.js';
+import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
 import { commitStatements, handleOf, hoistableReturn, type HoistedReturn } from '../shared/operation-code.js';
 import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
@@ -13,7 +13,8 @@ const HEADER = 'idempotency-key';
 
 /** An operation that got a key parameter: its call sites in routers pass the request's header in that position. */
 interface Threaded {
-  className: string;
+  /** operationKey: file, class and method. */
+  key: string;
   method: string;
   /** Index of the new key parameter. */
   position: number;
@@ -49,7 +50,7 @@ export const injectIdempotency: Transform = {
         if (!planned) continue;
         edits.push(...planned.edits);
         usesStore ||= planned.usesStore;
-        if (planned.position !== undefined) threaded.push({ className: operation.className!, method: operation.method, position: planned.position });
+        if (planned.position !== undefined) threaded.push({ key: operationKey(file, operation.className!, operation.method), method: operation.method, position: planned.position });
       }
       if (edits.length === 0) continue;
       if (usesStore) {
@@ -268,7 +269,8 @@ function collectNames(name: ts.BindingName, into: Set<string>): void {
 /** Routers pass the request's Idempotency-Key header to every operation that took a key. */
 function threadHeader(workspace: Workspace, threaded: Threaded[]): void {
   if (threaded.length === 0) return;
-  const byName = new Map(threaded.map((t) => [`${t.className}.${t.method}`, t]));
+  const byKey = new Map(threaded.map((t) => [t.key, t]));
+  const byName = keysByName(byKey.keys());
   for (const file of workspace.files()) {
     if (workspace.analysis(file).role !== 'router') continue;
     const text = workspace.read(file);
@@ -277,8 +279,9 @@ function threadHeader(workspace: Workspace, threaded: Threaded[]): void {
     if (hasParseErrors(source)) continue;
     const style = detectStyle(text);
     const edits: TextEdit[] = [];
-    for (const site of serviceCallSites(source)) {
-      const target = byName.get(`${site.className}.${site.method}`);
+    for (const site of serviceCallSites(source, file)) {
+      const key = resolveCallSite(site, byName);
+      const target = key ? byKey.get(key) : undefined;
       if (!target || site.call.arguments.length > target.position) continue;
       // One request, one key: a call repeated in a loop would replay the first call's response, so it gets none.
       if (inLoop(site.call)) continue;

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Operation } from 'eslint-plugin-outbox/analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, detectStyle, indentAt, removeStatement, render, type TextEdit } from '../shared/edits.js';
-import { nextStatement, serviceCallSites } from '../shared/call-sites.js';
+import { keysByName, nextStatement, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
 import { classOf, commitCalls, insertionPoint, forEachOwnNode, freshName, hasParseErrors, isDbHandle, isPlainRead, operationFunction, parse, writeHandle } from '../shared/source.js';
 
 interface Candidate {
@@ -29,10 +29,11 @@ export const serviceCommit: Transform = {
           workspace.skip({ file, line: operation.line, reason: `${operation.className}.${operation.method}: the file does not parse; left as it is` });
           continue;
         }
-        candidates.set(`${operation.className}.${operation.method}`, { file, operation });
+        candidates.set(operationKey(file, operation.className, operation.method), { file, operation });
       }
     }
     if (candidates.size === 0) return;
+    const byName = keysByName(candidates.keys());
 
     // The router commits that follow a call of a candidate: they move into the operation.
     const routerEdits = new Map<string, TextEdit[]>();
@@ -46,9 +47,9 @@ export const serviceCommit: Transform = {
       if (hasParseErrors(source)) continue;
       const edits: TextEdit[] = [];
       const removed = new Set<number>();
-      for (const site of serviceCallSites(source)) {
-        const key = `${site.className}.${site.method}`;
-        if (!candidates.has(key)) continue;
+      for (const site of serviceCallSites(source, file)) {
+        const key = resolveCallSite(site, byName);
+        if (!key) continue;
         const next = nextStatement(site.call);
         const commit = next && commitStatement(next, workspace);
         if (!commit || !commits.some((c) => c.start === commit.expression.getStart(source) || c.start === (commit.expression as ts.AwaitExpression).expression?.getStart(source))) continue;
@@ -63,7 +64,7 @@ export const serviceCommit: Transform = {
     const serviceEdits = new Map<string, TextEdit[]>();
     for (const [key, { file, operation }] of candidates) {
       if (!moved.has(key)) {
-        workspace.skip({ file, line: operation.line, reason: `${key} leaves its commit to its caller, but no router commits right after calling it; not moved (commit where the caller expects it)` });
+        workspace.skip({ file, line: operation.line, reason: `${operation.className}.${operation.method} leaves its commit to its caller, but no router commits right after calling it; not moved (commit where the caller expects it)` });
         continue;
       }
       const text = workspace.read(file);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import ts from 'typescript';
 import { isFunctionLike } from './source.js';
 
@@ -6,6 +7,58 @@ export interface ServiceCallSite {
   call: ts.CallExpression;
   className: string;
   method: string;
+  /**
+   * The file (relative, with '/') the class comes from: the relative import that brings it in, or this file when it
+   * declares it. Undefined for a package import or a class whose origin the file does not show.
+   */
+  declaredIn?: string;
+}
+
+/** The identity of a service operation across the project: two packages may each have an `OrderService`. */
+export function operationKey(file: string, className: string, method: string): string {
+  return `${file}#${className}.${method}`;
+}
+
+/**
+ * The operation a call site calls, among `keys` (every `operationKey` of the candidates, grouped by
+ * `Class.method`): the one in the file the class is imported from; failing that (a barrel file re-exporting it, say)
+ * the only one of that name; never a guess between two.
+ */
+export function resolveCallSite(site: ServiceCallSite, keys: ReadonlyMap<string, readonly string[]>): string | undefined {
+  const named = keys.get(`${site.className}.${site.method}`) ?? [];
+  if (site.declaredIn) {
+    const exact = operationKey(site.declaredIn, site.className, site.method);
+    if (named.includes(exact)) return exact;
+  }
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** Groups operation keys by `Class.method`, for resolveCallSite. */
+export function keysByName(keys: Iterable<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const key of keys) {
+    const name = key.slice(key.indexOf('#') + 1);
+    out.set(name, [...(out.get(name) ?? []), key]);
+  }
+  return out;
+}
+
+/** Where `className` comes from in `file`: see ServiceCallSite.declaredIn. Aliased imports give the original name. */
+function origin(className: string, source: ts.SourceFile, file: string | undefined): { name: string; declaredIn?: string } {
+  for (const statement of source.statements) {
+    if (ts.isClassDeclaration(statement) && statement.name?.text === className) return { name: className, ...(file ? { declaredIn: file } : {}) };
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const element = bindings.elements.find((e) => e.name.text === className);
+    if (!element) continue;
+    const name = element.propertyName?.text ?? className;
+    const specifier = statement.moduleSpecifier.text;
+    if (!file || !specifier.startsWith('.')) return { name };
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+    return { name, declaredIn: /\.[cm]?js$/.test(target) ? target.replace(/\.[cm]?js$/, '.ts') : target.endsWith('.ts') ? target : `${target}.ts` };
+  }
+  return { name: className };
 }
 
 /**
@@ -46,13 +99,16 @@ function findDeclaration(identifier: ts.Identifier, source: ts.SourceFile): ts.V
   return undefined;
 }
 
-/** Every call of a method on a recognisable service instance in the file. */
-export function serviceCallSites(source: ts.SourceFile): ServiceCallSite[] {
+/** Every call of a method on a recognisable service instance in the file (`file`: its relative path, to resolve imports). */
+export function serviceCallSites(source: ts.SourceFile, file?: string): ServiceCallSite[] {
   const out: ServiceCallSite[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.name)) {
-      const className = classOfReceiver(node.expression.expression, source);
-      if (className) out.push({ call: node, className, method: node.expression.name.text });
+      const local = classOfReceiver(node.expression.expression, source);
+      if (local) {
+        const { name, declaredIn } = origin(local, source, file);
+        out.push({ call: node, className: name, method: node.expression.name.text, ...(declaredIn ? { declaredIn } : {}) });
+      }
     }
     ts.forEachChild(node, visit);
   };
