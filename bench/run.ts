@@ -146,24 +146,36 @@ async function lintOnce(root: string, config: Linter.Config): Promise<number> {
   return ms;
 }
 
-async function measureEslint(root: string): Promise<{ bareMs: number; recommendedMs: number }> {
+/**
+ * ESLint three ways on the same tree: the parser and no rules (the issue's baseline), the parser and one rule that
+ * does nothing on `Program` (what any rule at all costs: with a rule on, ESLint traverses every AST), and the plugin's
+ * `recommended`.
+ */
+async function measureEslint(root: string): Promise<{ bareMs: number; emptyRuleMs: number; recommendedMs: number }> {
   const tsParser = await import('@typescript-eslint/parser');
   const plugin = (await import(pathToFileURL(path.join(repo, 'packages/eslint-plugin-outbox/dist/index.js')).href)) as {
     configs: { recommended: Linter.Config };
   };
   const files = ['**/*.ts'];
   const bare: Linter.Config = { files, languageOptions: { parser: tsParser as unknown as Linter.Parser, sourceType: 'module' } };
+  const empty: Linter.Config = {
+    ...bare,
+    plugins: { bench: { rules: { empty: { meta: { type: 'problem', schema: [] }, create: () => ({ Program() {} }) } } } },
+    rules: { 'bench/empty': 'error' },
+  };
   const recommended: Linter.Config = { ...plugin.configs.recommended, files };
-  const times = { bare: [] as number[], recommended: [] as number[] };
-  // Alternate the order so neither side always runs on a warmer (or busier) machine; the first round warms up both.
+  const configs = { bare, empty, recommended };
+  const times = { bare: [] as number[], empty: [] as number[], recommended: [] as number[] };
+  // Rotate the order so no side always runs on a warmer (or busier) machine; the first round warms up all three.
+  const names = ['bare', 'empty', 'recommended'] as const;
   for (let round = 0; round <= repeats; round++) {
-    const order = round % 2 === 0 ? (['bare', 'recommended'] as const) : (['recommended', 'bare'] as const);
-    for (const which of order) {
-      const ms = await lintOnce(root, which === 'bare' ? bare : recommended);
+    for (let i = 0; i < names.length; i++) {
+      const which = names[(i + round) % names.length]!;
+      const ms = await lintOnce(root, configs[which]);
       if (round > 0) times[which].push(ms);
     }
   }
-  return { bareMs: Math.min(...times.bare), recommendedMs: Math.min(...times.recommended) };
+  return { bareMs: Math.min(...times.bare), emptyRuleMs: Math.min(...times.empty), recommendedMs: Math.min(...times.recommended) };
 }
 
 async function measureCodemod(root: string, work: string): Promise<ChildRun | undefined> {
@@ -199,7 +211,9 @@ interface SizeFigures {
   auditCachedOverParseFloorSparse: number;
   eslintBareMs: number;
   eslintRecommendedMs: number;
+  eslintEmptyRuleMs: number;
   pluginOverBareEslint: number;
+  pluginOverEmptyRule: number;
   codemodMs: number | null;
   codemodPeakRssMb: number | null;
   codemodMsPerOperation: number | null;
@@ -224,7 +238,7 @@ async function measureSize(files: number, work: string): Promise<SizeFigures> {
   const cachedSparse = await measureAudit(sparse.root, 'sparse', files, sparse.expected, path.join(work, `cache-sparse-${files}`));
   log(`  audit sparse ${auditSparse.ms.toFixed(0)} ms, with --cache ${cachedSparse.ms.toFixed(0)} ms (floor ${floorSparse.coldMs.toFixed(0)} ms), counts as generated`);
   const eslint = await measureEslint(dense.root);
-  log(`  eslint bare ${eslint.bareMs.toFixed(0)} ms, recommended ${eslint.recommendedMs.toFixed(0)} ms`);
+  log(`  eslint bare ${eslint.bareMs.toFixed(0)} ms, one empty rule ${eslint.emptyRuleMs.toFixed(0)} ms, recommended ${eslint.recommendedMs.toFixed(0)} ms`);
   const codemod = await measureCodemod(dense.root, work);
   log(codemod ? `  codemod ${codemod.ms.toFixed(0)} ms` : '  codemod n/a (codemods not built)');
   for (const t of [dense, sparse]) {
@@ -253,7 +267,9 @@ async function measureSize(files: number, work: string): Promise<SizeFigures> {
     auditCachedOverParseFloorSparse: round(cachedSparse.ms / floorSparse.coldMs),
     eslintBareMs: round(eslint.bareMs, 0),
     eslintRecommendedMs: round(eslint.recommendedMs, 0),
+    eslintEmptyRuleMs: round(eslint.emptyRuleMs, 0),
     pluginOverBareEslint: round(eslint.recommendedMs / eslint.bareMs, 3),
+    pluginOverEmptyRule: round(eslint.recommendedMs / eslint.emptyRuleMs, 3),
     codemodMs: codemod ? round(codemod.ms, 0) : null,
     codemodPeakRssMb: codemod ? round(codemod.peakRssMb, 0) : null,
     codemodMsPerOperation: codemod ? round(codemod.ms / dense.expected.operations) : null,
@@ -278,6 +294,7 @@ function table(rows: SizeFigures[]): string {
     ['eslint bare', (r) => `${r.eslintBareMs} ms`],
     ['eslint rec.', (r) => `${r.eslintRecommendedMs} ms`],
     ['plugin/bare', (r) => `${r.pluginOverBareEslint.toFixed(3)}×`],
+    ['plugin/empty rule', (r) => `${r.pluginOverEmptyRule.toFixed(3)}×`],
     ['codemod', (r) => (r.codemodMs === null ? 'n/a (codemods not built)' : `${r.codemodMs} ms, ${r.codemodPeakRssMb} MB`)],
     ['codemod ms/op', (r) => (r.codemodMsPerOperation === null ? 'n/a' : r.codemodMsPerOperation.toFixed(2))],
   ];
@@ -295,6 +312,7 @@ function verdicts(largest: SizeFigures, rows: SizeFigures[]): string[] {
     `audit / parse floor, sparse: ${largest.auditOverParseFloorSparse.toFixed(2)}× (target ≤ ${TARGETS.auditOverParseFloorSparse}×: ${mark(largest.auditOverParseFloorSparse <= TARGETS.auditOverParseFloorSparse)})`,
     `  the same with --cache, tree unchanged: dense ${largest.auditCachedOverParseFloorDense.toFixed(2)}× (${mark(largest.auditCachedOverParseFloorDense <= TARGETS.auditOverParseFloorDense)}), sparse ${largest.auditCachedOverParseFloorSparse.toFixed(2)}× (${mark(largest.auditCachedOverParseFloorSparse <= TARGETS.auditOverParseFloorSparse)}); the targets are judged on the runs without it`,
     `plugin / bare ESLint:        ${largest.pluginOverBareEslint.toFixed(3)}× (target ≤ ${TARGETS.pluginOverBareEslint}×: ${mark(largest.pluginOverBareEslint <= TARGETS.pluginOverBareEslint)})`,
+    `  one empty rule alone costs ${(largest.eslintEmptyRuleMs / largest.eslintBareMs).toFixed(3)}× (ESLint only walks the ASTs when a rule is on); the plugin over it: ${largest.pluginOverEmptyRule.toFixed(3)}×`,
     `audit peak RSS:              ${largest.auditPeakRssMb} MB at ${largest.files} files (target < ${TARGETS.auditPeakRssMb} MB at 5,000 files: ${largest.files >= 5000 ? mark(largest.auditPeakRssMb < TARGETS.auditPeakRssMb) : 'not measured at that size'})`,
     perOp.length > 0
       ? `codemod ms per operation:    ${perOp.map((v) => v.toFixed(2)).join(' → ')} (target: flat; spread ${(Math.max(...perOp) / Math.min(...perOp)).toFixed(2)}×)`
@@ -317,6 +335,7 @@ try {
           auditCachedOverParseFloorDense: largest.auditCachedOverParseFloorDense,
           auditCachedOverParseFloorSparse: largest.auditCachedOverParseFloorSparse,
           pluginOverBareEslint: largest.pluginOverBareEslint,
+          pluginOverEmptyRule: largest.pluginOverEmptyRule,
           codemodMsPerOperation: largest.codemodMsPerOperation,
           auditPeakRssMb: largest.auditPeakRssMb,
           files: largest.files,
