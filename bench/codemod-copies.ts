@@ -9,17 +9,15 @@
  * A benchmark, not a test: it prints the cost per operation side by side so that growth is visible; only a migration
  * that leaves something behind fails the run.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { runNode } from './support/child.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const CODEMOD_CLI = path.join(repo, 'packages/codemods/dist/cli.js');
 const AUDIT_CLI = path.join(repo, 'packages/audit-cli/dist/cli.js');
-const PEAK_RSS = pathToFileURL(path.join(repo, 'bench/support/peak-rss.mjs')).href;
 const RUNTIME_SRC = path.join(repo, 'packages/reference-runtime/src');
 const OPERATIONS_PER_COPY = 114;
 
@@ -32,31 +30,6 @@ if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
   process.exit(2);
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-interface Run {
-  ms: number;
-  peakRssMb: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runNode(nodeArgs: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', PEAK_RSS, ...nodeArgs], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString();
-      const rss = [...stderr.matchAll(/@outbox-bench peak-rss-kb=(\d+)/g)].map((m) => Number(m[1]));
-      resolve({ ms: performance.now() - started, peakRssMb: Math.max(...rss) / 1024, code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr });
-    });
-  });
-}
 
 interface Row {
   copies: number;

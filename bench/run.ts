@@ -13,7 +13,6 @@
  * --quick: 500 files only (about a minute on 2 cores). --json: the same figures as one JSON object on stdout.
  * A benchmark, not a test: targets are printed as met or missed, and only a wrong audit count fails the run.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,11 +22,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ESLint, type Linter } from 'eslint';
 import { generateBackend, type ExpectedCounts, type Layout } from './generate.js';
+import { runNode, type ChildRun } from './support/child.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const AUDIT_CLI = path.join(repo, 'packages/audit-cli/dist/cli.js');
 const CODEMOD_CLI = path.join(repo, 'packages/codemods/dist/cli.js');
-const PEAK_RSS = pathToFileURL(path.join(repo, 'bench/support/peak-rss.mjs')).href;
 const PARSE_FLOOR = path.join(repo, 'bench/support/parse-floor.ts');
 
 const args = process.argv.slice(2);
@@ -41,34 +40,6 @@ const repeats = quick ? 2 : 3;
 const TARGETS = { auditOverParseFloorDense: 1.0, auditOverParseFloorSparse: 0.3, pluginOverBareEslint: 1.1, auditPeakRssMb: 400 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-interface ChildRun {
-  ms: number;
-  peakRssMb: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node <args>` with the peak-RSS reporter preloaded; wall time includes process start, as a user sees it. */
-function runNode(nodeArgs: string[]): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', PEAK_RSS, ...nodeArgs], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      const stderr = Buffer.concat(err).toString();
-      // Worker threads report too (the figure is per process); the largest is the peak.
-      const rss = Math.max(...[...stderr.matchAll(/@outbox-bench peak-rss-kb=(\d+)/g)].map((m) => Number(m[1])));
-      resolve({ ms, peakRssMb: Number.isFinite(rss) ? rss / 1024 : NaN, code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr });
-    });
-  });
-}
 
 function fastest<T extends { ms: number }>(runs: T[]): T {
   return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
