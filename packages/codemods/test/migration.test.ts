@@ -94,7 +94,6 @@ describe('outbox-codemod all --write on a copy of the reference runtime', () => 
     const { status, output } = runTool('vitest', ['run', '--root', root, 'test/guarantees', 'test/codemod'], root, servers);
     expect(output).toMatch(/test\/guarantees\/concurrent-relays\.test\.ts/);
     expect(output).toMatch(/test\/codemod\/idempotency-concurrency\.test\.ts/);
-    // eslint-disable-next-line no-control-regex
     const summary = /^\s*Tests\s.*$/m.exec(output.replace(/\u001b\[[0-9;]*m/g, ''))?.[0] ?? '';
     expect(summary).toMatch(/passed/);
     expect(summary).not.toMatch(/skipped|failed/);
