@@ -82,7 +82,7 @@ try {
     process.stdout.write(`\n${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n')}\n\n`);
     process.stdout.write(
       `cost per operation: ${rows.map((r) => r.msPerOperation.toFixed(2)).join(' → ')} ms (largest / smallest ${spread.toFixed(2)}×; ` +
-        'the first includes starting Node and loading TypeScript and ts-morph once)\n',
+        'the first includes starting Node and loading TypeScript once)\n',
     );
   }
 } catch (error) {

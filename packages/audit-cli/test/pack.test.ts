@@ -92,7 +92,7 @@ describe('the packages install like real ones (slow: npm pack + npm install)', (
     }
   }, 180_000);
 
-  // The consumer's node_modules is about 50 MB (TypeScript, ts-morph): do not leave one behind per run.
+  // The consumer's node_modules is about 50 MB (TypeScript, ESLint): do not leave one behind per run.
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('ship every file their exports and bins name, with type declarations', () => {

@@ -8,7 +8,7 @@ import { OperationAnalyzer } from './operations.js';
 
 /**
  * The facts about one file, from a TypeScript AST: the ESLint rules pass the SourceFile typescript-eslint already
- * parsed, the codemods ts-morph's `compilerNode`, the audit one from `analyzeFile`. `path` decides the role and the
+ * parsed, the codemods one they parse themselves, the audit one from `analyzeFile`. `path` decides the role and the
  * module and is copied into the result as given.
  */
 export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings): FileAnalysis {
