@@ -1,4 +1,3 @@
-import ts from 'typescript';
 import type { Transform } from './types.js';
 import type { OverlayWorkspace } from './workspace.js';
 
@@ -21,7 +20,7 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
     await transform.run(workspace);
     const changed = workspace.changes().filter((c) => before.get(c.path) !== c.after);
     for (const change of changed) {
-      const problem = parseProblem(change.path, change.after);
+      const problem = parseProblem(workspace, change.path);
       if (problem) {
         // Back to the text before this transform (not the original, if an earlier transform edited it).
         const previous = before.get(change.path);
@@ -42,12 +41,13 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
   return summaries;
 }
 
-function parseProblem(file: string, text: string): string | undefined {
+/**
+ * The first syntax error of a changed file, from the workspace's analysis of its new text: the same parse the next
+ * transform's analysis needs, so checking costs no extra parse.
+ */
+function parseProblem(workspace: OverlayWorkspace, file: string): string | undefined {
   if (!/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(file)) return undefined;
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const diagnostics = (source as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics;
-  const first = diagnostics[0];
-  if (!first) return undefined;
-  const { line } = source.getLineAndCharacterOfPosition(first.start);
-  return `${ts.flattenDiagnosticMessageText(first.messageText, '\n')} at line ${line + 1}`;
+  const PREFIX = 'parse error: ';
+  const diagnostic = workspace.analysis(file).diagnostics.find((d) => d.message.startsWith(PREFIX));
+  return diagnostic?.message.slice(PREFIX.length);
 }

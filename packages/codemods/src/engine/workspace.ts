@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { analyzeFile, resolveSettings, type FileAnalysis, type OutboxSettings, type PartialSettings } from 'eslint-plugin-outbox/analysis';
+import { analyzeSourceFile, resolveSettings, type FileAnalysis, type OutboxSettings, type PartialSettings } from 'eslint-plugin-outbox/analysis';
+import { parseSource } from './parse.js';
 import type { CodemodOptions, SkipEntry, TransformName, Workspace } from './types.js';
 
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
@@ -24,6 +25,9 @@ export class OverlayWorkspace implements Workspace {
   private readonly current = new Map<string, string>();
   private readonly analyses = new Map<string, { text: string; analysis: FileAnalysis }>();
   private readonly listed: string[];
+  private readonly listedSet: Set<string>;
+  /** files(), until a write creates a file: transforms ask for it often, and it is the same list. */
+  private filesCache: string[] | undefined;
   private readonly skips: SkipEntry[] = [];
   /** Set by the engine while a transform runs, so skips are attributed to it. */
   activeTransform: TransformName = 'service-commit';
@@ -37,15 +41,19 @@ export class OverlayWorkspace implements Workspace {
   ) {
     this.settings = resolveSettings(partialSettings);
     this.listed = memory ? [...memory.keys()].sort() : listSources(root);
+    this.listedSet = new Set(this.listed);
   }
 
   files(): string[] {
-    const created = [...this.current.keys()].filter((p) => !this.listed.includes(p));
-    return [...this.listed, ...created].sort();
+    if (!this.filesCache) {
+      const created = [...this.current.keys()].filter((p) => !this.listedSet.has(p));
+      this.filesCache = created.length === 0 ? this.listed : [...this.listed, ...created].sort();
+    }
+    return [...this.filesCache];
   }
 
   exists(file: string): boolean {
-    return this.current.has(file) || this.listed.includes(file) || (!this.memory && existsOnDisk(path.join(this.root, file)));
+    return this.current.has(file) || this.listedSet.has(file) || (!this.memory && existsOnDisk(path.join(this.root, file)));
   }
 
   read(file: string): string {
@@ -58,6 +66,7 @@ export class OverlayWorkspace implements Workspace {
     const before = this.exists(file) ? this.read(file) : undefined;
     if (before === text) return;
     if (before !== undefined && !this.original.has(file)) this.original.set(file, before);
+    if (!this.listedSet.has(file) && !this.current.has(file)) this.filesCache = undefined;
     this.current.set(file, text);
   }
 
@@ -65,7 +74,7 @@ export class OverlayWorkspace implements Workspace {
     const text = this.read(file);
     const cached = this.analyses.get(file);
     if (cached && cached.text === text) return cached.analysis;
-    const analysis = analyzeFile(file, text, this.settings);
+    const analysis = analyzeSourceFile(parseSource(file, text), file, this.settings);
     this.analyses.set(file, { text, analysis });
     return analysis;
   }
@@ -95,8 +104,10 @@ export class OverlayWorkspace implements Workspace {
   /** Puts a file back as it was (the engine does this when a transform's output does not parse). */
   revert(file: string): void {
     const before = this.original.get(file);
-    if (before === undefined) this.current.delete(file);
-    else this.current.set(file, before);
+    if (before === undefined) {
+      this.current.delete(file);
+      this.filesCache = undefined;
+    } else this.current.set(file, before);
   }
 
   private load(file: string): string {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import ts from 'typescript';
+import { parseSource } from '../../engine/parse.js';
 import type { ClassFacts, FileAnalysis, RouterDbCall } from 'eslint-plugin-outbox/analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { detectStyle, indentAt, todoEdit, type CodeStyle, type TextEdit } from '../shared/edits.js';
@@ -50,7 +51,7 @@ interface PlannedMethod {
 }
 
 function parse(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  return parseSource(file, text);
 }
 
 function deepestNodeAt(source: ts.SourceFile, start: number, end: number): ts.Node {

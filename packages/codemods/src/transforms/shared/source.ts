@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { Operation, OutboxSettings } from 'eslint-plugin-outbox/analysis';
+import { parseSource } from '../../engine/parse.js';
 import { type CodeStyle, type TextEdit, quoted, render } from './edits.js';
 
 /**
@@ -8,7 +9,7 @@ import { type CodeStyle, type TextEdit, quoted, render } from './edits.js';
  */
 
 export function parse(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  return parseSource(file, text);
 }
 
 export function hasParseErrors(source: ts.SourceFile): boolean {
