@@ -102,6 +102,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
     parsed: results.reduce((n, r) => n + r.parsed, 0),
     skipped: results.reduce((n, r) => n + r.skipped, 0),
     fromCache: results.reduce((n, r) => n + r.fromCache, 0),
+    cacheChanged: results.reduce((n, r) => n + r.cacheChanged, 0),
     ...(options.cache ? { cacheEntries: results.flatMap((r) => r.cacheEntries ?? []) } : {}),
   };
 }

@@ -173,8 +173,8 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   });
   if (cache) {
     const entries = new Map(result.cacheEntries);
-    // Every file answered from the cache and none gone: the file on disk already says all of it.
-    const unchanged = result.fromCache === entries.size && cache.entries.size === entries.size;
+    // Every entry as it was and none gone: the file on disk already says all of it.
+    const unchanged = result.cacheChanged === 0 && cache.entries.size === entries.size;
     if (!unchanged) saveCache(cache, entries);
     options.onCache?.({ file: cache.file, reused: result.fromCache, analysed: result.parsed - result.fromCache });
   }

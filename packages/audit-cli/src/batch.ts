@@ -18,8 +18,10 @@ export interface BatchResult {
   skipped: number;
   /** With a cache: the analyses taken from it unchanged (counted in `parsed` too, so a report is the same either way). */
   fromCache: number;
-  /** With a cache: the entry of every analysed file, to keep for the next run. */
+  /** With a cache: the entry of every analysed or skipped file, to keep for the next run. */
   cacheEntries?: [string, CacheEntry][];
+  /** With a cache: entries that differ from the cache given (new files, new texts, new times). */
+  cacheChanged: number;
 }
 
 type AnalyzeFile = (typeof import('eslint-plugin-outbox/analysis'))['analyzeFile'];
@@ -40,9 +42,26 @@ export async function analyzeBatch(
   cache?: ReadonlyMap<string, CacheEntry>,
 ): Promise<BatchResult> {
   const settings = resolveSettings(partial);
-  const result: BatchResult = { analyses: [], diagnostics: [], parsed: 0, skipped: 0, fromCache: 0, ...(cache ? { cacheEntries: [] } : {}) };
+  const result: BatchResult = { analyses: [], diagnostics: [], parsed: 0, skipped: 0, fromCache: 0, cacheChanged: 0, ...(cache ? { cacheEntries: [] } : {}) };
+  const reuse = (relative: string, entry: CacheEntry, changed: boolean): void => {
+    if (entry.analysis) {
+      result.parsed++;
+      result.fromCache++;
+      result.analyses.push(entry.analysis);
+      result.diagnostics.push(...entry.analysis.diagnostics);
+    } else {
+      result.skipped++;
+    }
+    result.cacheEntries!.push([relative, entry]);
+    if (changed) result.cacheChanged++;
+  };
   for (const [index, file] of files.entries()) {
     if (onProgress && index % 50 === 0) onProgress(index, files.length);
+    const hit = cache?.get(file.relative);
+    if (hit && hit.size === file.size && hit.mtimeMs === file.mtimeMs && file.mtimeMs > 0) {
+      reuse(file.relative, hit, false);
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = readFileSync(file.absolute);
@@ -55,18 +74,19 @@ export async function analyzeBatch(
       result.diagnostics.push({ file: file.relative, message: source.message });
       continue;
     }
-    if (!isCandidate(file.relative, source.text, settings)) {
-      result.skipped++;
+    const hash = cache ? contentHash(bytes) : '';
+    const stamp = { hash, size: file.size, mtimeMs: file.mtimeMs };
+    if (hit && hit.hash === hash) {
+      // Same bytes, new time (a fresh checkout): the analysis stands; the entry takes the new time.
+      reuse(file.relative, { ...hit, ...stamp }, true);
       continue;
     }
-    const hash = cache ? contentHash(bytes) : '';
-    const hit = cache?.get(file.relative);
-    if (hit && hit.hash === hash) {
-      result.parsed++;
-      result.fromCache++;
-      result.analyses.push(hit.analysis);
-      result.diagnostics.push(...hit.analysis.diagnostics);
-      result.cacheEntries!.push([file.relative, hit]);
+    if (!isCandidate(file.relative, source.text, settings)) {
+      result.skipped++;
+      if (cache) {
+        result.cacheEntries!.push([file.relative, stamp]);
+        result.cacheChanged++;
+      }
       continue;
     }
     const analyzeFile = parser ?? (await loadParser());
@@ -75,7 +95,10 @@ export async function analyzeBatch(
       result.parsed++;
       result.analyses.push(analysis);
       result.diagnostics.push(...analysis.diagnostics);
-      result.cacheEntries?.push([file.relative, { hash, analysis }]);
+      if (cache) {
+        result.cacheEntries!.push([file.relative, { ...stamp, analysis }]);
+        result.cacheChanged++;
+      }
     } catch (error) {
       // The analysis is meant never to throw; if it does, the file is a diagnostic and the rest is still scored.
       result.diagnostics.push({ file: file.relative, message: `analysis failed: ${(error as Error).message}` });

@@ -5,19 +5,24 @@ import type { FileAnalysis, OutboxSettings } from 'eslint-plugin-outbox/analysis
 
 /**
  * `--cache`: the analysis of each file, kept between runs and keyed by the file's content. A file whose bytes have
- * not changed is not parsed again. The cache is only valid for the settings and tool versions it was made with; with
+ * not changed is not parsed again; one whose size and modification time have not changed either is not even read
+ * (ESLint's default cache strategy; a checkout that touches every file still reuses every analysis, by hash). The cache is only valid for the settings and tool versions it was made with; with
  * anything else (or a damaged file) it starts empty — a cache can make a run faster, never different.
  */
 
 /** Where the cache lives unless --cache-location says otherwise (like ESLint's .eslintcache). */
 export const DEFAULT_CACHE_FILE = '.outbox-audit-cache';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface CacheEntry {
   /** sha256 of the file's bytes, base64. */
   hash: string;
-  analysis: FileAnalysis;
+  /** Size and modification time when the hash was taken: both unchanged, the file is not even read again. */
+  size: number;
+  mtimeMs: number;
+  /** Absent for a file that was read and skipped (no role, none of the names the checklist looks for). */
+  analysis?: FileAnalysis;
 }
 
 export interface AnalysisCache {
@@ -53,7 +58,12 @@ export function openCache(file: string, key: string): AnalysisCache {
   }
   if (parsed?.format !== FORMAT || parsed.key !== key || typeof parsed.entries !== 'object' || parsed.entries === null) return cache;
   for (const [relative, entry] of Object.entries(parsed.entries)) {
-    if (typeof entry?.hash === 'string' && typeof entry.analysis === 'object' && entry.analysis !== null) cache.entries.set(relative, entry);
+    const wellFormed =
+      typeof entry?.hash === 'string' &&
+      typeof entry.size === 'number' &&
+      typeof entry.mtimeMs === 'number' &&
+      (entry.analysis === undefined || (typeof entry.analysis === 'object' && entry.analysis !== null));
+    if (wellFormed) cache.entries.set(relative, entry);
   }
   return cache;
 }

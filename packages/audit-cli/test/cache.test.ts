@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../src/index.js';
@@ -32,6 +32,24 @@ describe('--cache', () => {
     expect(readdirSync(root).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
+  it('does not read a file whose size and time are unchanged, and reuses the analysis of one touched but not changed', async () => {
+    const root = makeProject(files);
+    const cacheFile = path.join(root, 'cache.json');
+    await cachedAudit(root, cacheFile);
+    // Same bytes, a new time (a fresh checkout): read and hashed again, still not parsed; the entry takes the new time.
+    const service = path.join(root, 'src/modules/orders/order.service.ts');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(service, later, later);
+    const touched = await cachedAudit(root, cacheFile);
+    expect(touched.stats).toMatchObject({ reused: 2, analysed: 0 });
+    const entries = (JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { mtimeMs: number; analysis?: object }> }).entries;
+    expect(entries['src/modules/orders/order.service.ts']!.mtimeMs).toBe(statSync(service).mtimeMs);
+    // The file with no role is remembered as skipped, without an analysis.
+    expect(entries['src/util/strings.ts']).toMatchObject({ size: files['src/util/strings.ts'].length });
+    expect(entries['src/util/strings.ts']!.analysis).toBeUndefined();
+    expect(touched.report).toEqual(await runAudit({ root }));
+  });
+
   it('analyses again a file whose bytes changed, and only that one', async () => {
     const root = makeProject(files);
     const cacheFile = path.join(root, 'cache.json');
@@ -52,7 +70,7 @@ describe('--cache', () => {
     const config = path.join(root, 'strict.config.json');
     writeFileSync(config, JSON.stringify({ dbHandles: ['db', 'request.db', 'this.db', 'tx'] }));
     expect((await cachedAudit(root, cacheFile, config)).stats).toMatchObject({ reused: 0, analysed: 2 });
-    writeFileSync(cacheFile, '{"format":1,"key":');
+    writeFileSync(cacheFile, '{"format":2,"key":');
     const { report, stats } = await cachedAudit(root, cacheFile);
     expect(stats).toMatchObject({ reused: 0, analysed: 2 });
     expect(report).toEqual(await runAudit({ root }));
@@ -62,12 +80,13 @@ describe('--cache', () => {
     const root = makeProject({ ...files, 'src/modules/orders/extra.service.ts': ORDER_SERVICE.replace('OrderService', 'ExtraService') });
     const cacheFile = path.join(root, 'cache.json');
     await cachedAudit(root, cacheFile);
-    expect(Object.keys((JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: object }).entries)).toHaveLength(3);
-    writeFileSync(path.join(root, 'src/modules/orders/extra.service.ts'), '');
+    expect(Object.keys((JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: object }).entries)).toHaveLength(4);
+    unlinkSync(path.join(root, 'src/modules/orders/extra.service.ts'));
     await cachedAudit(root, cacheFile);
     expect(Object.keys((JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: object }).entries).sort()).toEqual([
       'src/modules/orders/order.service.ts',
       'src/modules/orders/router.ts',
+      'src/util/strings.ts',
     ]);
   });
 
