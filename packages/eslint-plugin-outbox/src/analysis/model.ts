@@ -65,6 +65,8 @@ export interface FunctionUnit {
   isPublic: boolean;
   /** Route handlers only: the registering call (`app.post(...)`). */
   routeCall?: TS.CallExpression;
+  /** An arrow-function property (`create = async () => …`): the property, which spans the whole member. */
+  holder?: TS.PropertyDeclaration;
 }
 
 export interface ClassModel {
@@ -197,6 +199,38 @@ function paramNames(fn: TS.SignatureDeclaration): Set<string> {
   return names;
 }
 
+/**
+ * Adds to `into` every node that is, or contains, one of the recorded calls — what flow analysis asks before it walks
+ * into a statement. Found top-down by position, so only the paths down to the calls are visited, and no parent
+ * pointer is needed.
+ */
+function markEffectful(root: TS.SourceFile, calls: ReadonlyMap<TS.Node, unknown>, into: Set<TS.Node>): void {
+  if (calls.size === 0) return;
+  const ranges = [...calls.keys()].sort((a, b) => a.pos - b.pos || b.end - a.end);
+  /** Is some call inside [pos, end]? Calls that start there but end later enclose the node instead. */
+  const holdsCall = (pos: number, end: number): boolean => {
+    let low = 0;
+    let high = ranges.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (ranges[mid]!.pos < pos) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < ranges.length && ranges[i]!.pos < end; i++) if (ranges[i]!.end <= end) return true;
+    return false;
+  };
+  const visit = (node: TS.Node): boolean => {
+    if (!holdsCall(node.pos, node.end)) return false;
+    let found = calls.has(node);
+    forEachChild(node, (child) => {
+      if (visit(child)) found = true;
+    });
+    if (found) into.add(node);
+    return found;
+  };
+  visit(root);
+}
+
 class ModelBuilder {
   private readonly sourceFile: TS.SourceFile;
   private readonly settings: OutboxSettings;
@@ -221,6 +255,13 @@ class ModelBuilder {
   private constructorOf: ClassModel | undefined;
   /** Functions that start a unit (a member's function, a route's handler). */
   private readonly unitByFunction = new Map<TS.Node, FunctionUnit>();
+  /**
+   * The analysis never reads `node.parent`, so the audit can parse without parent pointers (a quarter of the parse):
+   * what it would have asked a parent is kept here, from the walk, instead.
+   */
+  private readonly topLevel: Set<TS.Node>;
+  /** Declarations of `const` lists (a catch clause's variable is in no list). */
+  private readonly constDeclarations = new Set<TS.VariableDeclaration>();
   /** Names called in each class, collected as a set and listed in ClassFacts.calls at the end of the class. */
   private readonly classCalls = new Map<ClassModel, Set<string>>();
   /** `visit` as a callback for forEachChild, created once (it returns nothing, so forEachChild never stops early). */
@@ -238,6 +279,7 @@ class ModelBuilder {
     this.sourceFile = sourceFile;
     this.settings = settings;
     this.role = role;
+    this.topLevel = new Set(sourceFile.statements);
     this.names = lowerNamesFor(settings);
     this.handleNames = new Set(settings.dbHandles);
     this.routerCalls = new Set(settings.routerCalls);
@@ -276,6 +318,7 @@ class ModelBuilder {
       if (isVariableStatement(statement)) this.declareModuleConsts(statement);
     }
     for (const statement of this.sourceFile.statements) this.visit(statement);
+    markEffectful(this.sourceFile, this.model.calls, this.model.effectful);
     return this.model;
   }
 
@@ -364,7 +407,10 @@ class ModelBuilder {
         this.visitReexport(node as TS.ExportDeclaration);
         return;
       case SyntaxKind.VariableStatement:
-        if (node.parent === this.sourceFile) this.noteTopLevelFunctions(node as TS.VariableStatement);
+        if (this.topLevel.has(node)) this.noteTopLevelFunctions(node as TS.VariableStatement);
+        break;
+      case SyntaxKind.VariableDeclarationList:
+        if (node.flags & NodeFlags.Const) for (const declaration of (node as TS.VariableDeclarationList).declarations) this.constDeclarations.add(declaration);
         break;
       default:
         // Types never hold calls.
@@ -375,7 +421,7 @@ class ModelBuilder {
   }
 
   private visitFunction(fn: TS.FunctionLikeDeclaration): void {
-    if (isFunctionDeclaration(fn) && fn.parent === this.sourceFile && fn.name) {
+    if (isFunctionDeclaration(fn) && this.topLevel.has(fn) && fn.name) {
       this.model.functions.push({
         name: fn.name.text,
         line: lineOf(fn.name, this.sourceFile),
@@ -394,7 +440,7 @@ class ModelBuilder {
     if (isConstructorDeclaration(fn)) this.constructorOf = this.currentClass;
     else if (!isArrowFunction(fn)) this.constructorOf = undefined;
 
-    for (const parameter of fn.parameters) this.visitParameter(parameter, unit);
+    for (const parameter of fn.parameters) this.visitParameter(parameter, unit, fn);
     if (fn.body) this.visit(fn.body);
 
     this.scope = outerScope;
@@ -402,13 +448,13 @@ class ModelBuilder {
     this.constructorOf = outerConstructorOf;
   }
 
-  private visitParameter(parameter: TS.ParameterDeclaration, unit: FunctionUnit | undefined): void {
+  private visitParameter(parameter: TS.ParameterDeclaration, unit: FunctionUnit | undefined, fn: TS.FunctionLikeDeclaration): void {
     if (parameter.initializer) this.visit(parameter.initializer);
     const name = parameter.name;
     if (isIdentifier(name)) {
       // A parameter shadows any alias of the same name from an outer function; one named `db` is a handle by name.
       this.bind(name.text, { kind: 'other' });
-      if (unit && unit.fn === parameter.parent && this.keyParams.has(name.text)) {
+      if (unit && unit.fn === fn && this.keyParams.has(name.text)) {
         unit.takesKey = true;
         unit.keyNames.add(name.text);
       }
@@ -417,7 +463,7 @@ class ModelBuilder {
         if (!isIdentifier(element.name)) continue;
         this.bind(element.name.text, { kind: 'other' });
         const property = element.propertyName ? memberName(element.propertyName) : element.name.text;
-        if (unit && unit.fn === parameter.parent && property !== undefined && this.keyParams.has(property)) {
+        if (unit && unit.fn === fn && property !== undefined && this.keyParams.has(property)) {
           unit.takesKey = true;
           unit.keyNames.add(element.name.text);
         }
@@ -436,7 +482,7 @@ class ModelBuilder {
         this.bind(name.text, { kind: 'handle', text: unwrap(init).getText(this.sourceFile) });
       } else if (this.mentionsOutbox(init)) {
         this.bind(name.text, { kind: 'outbox' });
-      } else if (declaration.parent.flags & NodeFlags.Const) {
+      } else if (this.constDeclarations.has(declaration)) {
         this.bind(name.text, { kind: 'const', init });
       } else {
         this.bind(name.text, { kind: 'other' });
@@ -603,9 +649,6 @@ class ModelBuilder {
 
   private record(facts: CallFacts): void {
     this.model.calls.set(facts.node, facts);
-    for (let node: TS.Node | undefined = facts.node; node && !this.model.effectful.has(node); node = node.parent) {
-      this.model.effectful.add(node);
-    }
     this.currentUnit?.effects.push(facts);
   }
 
@@ -741,6 +784,7 @@ class ModelBuilder {
         takesKey: false,
         owner: model,
         isPublic,
+        ...(isPropertyDeclaration(member) ? { holder: member } : {}),
       };
       model.members.set(name, unit);
       if (!isPublic) model.helpers.add(name);

@@ -1,5 +1,4 @@
 import type TS from 'typescript';
-import ts from './typescript.js';
 import type { MissingFlag, Operation, OperationWarning, SourceSpan } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import type { CallFacts, CheckStyle, FileModel, FunctionUnit } from './model.js';
@@ -145,7 +144,7 @@ export class OperationAnalyzer {
     const who = isRoute ? unit.name : `${className}.${unit.name}`;
     const nameSpan = spanOf(unit.nameNode, sourceFile);
     const where = isRoute ? spanOf(unit.routeCall!, sourceFile) : nameSpan;
-    const wholeNode = ts.isPropertyDeclaration(unit.fn.parent) ? unit.fn.parent : unit.fn;
+    const wholeNode = unit.holder ?? unit.fn;
     const firstWriteEffect = unit.effects.find((effect) => this.isWriteEffect(unit, effect));
     const firstWrite = firstWriteEffect ? spanOf(firstWriteEffect.node, sourceFile) : nameSpan;
     const firstCheckEffect = unit.effects.find((effect) => this.isCheckEffect(unit, effect));
