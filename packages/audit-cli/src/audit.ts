@@ -163,10 +163,14 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   const files = shard ? discovery.files.filter((f) => inShard(f.relative, shard)) : discovery.files;
   // A folder-level diagnostic belongs to one shard too, so the merged report lists it once.
   const discoveryDiagnostics = shard ? discovery.diagnostics.filter((d) => inShard(d.file, shard)) : discovery.diagnostics;
-  const cache = options.cacheFile ? openCache(path.resolve(options.cacheFile), cacheKey(settings, [toolVersion(), analysisFingerprint()])) : undefined;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  // The size limit decides which files are analysed at all, so a cache made under another limit is not reused.
+  const cache = options.cacheFile
+    ? openCache(path.resolve(options.cacheFile), cacheKey(settings, [toolVersion(), analysisFingerprint(), `max-file-size=${maxFileSize}`]))
+    : undefined;
   const result = await analyzeFiles(files, {
     settings: partial,
-    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    maxFileSize,
     workers: options.workers,
     onProgress: options.onProgress,
     ...(cache ? { cache: cache.entries } : {}),

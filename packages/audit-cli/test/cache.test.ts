@@ -70,6 +70,11 @@ describe('--cache', () => {
     const config = path.join(root, 'strict.config.json');
     writeFileSync(config, JSON.stringify({ dbHandles: ['db', 'request.db', 'this.db', 'tx'] }));
     expect((await cachedAudit(root, cacheFile, config)).stats).toMatchObject({ reused: 0, analysed: 2 });
+    // The size limit decides what is analysed: under a limit the service exceeds, it is a diagnostic, not a cache hit.
+    let limited: { reused: number } | undefined;
+    const small = await runAudit({ root, cacheFile, maxFileSize: 100, onCache: (s) => (limited = s) });
+    expect(limited).toMatchObject({ reused: 0 });
+    expect(small.diagnostics.map((d) => d.file)).toContain('src/modules/orders/order.service.ts');
     writeFileSync(cacheFile, '{"format":2,"key":');
     const { report, stats } = await cachedAudit(root, cacheFile);
     expect(stats).toMatchObject({ reused: 0, analysed: 2 });

@@ -1,5 +1,5 @@
 import type { Transform } from './types.js';
-import type { OverlayWorkspace } from './workspace.js';
+import { SOURCE, type OverlayWorkspace } from './workspace.js';
 
 export interface TransformSummary {
   transform: string;
@@ -46,7 +46,7 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
  * transform's analysis needs, so checking costs no extra parse.
  */
 function parseProblem(workspace: OverlayWorkspace, file: string): string | undefined {
-  if (!/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(file)) return undefined;
+  if (!SOURCE.test(file)) return undefined;
   const PREFIX = 'parse error: ';
   const diagnostic = workspace.analysis(file).diagnostics.find((d) => d.message.startsWith(PREFIX));
   return diagnostic?.message.slice(PREFIX.length);

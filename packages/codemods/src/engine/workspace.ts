@@ -4,7 +4,8 @@ import { analyzeSourceFile, resolveSettings, type FileAnalysis, type OutboxSetti
 import { parseSource } from './parse.js';
 import type { CodemodOptions, SkipEntry, TransformName, Workspace } from './types.js';
 
-const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
+/** The files the codemods read and write. */
+export const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage']);
 
 /** A file as it was on disk when the run started, and as the transforms have left it. */

@@ -3,7 +3,7 @@ import type { Operation } from 'eslint-plugin-outbox/analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { commitStatements, handleOf, hoistableReturn, type HoistedReturn } from '../shared/operation-code.js';
+import { commitStatements, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
 import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
 const STORE = 'IdempotencyStore';
@@ -137,7 +137,7 @@ function planOperation(
       const hoisted = responses[i]!.hoisted;
       if (hoisted) {
         const at = insertionPoint(text, c.statement!, source);
-        edits.push({ start: at, end: at, text: indentAt(text, c.statement!.getStart(source)) + hoisted.declaration + (style.semicolons ? ';' : '') + style.eol }, hoisted.edit);
+        edits.push({ start: at, end: at, text: hoistedDeclaration(hoisted, indentAt(text, c.statement!.getStart(source)), style) }, hoisted.edit);
       }
       const end = c.statement!.getEnd();
       edits.push({
@@ -174,8 +174,7 @@ function planOperation(
         // `return masked(row)` after the commit: computed into a local before it, stored with the key, returned.
         const at = insertionPoint(text, statement, source);
         const indent = indentAt(text, statement.getStart(source));
-        const declaration = indent + response.hoisted.declaration + (style.semicolons ? ';' : '') + style.eol;
-        edits.push({ start: at, end: at, text: declaration + render([complete], indent, style) + style.eol }, response.hoisted.edit);
+        edits.push({ start: at, end: at, text: hoistedDeclaration(response.hoisted, indent, style) + render([complete], indent, style) + style.eol }, response.hoisted.edit);
         return;
       }
       if (response.moveTo) {

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { ClassFacts, FileAnalysis, MissingFlag, Operation } from 'eslint-plugin-outbox/analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
-import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, idParams, resultAt } from '../shared/operation-code.js';
+import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, resultAt } from '../shared/operation-code.js';
 import { classOf, enclosingStatement, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 const REPOSITORY = 'OutboxRepository';
@@ -205,8 +205,7 @@ function planEvent(
     if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via), style)];
     const indent = indentAt(text, statement.getStart(source));
     const at = insertionPoint(text, statement, source);
-    const declaration = indent + hoisted.declaration + (style.semicolons ? ';' : '') + style.eol;
-    return [{ start: at, end: at, text: declaration + render(eventLines(hoisted.name, via), indent, style) + style.eol }, hoisted.edit];
+    return [{ start: at, end: at, text: hoistedDeclaration(hoisted, indent, style) + render(eventLines(hoisted.name, via), indent, style) + style.eol }, hoisted.edit];
   };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { Operation, OutboxSettings } from 'eslint-plugin-outbox/analysis';
-import { snakeCase } from './edits.js';
+import { snakeCase, type CodeStyle } from './edits.js';
 import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, writeHandle } from './source.js';
 
 /**
@@ -67,6 +67,11 @@ export interface HoistedReturn {
   declaration: string;
   /** Replaces the returned expression with `name`. */
   edit: { start: number; end: number; text: string };
+}
+
+/** The hoisted `const result = …` as a line of its own at `indent`, in the file's semicolon style. */
+export function hoistedDeclaration(hoisted: HoistedReturn, indent: string, style: CodeStyle): string {
+  return indent + hoisted.declaration + (style.semicolons ? ';' : '') + style.eol;
 }
 
 export function hoistableReturn(fn: ts.FunctionLikeDeclaration, commit: ts.Statement, source: ts.SourceFile, handle: string): HoistedReturn | undefined {
