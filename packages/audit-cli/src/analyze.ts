@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { classifyFile, resolveSettings, type FileAnalysis, type FileDiagnostic, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
+import { classifyFile, resolveSettings, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
 import type { DiscoveredFile } from './discover.js';
 import { analyzeBatch, type BatchResult } from './batch.js';
 import type { CacheEntry } from './cache.js';
@@ -67,7 +67,13 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
       (share) =>
         new Promise<BatchResult>((resolve, reject) => {
           const worker = new Worker(WORKER_URL, {
-            workerData: { files: share, settings: options.settings, maxFileSize: options.maxFileSize, cache: cacheShare(share, options.cache) },
+            workerData: {
+              files: share,
+              settings: options.settings,
+              maxFileSize: options.maxFileSize,
+              cache: cacheShare(share, options.cache),
+              codeCache: typeScriptCodeCacheDir(),
+            },
           });
           worker.on('message', (message: { progress?: number; result?: BatchResult }) => {
             if (message.progress) tick(message.progress);

@@ -1,15 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PartialSettings } from 'eslint-plugin-outbox/analysis';
+import { enableTypeScriptCodeCache, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
 import { analyzeBatch } from './batch.js';
 import type { CacheEntry } from './cache.js';
 import type { DiscoveredFile } from './discover.js';
 
-const { files, settings, maxFileSize, cache } = workerData as {
+const { files, settings, maxFileSize, cache, codeCache } = workerData as {
   files: DiscoveredFile[];
   settings: PartialSettings;
   maxFileSize: number;
   cache?: Map<string, CacheEntry>;
+  /** The main thread's TypeScript code cache folder, if it keeps one; this thread reads it (only the main one writes). */
+  codeCache?: string;
 };
+enableTypeScriptCodeCache(codeCache ?? false);
 let reported = 0;
 const result = await analyzeBatch(files, settings, maxFileSize, (done) => {
   parentPort!.postMessage({ progress: done - reported });

@@ -16,3 +16,10 @@ export { classifyFile, isCandidate, normalizePath, type FileClass } from './clas
 export * from './checklist/index.js';
 export * from './config.js';
 export * from './findings.js';
+export {
+  defaultCodeCacheDir,
+  enableTypeScriptCodeCache,
+  typeScriptCodeCacheDir,
+  typeScriptCodeCacheState,
+  type CodeCacheState,
+} from './code-cache.js';
