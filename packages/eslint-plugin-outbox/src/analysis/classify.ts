@@ -20,6 +20,8 @@ interface Matchers {
   handleNames: string[];
   /** A file with no role is worth parsing only if it mentions one of these (a class or function the checklist reads). */
   checklistNames: string[];
+  /** Paths classified so far: the audit asks about each file up to three times (a monorepo's paths, a few MB at most). */
+  classes: Map<string, FileClass>;
 }
 
 // The audit classifies every path of a monorepo, so the glob matchers are compiled once per settings object.
@@ -36,6 +38,7 @@ function matchersFor(settings: OutboxSettings): Matchers {
       service: compile(settings.serviceFiles),
       handleNames: [...settings.dbHandles, ...checklistNames(settings.checklist)],
       checklistNames: checklistNames(settings.checklist),
+      classes: new Map(),
     };
     matcherCache.set(settings, matchers);
   }
@@ -47,9 +50,18 @@ export function normalizePath(path: string): string {
   return path.includes('\\') ? path.replace(/\\/g, '/') : path;
 }
 
+/** The role of a file by its path. The result is shared between callers: read it, do not change it. */
 export function classifyFile(path: string, settings: OutboxSettings): FileClass {
-  const normalized = normalizePath(path);
   const matchers = matchersFor(settings);
+  let found = matchers.classes.get(path);
+  if (!found) {
+    found = classify(normalizePath(path), matchers);
+    matchers.classes.set(path, found);
+  }
+  return found;
+}
+
+function classify(normalized: string, matchers: Matchers): FileClass {
   const module = moduleOf(normalized);
   if (matchers.ignore(normalized)) return { role: 'other', module, ignored: true };
   if (matchers.test(normalized)) return { role: 'other', module, ignored: false };

@@ -199,36 +199,42 @@ function paramNames(fn: TS.SignatureDeclaration): Set<string> {
   return names;
 }
 
-/**
- * Adds to `into` every node that is, or contains, one of the recorded calls — what flow analysis asks before it walks
- * into a statement. Found top-down by position, so only the paths down to the calls are visited, and no parent
- * pointer is needed.
- */
-function markEffectful(root: TS.SourceFile, calls: ReadonlyMap<TS.Node, unknown>, into: Set<TS.Node>): void {
-  if (calls.size === 0) return;
-  const ranges = [...calls.keys()].sort((a, b) => a.pos - b.pos || b.end - a.end);
-  /** Is some call inside [pos, end]? Calls that start there but end later enclose the node instead. */
-  const holdsCall = (pos: number, end: number): boolean => {
-    let low = 0;
-    let high = ranges.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (ranges[mid]!.pos < pos) low = mid + 1;
-      else high = mid;
-    }
-    for (let i = low; i < ranges.length && ranges[i]!.pos < end; i++) if (ranges[i]!.end <= end) return true;
-    return false;
-  };
-  const visit = (node: TS.Node): boolean => {
-    if (!holdsCall(node.pos, node.end)) return false;
-    let found = calls.has(node);
-    forEachChild(node, (child) => {
-      if (visit(child)) found = true;
-    });
-    if (found) into.add(node);
-    return found;
-  };
-  visit(root);
+/** The settings' name lists as sets, made once per settings object rather than once per file. */
+interface CallSets {
+  handleNames: Set<string>;
+  handleMethods: Set<string>;
+  routerCalls: Set<string>;
+  strictRouterCalls: Set<string>;
+  executeCalls: Set<string>;
+  commitCalls: Set<string>;
+  eventCalls: Set<string>;
+  redisCalls: Set<string>;
+  storeCalls: Set<string>;
+  routeMethods: Set<string>;
+  keyParams: Set<string>;
+}
+
+const callSetsCache = new WeakMap<OutboxSettings, CallSets>();
+
+function callSetsFor(settings: OutboxSettings): CallSets {
+  let sets = callSetsCache.get(settings);
+  if (!sets) {
+    sets = {
+      handleNames: new Set(settings.dbHandles),
+      handleMethods: new Set([...settings.executeCalls, ...settings.commitCalls, ...settings.routerCalls, ...settings.strictRouterCalls]),
+      routerCalls: new Set(settings.routerCalls),
+      strictRouterCalls: new Set(settings.strictRouterCalls),
+      executeCalls: new Set(settings.executeCalls),
+      commitCalls: new Set(settings.commitCalls),
+      eventCalls: new Set(settings.outbox.eventCalls),
+      redisCalls: new Set(settings.idempotency.redisCalls),
+      storeCalls: new Set(settings.idempotency.storeCalls),
+      routeMethods: new Set(settings.routeMethods),
+      keyParams: new Set(settings.idempotency.keyParams),
+    };
+    callSetsCache.set(settings, sets);
+  }
+  return sets;
 }
 
 class ModelBuilder {
@@ -281,22 +287,18 @@ class ModelBuilder {
     this.role = role;
     this.topLevel = new Set(sourceFile.statements);
     this.names = lowerNamesFor(settings);
-    this.handleNames = new Set(settings.dbHandles);
-    this.routerCalls = new Set(settings.routerCalls);
-    this.strictRouterCalls = new Set(settings.strictRouterCalls);
-    this.executeCalls = new Set(settings.executeCalls);
-    this.commitCalls = new Set(settings.commitCalls);
-    this.handleMethods = new Set([
-      ...settings.executeCalls,
-      ...settings.commitCalls,
-      ...settings.routerCalls,
-      ...settings.strictRouterCalls,
-    ]);
-    this.eventCalls = new Set(settings.outbox.eventCalls);
-    this.redisCalls = new Set(settings.idempotency.redisCalls);
-    this.storeCalls = new Set(settings.idempotency.storeCalls);
-    this.routeMethods = new Set(settings.routeMethods);
-    this.keyParams = new Set(settings.idempotency.keyParams);
+    const sets = callSetsFor(settings);
+    this.handleNames = sets.handleNames;
+    this.routerCalls = sets.routerCalls;
+    this.strictRouterCalls = sets.strictRouterCalls;
+    this.executeCalls = sets.executeCalls;
+    this.commitCalls = sets.commitCalls;
+    this.handleMethods = sets.handleMethods;
+    this.eventCalls = sets.eventCalls;
+    this.redisCalls = sets.redisCalls;
+    this.storeCalls = sets.storeCalls;
+    this.routeMethods = sets.routeMethods;
+    this.keyParams = sets.keyParams;
     this.scope = { parent: undefined, bindings: new Map() };
     this.model = {
       sourceFile,
@@ -318,7 +320,6 @@ class ModelBuilder {
       if (isVariableStatement(statement)) this.declareModuleConsts(statement);
     }
     for (const statement of this.sourceFile.statements) this.visit(statement);
-    markEffectful(this.sourceFile, this.model.calls, this.model.effectful);
     return this.model;
   }
 
@@ -372,7 +373,23 @@ class ModelBuilder {
 
   // ---- the walk -----------------------------------------------------------------------------------------------
 
+  /**
+   * The walk's way down from the file: `ancestors[0 … depth-1]` are the nodes being visited, the last one innermost.
+   * When a call is recorded they are exactly the nodes that contain it, which is what `effectful` holds, and no
+   * parent pointer is needed to find them.
+   */
+  private readonly ancestors: TS.Node[] = [];
+  private depth = 0;
+
   private visit(node: TS.Node): void {
+    // Tokens and identifiers have no children and nothing to note.
+    if (node.kind <= SyntaxKind.LastToken) return;
+    this.ancestors[this.depth++] = node;
+    this.visitNode(node);
+    this.depth--;
+  }
+
+  private visitNode(node: TS.Node): void {
     switch (node.kind) {
       case SyntaxKind.ClassDeclaration:
       case SyntaxKind.ClassExpression:
@@ -449,7 +466,12 @@ class ModelBuilder {
   }
 
   private visitParameter(parameter: TS.ParameterDeclaration, unit: FunctionUnit | undefined, fn: TS.FunctionLikeDeclaration): void {
-    if (parameter.initializer) this.visit(parameter.initializer);
+    if (parameter.initializer) {
+      // Not reached through `visit`, so it joins the way down here (a call in a default value has it as an ancestor).
+      this.ancestors[this.depth++] = parameter;
+      this.visit(parameter.initializer);
+      this.depth--;
+    }
     const name = parameter.name;
     if (isIdentifier(name)) {
       // A parameter shadows any alias of the same name from an outer function; one named `db` is a handle by name.
@@ -650,6 +672,14 @@ class ModelBuilder {
   private record(facts: CallFacts): void {
     this.model.calls.set(facts.node, facts);
     this.currentUnit?.effects.push(facts);
+    // The call and every node that contains it are effectful. A node already marked has its own ancestors marked.
+    const effectful = this.model.effectful;
+    effectful.add(this.sourceFile);
+    for (let i = this.depth - 1; i >= 0; i--) {
+      const node = this.ancestors[i]!;
+      if (effectful.has(node)) break;
+      effectful.add(node);
+    }
   }
 
   // ---- routes -------------------------------------------------------------------------------------------------
