@@ -116,7 +116,6 @@ function planOperation(
     const cls = classOf(fn);
     const redisMember = cls?.members.find((m) => ts.isConstructorDeclaration(m))?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === 'redis');
     if (!redisMember) return skip('its class holds no redis client for the Redis pattern');
-    if (responses.some((r) => r!.moveTo)) return skip('its response is only built after the commit; the Redis pattern cannot cache it');
     edits.push({
       start: claimAt,
       end: claimAt,
@@ -134,17 +133,23 @@ function planOperation(
     });
     commits.forEach((c, i) => {
       // The seed's order: commit, then SETEX (race-prone; the store is the default for a reason).
-      const hoisted = responses[i]!.hoisted;
-      if (hoisted) {
-        const at = insertionPoint(text, c.statement!, source);
-        edits.push({ start: at, end: at, text: hoistedDeclaration(hoisted, indentAt(text, c.statement!.getStart(source)), style) }, hoisted.edit);
+      const response = responses[i]!;
+      const statement = c.statement!;
+      const setex = `if (${KEY} && this.redis) await this.redis.setex(\`idempotency:\${${KEY}}\`, 86400, JSON.stringify(${response.text}));`;
+      if (response.hoisted) {
+        const at = insertionPoint(text, statement, source);
+        edits.push({ start: at, end: at, text: hoistedDeclaration(response.hoisted, indentAt(text, statement.getStart(source)), style) }, response.hoisted.edit);
       }
-      const end = c.statement!.getEnd();
-      edits.push({
-        start: end,
-        end,
-        text: style.eol + render([`if (${KEY} && this.redis) await this.redis.setex(\`idempotency:\${${KEY}}\`, 86400, JSON.stringify(${responses[i]!.text}));`], indentAt(text, c.statement!.getStart(source)), style),
-      });
+      if (response.moveTo) {
+        // As with the store: the commit moves past plain declarations to the return, and the response is cached after it.
+        const at = insertionPoint(text, response.moveTo, source);
+        const indent = indentAt(text, response.moveTo.getStart(source));
+        edits.push(removeStatement(text, statement.getStart(source), statement.getEnd()));
+        edits.push({ start: at, end: at, text: indent + statement.getText(source) + style.eol + render([setex], indent, style) + style.eol });
+        return;
+      }
+      const end = statement.getEnd();
+      edits.push({ start: end, end, text: style.eol + render([setex], indentAt(text, statement.getStart(source)), style) });
     });
   } else {
     const store = freshName(fn, 'idempotency', source);
