@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ import { isMainThread } from 'node:worker_threads';
  * a third; Node 22 does this for every module (`module.enableCompileCache`), Node 20 does not, so the tools do it
  * for the one module where it pays. What is kept is V8's own data: V8 checks it and rejects it when its version or
  * flags differ, and the file is named after TypeScript's path, version, size and time, so an upgrade gets a new one.
+ *
+ * Only a folder and a file that belong to this user and that nobody else can write to are read or written.
  *
  * It is off unless a tool turns it on (`enableTypeScriptCodeCache`) before the analysis loads the compiler; inside
  * ESLint the parser has loaded TypeScript already, and the plugin never writes files. `NODE_DISABLE_COMPILE_CACHE=1`
@@ -74,7 +76,7 @@ function loadCompiled<T>(filename: string, dir: string): T {
   const cacheFile = path.join(dir, `typescript-${key}.bin`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = ownedByThisUser(dir) && ownedByThisUser(cacheFile) ? readFileSync(cacheFile) : undefined;
   } catch {
     cachedData = undefined;
   }
@@ -90,6 +92,7 @@ function loadCompiled<T>(filename: string, dir: string): T {
   createRequire(filename).cache[filename] = mod;
   if (cachedData && !script.cachedDataRejected) {
     state = 'used';
+    markUsed(cacheFile);
   } else {
     state = cachedData ? 'rejected' : 'compiled';
     // Written when the process ends, so the cache also holds the functions the run compiled (the parser's).
@@ -98,14 +101,51 @@ function loadCompiled<T>(filename: string, dir: string): T {
   return mod.exports as T;
 }
 
+/** Each install of TypeScript gets its own file; the most recently used ones are kept, the others removed. */
+const KEEP_FILES = 8;
+
+function markUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Only the pruning order depends on it.
+  }
+}
+
+function prune(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((name) => /^typescript-[0-9a-f]+\.bin$/.test(name))
+    .map((name) => ({ name, mtimeMs: statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const old of files.slice(KEEP_FILES)) rmSync(path.join(dir, old.name), { force: true });
+}
+
 function writeCache(script: Script, dir: string, file: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!ownedByThisUser(dir)) return;
     // Written beside and renamed into place, so a process starting meanwhile reads a whole file or none.
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     renameSync(temporary, file);
+    prune(dir);
   } catch {
     // A cache that cannot be written only means the next start compiles again.
+  }
+}
+
+/**
+ * Compiled code is code: it is only read from, and written to, a folder and a file that this user owns and nobody else
+ * can write to, so another user of a shared temporary folder cannot plant it. (Windows keeps a temporary folder per
+ * user and has no such modes.)
+ */
+function ownedByThisUser(file: string): boolean {
+  if (typeof process.getuid !== 'function') return true;
+  try {
+    const stat = statSync(file);
+    return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
   }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,11 +69,42 @@ describe('TypeScript code cache', () => {
     expect(probe(dir).state).toBe('used');
   });
 
+  it('keeps the files of the eight most recently used installs of TypeScript', () => {
+    const dir = path.join(work, 'pruned');
+    mkdirSync(dir, { mode: 0o700 });
+    const old = new Date(Date.now() - 86_400_000);
+    for (let i = 0; i < 10; i++) {
+      const file = path.join(dir, `typescript-${String(i).padStart(24, '0')}.bin`);
+      writeFileSync(file, 'from another install', { mode: 0o600 });
+      utimesSync(file, old, new Date(old.getTime() + i * 1000));
+    }
+    expect(probe(dir).state).toBe('compiled');
+    const left = readdirSync(dir).sort();
+    expect(left).toHaveLength(8);
+    // The new file and the seven newest of the others; the oldest three are gone.
+    expect(left.filter((name) => name.startsWith('typescript-0000')).map((name) => Number(name.slice(11, 35)))).toEqual([3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('is off when not turned on, and under NODE_DISABLE_COMPILE_CACHE', () => {
     expect(probe('off').state).toBe('off');
     const dir = path.join(work, 'disabled');
     expect(probe(dir, { NODE_DISABLE_COMPILE_CACHE: '1' }).state).toBe('off');
     expect(() => readdirSync(dir)).toThrow();
+  });
+
+  it('neither reads nor writes a folder that others can write to', () => {
+    const dir = path.join(work, 'shared');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    expect(probe(dir).state).toBe('compiled');
+    expect(readdirSync(dir)).toEqual([]);
+    // A cache file planted there is not read either.
+    chmodSync(dir, 0o700);
+    probe(dir);
+    const [file] = readdirSync(dir);
+    expect(file).toBeDefined();
+    chmodSync(dir, 0o777);
+    expect(probe(dir).state).toBe('compiled');
   });
 
   it('keeps working when the folder cannot be written', () => {
