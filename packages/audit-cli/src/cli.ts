@@ -164,7 +164,7 @@ Examples:
   if (merging) {
     ({ report, target, rootInRepo } = mergePartials(readPartials(program.args)));
   } else {
-    // Kept between runs: TypeScript's compiled code (a tenth of a second per start; see the analysis' code-cache.ts).
+    // Kept between runs: TypeScript's compiled code (about 50 ms per start; see the analysis' code-cache.ts).
     enableTypeScriptCodeCache();
     const given = program.args[0];
     const root = given ?? bundledRuntimeRoot();

@@ -47,7 +47,7 @@ export function typeScriptCodeCacheDir(): string | undefined {
   return cacheDir;
 }
 
-/** What the cache did for this thread's TypeScript: for tests and `--verbose`. */
+/** What the cache did for this thread's TypeScript (the tests read it). */
 export function typeScriptCodeCacheState(): CodeCacheState {
   return state;
 }
