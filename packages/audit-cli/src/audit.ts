@@ -12,7 +12,7 @@ import {
   type OutboxSettings,
   type PartialSettings,
   type WorkflowFacts,
-} from 'eslint-plugin-outbox/analysis/core';
+} from 'outbox-analysis/core';
 import { analyzeFiles } from './analyze.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
@@ -56,7 +56,7 @@ export function toolVersion(): string {
  */
 function analysisFingerprint(): string {
   try {
-    const entry = createRequire(import.meta.url).resolve('eslint-plugin-outbox/analysis');
+    const entry = createRequire(import.meta.url).resolve('outbox-analysis');
     const dir = path.dirname(entry);
     return readdirSync(dir)
       .sort()

@@ -2,7 +2,7 @@ import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import picomatch from 'picomatch';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type PartialSettings } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch } from './batch.js';
 import { createBaseline } from './baseline.js';
@@ -144,7 +144,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   };
 
   const config: PartialSettings & { $schema: string } = {
-    $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+    $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
   };
   if (globs.router === 'written') config.routerFiles = globsFor(routerFiles, serviceFiles);
   if (globs.service === 'written') config.serviceFiles = globsFor(serviceFiles, routerFiles);

@@ -67,7 +67,7 @@ describe('outbox-audit init', () => {
     expect(run.code).toBe(0);
     const config = JSON.parse(readFileSync(path.join(root, 'outbox.config.json'), 'utf8'));
     expect(config).toEqual({
-      $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+      $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
       routerFiles: ['src/api/**/*.{ts,mts,cts,js,mjs,cjs}'],
       serviceFiles: ['src/domain/**/*.{ts,mts,cts,js,mjs,cjs}'],
       dbHandles: ['tx'],
@@ -123,7 +123,7 @@ describe('outbox-audit init', () => {
     const run = await runCli(['init', root]);
     expect(run.code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(root, 'outbox.config.json'), 'utf8'))).toEqual({
-      $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+      $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
     });
     expect(run.stdout).toContain("routerFiles: the defaults (they match this codebase's router files)");
     expect(run.stdout).toContain("serviceFiles: the defaults (they match this codebase's service files)");

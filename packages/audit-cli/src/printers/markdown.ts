@@ -1,4 +1,4 @@
-import type { ChecklistItem } from 'eslint-plugin-outbox/analysis';
+import type { ChecklistItem } from 'outbox-analysis';
 import type { AuditReport, ReportOperation } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { operationName, tallyByModule } from './modules.js';

@@ -1,4 +1,4 @@
-import type { OutboxSettings } from '../analysis/settings.js';
+import type { OutboxSettings } from 'outbox-analysis';
 import { createRule } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf, settingsOf } from './file-analysis.js';
 

@@ -1,4 +1,4 @@
-import type { MissingReason } from '../analysis/types.js';
+import type { MissingReason } from 'outbox-analysis';
 import { createRule } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf } from './file-analysis.js';
 

@@ -18,7 +18,7 @@ const strings = (description: string): JsonSchema => ({ type: 'array', items: { 
 /** The published JSON schema of outbox.config.json (written to schema/outbox.config.schema.json by a test). */
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/eslint-plugin-outbox/schema/outbox.config.schema.json',
+  $id: 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/analysis/schema/outbox.config.schema.json',
   title: 'outbox.config.json',
   description: 'Settings of the outbox toolkit (eslint-plugin-outbox, outbox-audit, outbox-codemod). Every key is optional; absent keys keep their defaults; arrays replace the default list.',
   type: 'object',

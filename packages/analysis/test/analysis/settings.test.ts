@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, resolveSettings } from '../../src/analysis/index.js';
+import { DEFAULT_SETTINGS, resolveSettings } from '../../src/index.js';
 
 describe('resolveSettings', () => {
   it('returns the defaults themselves when nothing is given', () => {

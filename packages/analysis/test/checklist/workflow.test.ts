@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS } from '../../src/analysis/index.js';
+import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS } from '../../src/index.js';
 
 const lint = DEFAULT_CHECKLIST_SETTINGS.lintCommands;
 

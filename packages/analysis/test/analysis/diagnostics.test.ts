@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { analyzeSourceFile, DEFAULT_SETTINGS } from '../../src/analysis/index.js';
+import { analyzeSourceFile, DEFAULT_SETTINGS } from '../../src/index.js';
 import { analyze, SERVICE_PATH } from './support.js';
 
 describe('diagnostics', () => {

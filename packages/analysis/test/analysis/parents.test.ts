@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile, analyzeSourceFile, classifyFile, resolveSettings } from '../../src/analysis/index.js';
-import { buildFileModel } from '../../src/analysis/model.js';
+import { analyzeFile, analyzeSourceFile, classifyFile, resolveSettings } from '../../src/index.js';
+import { buildFileModel } from '../../src/model.js';
 
 const runtime = fileURLToPath(new URL('../../../reference-runtime/', import.meta.url));
 

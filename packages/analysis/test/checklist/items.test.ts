@@ -6,7 +6,7 @@ import {
   type ChecklistItem,
   type ClassFacts,
   type FileAnalysis,
-} from '../../src/analysis/index.js';
+} from '../../src/index.js';
 
 const settings = DEFAULT_CHECKLIST_SETTINGS;
 

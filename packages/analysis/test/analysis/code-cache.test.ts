@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Each case is a fresh Node process: the cache acts once, when the analysis first loads TypeScript.
-const analysis = fileURLToPath(new URL('../../src/analysis/', import.meta.url));
+const analysis = fileURLToPath(new URL('../../src/', import.meta.url));
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const work = mkdtempSync(path.join(tmpdir(), 'outbox-code-cache-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

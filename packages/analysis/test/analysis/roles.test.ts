@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFile, DEFAULT_SETTINGS, isCandidate, resolveSettings } from '../../src/analysis/index.js';
-import { DEFAULT_CHECKLIST_SETTINGS } from '../../src/analysis/checklist/settings.js';
+import { classifyFile, DEFAULT_SETTINGS, isCandidate, resolveSettings } from '../../src/index.js';
+import { DEFAULT_CHECKLIST_SETTINGS } from '../../src/checklist/settings.js';
 
 describe('classifyFile: roles', () => {
   const cases: [path: string, role: 'router' | 'service' | 'other'][] = [

@@ -1,4 +1,4 @@
-import { analyzeFile, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type Operation, type PartialSettings } from '../../src/analysis/index.js';
+import { analyzeFile, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type Operation, type PartialSettings } from '../../src/index.js';
 
 export const SERVICE_PATH = 'src/modules/partners/partner.service.ts';
 export const ROUTER_PATH = 'src/modules/organization/router.ts';

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, ConfigError, readConfigFile, validateConfig } from '../../src/analysis/index.js';
+import { CONFIG_SCHEMA, ConfigError, readConfigFile, validateConfig } from '../../src/index.js';
 
 describe('outbox.config.json validation', () => {
   it('accepts an empty config and a full one', () => {
     expect(validateConfig({})).toEqual([]);
     expect(
       validateConfig({
-        $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+        $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
         routerFiles: ['src/api/**/*.ts'],
         serviceFiles: ['src/domain/**/*.ts'],
         dbHandles: ['db', 'tx'],
@@ -53,17 +53,5 @@ describe('outbox.config.json validation', () => {
   it('publishes the same schema it validates with', () => {
     const published = JSON.parse(readFileSync(new URL('../../schema/outbox.config.schema.json', import.meta.url), 'utf8'));
     expect(published).toEqual(CONFIG_SCHEMA);
-  });
-});
-
-describe('settingsFromConfigFile', () => {
-  it('gives the plugin the same settings the audit reads', async () => {
-    const { settingsFromConfigFile } = await import('../../src/index.js');
-    const dir = mkdtempSync(path.join(tmpdir(), 'outbox-config-'));
-    const file = path.join(dir, 'outbox.config.json');
-    writeFileSync(file, JSON.stringify({ dbHandles: ['tx'], checklist: { riskEngineClass: 'CreditEngine' } }));
-    expect(settingsFromConfigFile(file)).toEqual({ dbHandles: ['tx'], checklist: { riskEngineClass: 'CreditEngine' } });
-    writeFileSync(file, JSON.stringify({ dbHandle: ['tx'] }));
-    expect(() => settingsFromConfigFile(file)).toThrow(/dbHandle: unknown key \(did you mean "dbHandles"\?\)/);
   });
 });
