@@ -9,11 +9,13 @@
  *   - the codemods: `outbox-codemod all --write` on a copy of the dense tree, wall time and peak RSS.
  *
  *   npm run bench [-- --quick] [-- --json] [-- --sizes 500,2000]
+ *   npm run bench -- --repo <dir> [--runs 3] [--json]
  *
  * --quick: 500 files only (about a minute on 2 cores). --json: the same figures as one JSON object on stdout.
+ * --repo: a real checkout instead of generated trees, against ast-grep, ESLint and TypeScript's parse (bench/repo.ts).
  * A benchmark, not a test: targets are printed as met or missed, and only a wrong audit count fails the run.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +24,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ESLint, type Linter } from 'eslint';
 import { generateBackend, type ExpectedCounts, type Layout } from './generate.js';
-import { runNode, type ChildRun } from './support/child.js';
+import { benchRepo, printRepo } from './repo.js';
+import { median, runNode, type ChildRun } from './support/child.js';
+import { eslintArgs, writeEslintConfigs } from './support/tools.js';
+import { resolveSettings } from 'outbox-analysis/core';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const AUDIT_CLI = path.join(repo, 'packages/audit-cli/dist/cli.js');
@@ -37,7 +42,7 @@ const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Num
 /** Timing noise on a shared machine only ever adds time: each timed step runs this often and keeps its fastest. */
 const repeats = quick ? 2 : 3;
 
-const TARGETS = { auditOverParseFloorDense: 1.0, auditOverParseFloorSparse: 0.3, pluginOverBareEslint: 1.1, auditPeakRssMb: 400 };
+const TARGETS = { auditOverParseFloorDense: 1.0, auditOverParseFloorSparse: 0.3, pluginOverBareEslint: 1.1, pluginOverEmptyRuleRss: 1.1, auditPeakRssMb: 400, codemodPeakRssMb: 400 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -150,6 +155,31 @@ async function measureEslint(root: string): Promise<{ bareMs: number; emptyRuleM
   return { bareMs: Math.min(...times.bare), emptyRuleMs: Math.min(...times.empty), recommendedMs: Math.min(...times.recommended) };
 }
 
+/**
+ * ESLint's CLI in a child process, the plugin's `recommended` against the same parser with one empty rule, for what
+ * the in-process timing above cannot give: each side's peak memory (the whole process, as a user's CI pays it).
+ */
+async function measureEslintProcesses(root: string, work: string): Promise<{ pluginMs: number; emptyRuleMs: number; pluginRssMb: number; emptyRuleRssMb: number }> {
+  const dir = path.join(work, `eslint-${path.basename(root)}`);
+  mkdirSync(dir, { recursive: true });
+  const configs = await writeEslintConfigs(dir, resolveSettings(), undefined);
+  const runs = { plugin: [] as ChildRun[], emptyRule: [] as ChildRun[] };
+  for (let round = 0; round < repeats; round++) {
+    for (const which of round % 2 === 0 ? (['plugin', 'emptyRule'] as const) : (['emptyRule', 'plugin'] as const)) {
+      const run = await runNode(eslintArgs(configs[which], path.join(dir, `${which}.json`)), { cwd: root });
+      if (run.code !== 0 && run.code !== 1) throw new Error(`eslint (${which}) exited ${run.code}:\n${run.stderr.slice(-2000)}`);
+      runs[which].push(run);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    pluginMs: median(runs.plugin.map((r) => r.ms)),
+    emptyRuleMs: median(runs.emptyRule.map((r) => r.ms)),
+    pluginRssMb: median(runs.plugin.map((r) => r.peakRssMb)),
+    emptyRuleRssMb: median(runs.emptyRule.map((r) => r.peakRssMb)),
+  };
+}
+
 async function measureCodemod(root: string, work: string): Promise<ChildRun | undefined> {
   if (!existsSync(CODEMOD_CLI)) return undefined;
   const copy = path.join(work, `codemod-${path.basename(root)}`);
@@ -190,6 +220,12 @@ interface SizeFigures {
   eslintEmptyRuleMs: number;
   pluginOverBareEslint: number;
   pluginOverEmptyRule: number;
+  eslintPluginProcessMs: number;
+  eslintEmptyRuleProcessMs: number;
+  eslintPluginPeakRssMb: number;
+  eslintEmptyRulePeakRssMb: number;
+  pluginOverEmptyRuleProcessWall: number;
+  pluginOverEmptyRuleRss: number;
   codemodMs: number | null;
   codemodPeakRssMb: number | null;
   codemodMsPerOperation: number | null;
@@ -217,6 +253,11 @@ async function measureSize(files: number, work: string): Promise<SizeFigures> {
   log(`  audit sparse ${auditSparse.ms.toFixed(0)} ms, with --cache ${cachedSparse.ms.toFixed(0)} ms (floor ${floorSparse.coldMs.toFixed(0)} ms, files it parses ${mustParseSparse.coldMs.toFixed(0)} ms), counts as generated`);
   const eslint = await measureEslint(dense.root);
   log(`  eslint bare ${eslint.bareMs.toFixed(0)} ms, one empty rule ${eslint.emptyRuleMs.toFixed(0)} ms, recommended ${eslint.recommendedMs.toFixed(0)} ms`);
+  const eslintProcesses = await measureEslintProcesses(dense.root, work);
+  log(
+    `  eslint CLI: plugin ${eslintProcesses.pluginMs.toFixed(0)} ms ${eslintProcesses.pluginRssMb.toFixed(0)} MB, ` +
+      `one empty rule ${eslintProcesses.emptyRuleMs.toFixed(0)} ms ${eslintProcesses.emptyRuleRssMb.toFixed(0)} MB`,
+  );
   const codemod = await measureCodemod(dense.root, work);
   log(codemod ? `  codemod ${codemod.ms.toFixed(0)} ms` : '  codemod n/a (codemods not built)');
   for (const t of [dense, sparse]) {
@@ -252,6 +293,12 @@ async function measureSize(files: number, work: string): Promise<SizeFigures> {
     eslintEmptyRuleMs: round(eslint.emptyRuleMs, 0),
     pluginOverBareEslint: round(eslint.recommendedMs / eslint.bareMs, 3),
     pluginOverEmptyRule: round(eslint.recommendedMs / eslint.emptyRuleMs, 3),
+    eslintPluginProcessMs: round(eslintProcesses.pluginMs, 0),
+    eslintEmptyRuleProcessMs: round(eslintProcesses.emptyRuleMs, 0),
+    eslintPluginPeakRssMb: round(eslintProcesses.pluginRssMb, 0),
+    eslintEmptyRulePeakRssMb: round(eslintProcesses.emptyRuleRssMb, 0),
+    pluginOverEmptyRuleProcessWall: round(eslintProcesses.pluginMs / eslintProcesses.emptyRuleMs, 3),
+    pluginOverEmptyRuleRss: round(eslintProcesses.pluginRssMb / eslintProcesses.emptyRuleRssMb, 3),
     codemodMs: codemod ? round(codemod.ms, 0) : null,
     codemodPeakRssMb: codemod ? round(codemod.peakRssMb, 0) : null,
     codemodMsPerOperation: codemod ? round(codemod.ms / dense.expected.operations) : null,
@@ -279,6 +326,7 @@ function table(rows: SizeFigures[]): string {
     ['eslint rec.', (r) => `${r.eslintRecommendedMs} ms`],
     ['plugin/bare', (r) => `${r.pluginOverBareEslint.toFixed(3)}×`],
     ['plugin/empty rule', (r) => `${r.pluginOverEmptyRule.toFixed(3)}×`],
+    ['RSS plugin/empty', (r) => `${r.pluginOverEmptyRuleRss.toFixed(3)}× (${r.eslintPluginPeakRssMb}/${r.eslintEmptyRulePeakRssMb} MB)`],
     ['codemod', (r) => (r.codemodMs === null ? 'n/a (codemods not built)' : `${r.codemodMs} ms, ${r.codemodPeakRssMb} MB`)],
     ['codemod ms/op', (r) => (r.codemodMsPerOperation === null ? 'n/a' : r.codemodMsPerOperation.toFixed(2))],
   ];
@@ -298,53 +346,80 @@ function verdicts(largest: SizeFigures, rows: SizeFigures[]): string[] {
     `  the same with --cache, tree unchanged: dense ${largest.auditCachedOverParseFloorDense.toFixed(2)}× (${mark(largest.auditCachedOverParseFloorDense <= TARGETS.auditOverParseFloorDense)}), sparse ${largest.auditCachedOverParseFloorSparse.toFixed(2)}× (${mark(largest.auditCachedOverParseFloorSparse <= TARGETS.auditOverParseFloorSparse)}); the targets are judged on the runs without it`,
     `plugin / bare ESLint:        ${largest.pluginOverBareEslint.toFixed(3)}× (target ≤ ${TARGETS.pluginOverBareEslint}×: ${mark(largest.pluginOverBareEslint <= TARGETS.pluginOverBareEslint)})`,
     `  one empty rule alone costs ${(largest.eslintEmptyRuleMs / largest.eslintBareMs).toFixed(3)}× (ESLint only walks the ASTs when a rule is on); the plugin over it: ${largest.pluginOverEmptyRule.toFixed(3)}×`,
+    `  ESLint's CLI in a process of its own: plugin over one empty rule ${largest.pluginOverEmptyRuleProcessWall.toFixed(3)}× the wall time, ${largest.pluginOverEmptyRuleRss.toFixed(3)}× the peak RSS (target ≤ ${TARGETS.pluginOverEmptyRuleRss}×: ${mark(largest.pluginOverEmptyRuleRss <= TARGETS.pluginOverEmptyRuleRss)})`,
     `audit peak RSS:              ${largest.auditPeakRssMb} MB at ${largest.files} files (target < ${TARGETS.auditPeakRssMb} MB at 5,000 files: ${largest.files >= 5000 ? mark(largest.auditPeakRssMb < TARGETS.auditPeakRssMb) : 'not measured at that size'})`,
     perOp.length > 0
       ? `codemod ms per operation:    ${perOp.map((v) => v.toFixed(2)).join(' → ')} (target: flat; spread ${(Math.max(...perOp) / Math.min(...perOp)).toFixed(2)}×)`
       : 'codemod ms per operation:    n/a (codemods not built: run npm run build once packages/codemods compiles)',
+    largest.codemodPeakRssMb === null
+      ? 'codemod peak RSS:            n/a'
+      : `codemod peak RSS:            ${largest.codemodPeakRssMb} MB at ${largest.files} files (target ≤ ${TARGETS.codemodPeakRssMb} MB at 5,000 files: ${largest.files >= 5000 ? mark(largest.codemodPeakRssMb <= TARGETS.codemodPeakRssMb) : 'not measured at that size'})`,
   ];
 }
 
-const work = mkdtempSync(path.join(tmpdir(), 'outbox-bench-'));
-try {
-  log(`outbox bench: sizes ${sizes.join(', ')}; ${availableParallelism()} cores; Node ${process.version}; best of ${repeats}`);
-  const rows: SizeFigures[] = [];
-  for (const files of sizes) rows.push(await measureSize(files, work));
-  const largest = rows.at(-1)!;
-  if (asJson) {
-    process.stdout.write(
-      JSON.stringify(
-        {
-          auditOverParseFloorDense: largest.auditOverParseFloorDense,
-          auditOverParseFloorSparse: largest.auditOverParseFloorSparse,
-          auditCachedOverParseFloorDense: largest.auditCachedOverParseFloorDense,
-          auditCachedOverParseFloorSparse: largest.auditCachedOverParseFloorSparse,
-          auditedParseOverFloorDense: largest.auditedParseOverFloorDense,
-          auditedParseOverFloorSparse: largest.auditedParseOverFloorSparse,
-          pluginOverBareEslint: largest.pluginOverBareEslint,
-          pluginOverEmptyRule: largest.pluginOverEmptyRule,
-          codemodMsPerOperation: largest.codemodMsPerOperation,
-          auditPeakRssMb: largest.auditPeakRssMb,
-          files: largest.files,
-          cores: availableParallelism(),
-          bySize: rows,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    process.stdout.write(`\n${table(rows)}\n\n${verdicts(largest, rows).join('\n')}\n`);
-    process.stdout.write(
-      '\nfloor: createSourceFile over every .ts file, one pass in a fresh process (module load and reads not timed);\n' +
-        "its parse: the same floor over only the files the audit parses (the analysis' own pre-check), as a share of the floor;\n" +
-        'audit: the built CLI, --format json, wall time from spawn to exit; best of several runs;\n' +
-        'cached: the same with --cache on an unchanged tree (the cache filled by an untimed run first).\n',
-    );
+async function benchGenerated(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), 'outbox-bench-'));
+  try {
+    log(`outbox bench: sizes ${sizes.join(', ')}; ${availableParallelism()} cores; Node ${process.version}; best of ${repeats}`);
+    const rows: SizeFigures[] = [];
+    for (const files of sizes) rows.push(await measureSize(files, work));
+    const largest = rows.at(-1)!;
+    if (asJson) {
+      process.stdout.write(
+        JSON.stringify(
+          {
+            auditOverParseFloorDense: largest.auditOverParseFloorDense,
+            auditOverParseFloorSparse: largest.auditOverParseFloorSparse,
+            auditCachedOverParseFloorDense: largest.auditCachedOverParseFloorDense,
+            auditCachedOverParseFloorSparse: largest.auditCachedOverParseFloorSparse,
+            auditedParseOverFloorDense: largest.auditedParseOverFloorDense,
+            auditedParseOverFloorSparse: largest.auditedParseOverFloorSparse,
+            pluginOverBareEslint: largest.pluginOverBareEslint,
+            pluginOverEmptyRule: largest.pluginOverEmptyRule,
+            pluginOverEmptyRuleRss: largest.pluginOverEmptyRuleRss,
+            codemodMsPerOperation: largest.codemodMsPerOperation,
+            codemodPeakRssMb: largest.codemodPeakRssMb,
+            auditPeakRssMb: largest.auditPeakRssMb,
+            files: largest.files,
+            cores: availableParallelism(),
+            bySize: rows,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      process.stdout.write(`\n${table(rows)}\n\n${verdicts(largest, rows).join('\n')}\n`);
+      process.stdout.write(
+        '\nfloor: createSourceFile over every .ts file, one pass in a fresh process (module load and reads not timed);\n' +
+          "its parse: the same floor over only the files the audit parses (the analysis' own pre-check), as a share of the floor;\n" +
+          'audit: the built CLI, --format json, wall time from spawn to exit; best of several runs;\n' +
+          'cached: the same with --cache on an unchanged tree (the cache filled by an untimed run first).\n',
+      );
+    }
+  } catch (error) {
+    process.stderr.write(`\nbench FAILED: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-} catch (error) {
-  process.stderr.write(`\nbench FAILED: ${(error as Error).message}\n`);
-  process.exitCode = 1;
-} finally {
-  rmSync(work, { recursive: true, force: true });
+}
+
+const repoDir = args.includes('--repo') ? args[args.indexOf('--repo') + 1] : undefined;
+if (args.includes('--repo')) {
+  const runsArg = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 3;
+  if (!repoDir || repoDir.startsWith('--') || !Number.isInteger(runsArg) || runsArg < 1) {
+    process.stderr.write('bench: --repo takes the folder of a checkout (npm run bench -- --repo <dir> [--runs 3] [--json])\n');
+    process.exitCode = 2;
+  } else {
+    try {
+      const figures = await benchRepo(repoDir, { runs: runsArg });
+      process.stdout.write(asJson ? `${JSON.stringify(figures, null, 2)}\n` : `\n${printRepo(figures)}\n`);
+    } catch (error) {
+      process.stderr.write(`\nbench FAILED: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  }
+} else {
+  await benchGenerated();
 }

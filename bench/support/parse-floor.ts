@@ -1,37 +1,46 @@
 /**
- * The parse floor of a tree: TypeScript's createSourceFile over every .ts file, single-threaded, once, in a fresh
- * process like the audit's. Module load and file reading are not timed; the parse is. Prints the milliseconds of the
- * first (cold) and second (warm) pass as JSON.
+ * The parse floor of a tree: TypeScript's createSourceFile over every source file the audit lists (its own
+ * discovery: the same extensions and ignore globs), single-threaded, once, in a fresh process like the audit's.
+ * Module load and file reading are not timed; the parse is. Prints the milliseconds of the first (cold) and second
+ * (warm) pass, and the number of files, as JSON.
  *
- * With --audited it parses only the files the audit parses (a router or service that mentions a DB handle, or another
- * file that names something the checklist looks for, by the analysis' own pre-check): no audit can take less than
- * that, whatever else it does, so it is the lower bound to read the audit's ratio against.
+ * With --audited it parses only the files the audit parses (by the analysis' own pre-check, `isCandidate`): no audit
+ * can take less than that, whatever else it does, so it is the lower bound to read the audit's ratio against.
+ * With --config <file> the settings come from that outbox.config.json (the ignore globs, the roles, the handles).
  *
- *   node bench/support/parse-floor.ts <dir> [--audited]   (through tsx)
+ *   node --import tsx bench/support/parse-floor.ts <dir> [--audited] [--config <file>]
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import ts from 'typescript';
-import { isCandidate, resolveSettings } from 'outbox-analysis/core';
+import { isCandidate, readConfigFile, resolveSettings, type PartialSettings } from 'outbox-analysis/core';
+import { discoverFiles } from '../../packages/audit-cli/src/discover.ts';
 
-const root = process.argv[2]!;
-const audited = process.argv.includes('--audited');
-const settings = resolveSettings({});
-const texts: [string, string][] = [];
-const walk = (dir: string): void => {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const abs = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(abs);
-    else if (entry.name.endsWith('.ts')) {
-      const text = readFileSync(abs, 'utf8');
-      if (!audited || isCandidate(path.relative(root, abs).split(path.sep).join('/'), text, settings)) texts.push([abs, text]);
-    }
+const args = process.argv.slice(2);
+const root = args[0]!;
+const audited = args.includes('--audited');
+const configFile = args.includes('--config') ? args[args.indexOf('--config') + 1] : undefined;
+const settings = resolveSettings(configFile ? (readConfigFile(configFile) as PartialSettings) : {});
+
+function scriptKind(file: string): ts.ScriptKind {
+  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[mc]?js$/.test(file)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+const texts: [string, string, ts.ScriptKind][] = [];
+for (const file of (await discoverFiles(root, settings.ignore)).files) {
+  let text: string;
+  try {
+    text = readFileSync(file.absolute, 'utf8');
+  } catch {
+    continue; // the audit reports an unreadable file as a diagnostic; the floor just has one file fewer
   }
-};
-walk(root);
+  if (!audited || isCandidate(file.relative, text, settings)) texts.push([file.absolute, text, scriptKind(file.absolute)]);
+}
 const pass = (): number => {
   const started = performance.now();
-  for (const [file, text] of texts) ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  for (const [file, text, kind] of texts) ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, kind);
   return performance.now() - started;
 };
 // The first pass is what a one-shot tool pays (the JIT warms up on it); the second is the warm figure, for reference.
