@@ -40,10 +40,14 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
 
   // Synchronous on purpose: a tree of thousands of folders is listed several times faster than with one promise per
   // entry, and nothing else runs while the audit lists its input.
-  const walk = (dir: string, relDir: string): void => {
+  //
+  // Only the root and symbolic links are resolved with realpath: a folder reached through a plain entry is its
+  // parent's real path plus its name (realpathSync walks every component of the path with lstat; on a checkout of
+  // 9,000 folders that was half a second of CPU, a third of the audit).
+  const walk = (dir: string, relDir: string, knownReal?: string): void => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = knownReal ?? realpathSync(dir);
     } catch (error) {
       diagnostics.push({ file: relDir || '.', message: `cannot resolve folder: ${reason(error)}` });
       return;
@@ -60,15 +64,16 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
       diagnostics.push({ file: relDir || '.', message: `cannot read folder: ${reason(error)}` });
       return;
     }
-    const subdirs: [string, string][] = [];
+    const subdirs: [string, string, string | undefined][] = [];
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
       const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      const isLink = entry.isSymbolicLink();
       let size: number | undefined;
       let mtimeMs = 0;
-      if (entry.isSymbolicLink()) {
+      if (isLink) {
         try {
           const target = statSync(abs);
           isDir = target.isDirectory();
@@ -86,7 +91,7 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
       if (isDir) {
         // A folder is skipped when a file inside it would be ignored (`**/dist/**` matches `dist/<anything>`).
         if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(`${rel}/__outbox_probe__`)) continue;
-        subdirs.push([abs, rel]);
+        subdirs.push([abs, rel, isLink ? undefined : path.join(real, entry.name)]);
       } else if (isFile && SOURCE_EXTENSIONS.has(path.extname(entry.name)) && !isIgnored(rel)) {
         if (size === undefined) {
           try {
@@ -100,7 +105,7 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
         files.push({ absolute: abs, relative: rel, size, mtimeMs });
       }
     }
-    for (const [abs, rel] of subdirs) walk(abs, rel);
+    for (const [abs, rel, subReal] of subdirs) walk(abs, rel, subReal);
   };
 
   walk(root, '');
