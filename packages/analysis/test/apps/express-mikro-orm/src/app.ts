@@ -7,7 +7,6 @@ import { authorsRouter } from './routes/authors.routes.js';
 import { booksRouter } from './routes/books.routes.js';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       em: EntityManager;
