@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { FileRole } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { checklistNames } from './checklist/settings.js';
+import { stackRulesFor } from './stack.js';
 
 export interface FileClass {
   role: FileRole;
@@ -20,6 +21,8 @@ interface Matchers {
   handleNames: string[];
   /** A file with no role is worth parsing only if it mentions one of these (a class or function the checklist reads). */
   checklistNames: string[];
+  /** A stack's data preset is on: any router or service file may do DB work through an ORM, so each is parsed. */
+  anyRoleFile: boolean;
   /** Paths classified so far: the audit asks about each file up to three times (a monorepo's paths, a few MB at most). */
   classes: Map<string, FileClass>;
 }
@@ -37,7 +40,8 @@ function matchersFor(settings: OutboxSettings): Matchers {
       router: compile(settings.routerFiles),
       service: compile(settings.serviceFiles),
       handleNames: [...settings.dbHandles, ...checklistNames(settings.checklist)],
-      checklistNames: checklistNames(settings.checklist),
+      checklistNames: [...checklistNames(settings.checklist), ...stackRulesFor(settings).roleMarkers],
+      anyRoleFile: stackRulesFor(settings).hasData,
       classes: new Map(),
     };
     matcherCache.set(settings, matchers);
@@ -88,6 +92,16 @@ export function isCandidate(path: string, text: string, settings: OutboxSettings
   const { role, ignored } = classifyFile(path, settings);
   if (ignored) return false;
   const matchers = matchersFor(settings);
+  if (role !== 'other' && matchers.anyRoleFile) return true;
   const names = role === 'other' ? matchers.checklistNames : matchers.handleNames;
   return names.some((name) => text.includes(name));
+}
+
+/**
+ * A file the globs give no role may still declare routes by its decorators (`@Controller()` in any file, when a web
+ * preset such as nestjs is on). The front-ends analyse such a file rather than skip it on its path.
+ */
+export function mayDeclareRoutes(text: string, settings: OutboxSettings): boolean {
+  const markers = stackRulesFor(settings).roleMarkers;
+  return markers.length > 0 && markers.some((marker) => text.includes(marker));
 }
