@@ -1335,8 +1335,8 @@ class ModelBuilder {
       }
     }
     if (model.role === undefined && this.role === 'router' && decoratorsOf(node).some((decorator) => web.serviceDecorators.has(decorator.name))) {
-      // A provider in a `*.controller.ts` (a worker, a listener) is neither HTTP nor a service by its path.
-      model.role = 'other';
+      // A provider in a `*.controller.ts` (a worker, a listener) is not HTTP: what it writes are service operations.
+      model.role = 'service';
     }
     const isRouterClass = (model.role ?? this.role) === 'router';
 
