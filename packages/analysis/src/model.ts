@@ -30,7 +30,8 @@ export type CheckStyle = 'redis' | 'store';
 
 /** A call that matters to an operation's flags. */
 export interface CallFacts {
-  node: TS.CallExpression;
+  /** The call; or a tagged template that runs SQL (`` prisma.$executeRaw`…` ``). */
+  node: TS.CallExpression | TS.TaggedTemplateExpression;
   /** A DB-handle execute of data-modifying (or unreadable) SQL. */
   write: boolean;
   /** A DB-handle commit. */
@@ -112,7 +113,7 @@ export interface FileModel {
   strayDbCalls: StrayDbCall[];
   /** Every node that is, or contains, an effect call. */
   effectful: Set<TS.Node>;
-  calls: Map<TS.CallExpression, CallFacts>;
+  calls: Map<TS.Node, CallFacts>;
 }
 
 /** What a local name is bound to, within its function. */
@@ -435,7 +436,7 @@ class ModelBuilder {
   }
 
   private addModuleUnit(owner: ClassModel, name: string, nameNode: TS.Node, fn: TS.FunctionLikeDeclaration, exported: boolean, holder?: TS.VariableStatement): void {
-    const handler = this.role === 'router' && exported;
+    const handler = this.role === 'router' && exported && (this.stack.web.exportedHandlers.has(name) || takesRequest(fn));
     const unit: FunctionUnit = {
       kind: handler ? 'route' : 'method',
       name: handler ? this.exportedRouteName(name) : name,
@@ -589,6 +590,12 @@ class ModelBuilder {
     const methods: string[] = [];
     let node: TS.CallExpression = call;
     for (let depth = 0; depth < 24; depth++) {
+      const callee = unwrap(node.expression);
+      if (isPropertyAccessExpression(callee)) {
+        // `this.knex('items')`, `fastify.knex('items')`: a callable handle reached through a property.
+        const handle = this.dbHandleOf(callee);
+        if (handle && handle.idiom.shapes.has('callable') && !handle.instance && !handle.model) return { handle, methods, innermost: node, callable: true };
+      }
       const parts = calleeParts(node.expression);
       if (!parts) {
         const callee = unwrap(node.expression);
@@ -738,12 +745,13 @@ class ModelBuilder {
   }
 
   /** A write into the outbox: its table, entity or model named in the chain, in its first argument, or in its SQL. */
-  private writesOutbox(call: TS.CallExpression, sql: string | undefined): boolean {
+  private writesOutbox(call: TS.CallExpression | TS.TaggedTemplateExpression, sql: string | undefined): boolean {
     const outbox = this.names.outbox;
     if (sql !== undefined) {
       const table = /\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+["`]?([\w."]+)/i.exec(sql)?.[1];
       return table !== undefined && mentionsAny(table, outbox);
     }
+    if (!isCallExpression(call)) return false;
     if (mentionsAny(call.expression.getText(this.sourceFile), outbox)) return true;
     const first = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
     if (!first) return false;
@@ -830,6 +838,10 @@ class ModelBuilder {
       case SyntaxKind.BinaryExpression:
         this.visitBinary(node as TS.BinaryExpression);
         return;
+      case SyntaxKind.TaggedTemplateExpression:
+        forEachChild(node, this.visitChild);
+        if (this.stack.hasData) this.visitTaggedSql(node as TS.TaggedTemplateExpression);
+        return;
       case SyntaxKind.PropertyAccessExpression:
       case SyntaxKind.ElementAccessExpression:
         this.noteKeyRead(node as TS.PropertyAccessExpression | TS.ElementAccessExpression);
@@ -899,7 +911,8 @@ class ModelBuilder {
         const typeText = parameter.type?.getText(this.sourceFile);
         const byType = typeText !== undefined ? idiomByType(this.stack, typeText) : undefined;
         if (scope) this.bind(name.text, { kind: 'db', idiom: scope, tx: true, text: name.text });
-        else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction/.test(typeText!), text: name.text });
+        // A client, a manager or a transaction handed in by the caller belongs to the caller's transaction.
+        else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction|PoolClient|EntityManager|QueryRunner/.test(typeText!), text: name.text });
       }
       if (unit && unit.fn === fn && this.keyParams.has(name.text)) {
         unit.takesKey = true;
@@ -1128,7 +1141,7 @@ class ModelBuilder {
   }
 
   /** A DB call in a preset's idiom: a router finding in a router, an effect of the operation around it. */
-  private recordPresetCall(call: TS.CallExpression, db: PresetDbCall, role: FileRole): void {
+  private recordPresetCall(call: TS.CallExpression | TS.TaggedTemplateExpression, db: PresetDbCall, role: FileRole): void {
     if (role === 'router') {
       this.model.routerDbCalls.push({
         ...spanOf(call, this.sourceFile),
@@ -1151,10 +1164,35 @@ class ModelBuilder {
       write,
       commit,
       event,
-      optional: isOptionalChain(call),
+      optional: isCallExpression(call) && isOptionalChain(call),
       effect: db.effect,
       ...(db.effect === 'scope' ? { scope: true } : {}),
     });
+  }
+
+  /** `` prisma.$executeRaw`UPDATE …` ``: a tagged template on a handle whose text is SQL. */
+  private visitTaggedSql(tagged: TS.TaggedTemplateExpression): void {
+    const parts = calleeParts(tagged.tag);
+    if (!parts) return;
+    const handle = this.dbHandleOf(parts.receiver);
+    if (!handle || !handle.idiom.sqlTags.has(parts.method)) return;
+    const effect = this.sqlEffect(resolveText(tagged.template, this.constLookup), handle.idiom);
+    const role = this.roleHere();
+    const tx = handle.tx || this.txDepth > 0 || (this.currentUnit?.inTransaction ?? false);
+    const db: PresetDbCall = {
+      idiom: handle.idiom,
+      handle,
+      effect,
+      verb: parts.method,
+      tx,
+      commitsToo: effect === 'write' && !tx && handle.idiom.autocommit,
+      outbox: effect === 'write' && this.writesOutbox(tagged, resolveText(tagged.template, this.constLookup)?.literal ?? ''),
+    };
+    if (role === 'other') {
+      this.model.strayDbCalls.push({ line: lineOf(tagged, this.sourceFile), call: db.verb, effect: db.effect, preset: db.idiom.preset });
+      return;
+    }
+    this.recordPresetCall(tagged, db, role);
   }
 
   /** `fastify.register(async (app) => { … }, { prefix: '/v1' })`: the routes inside get the prefix. */
@@ -1297,6 +1335,7 @@ class ModelBuilder {
       }
     }
     if (model.role === undefined && this.role === 'router' && decoratorsOf(node).some((decorator) => web.serviceDecorators.has(decorator.name))) {
+      // A provider in a `*.controller.ts` (a worker, a listener) is not HTTP: what it writes are service operations.
       model.role = 'service';
     }
     const isRouterClass = (model.role ?? this.role) === 'router';
@@ -1343,8 +1382,9 @@ class ModelBuilder {
         !hasModifier(member, SyntaxKind.PrivateKeyword) &&
         !hasModifier(member, SyntaxKind.ProtectedKeyword);
       const memberDecorators = decoratorsOf(member);
-      // A public method of a router class is a route handler: named by its route decorator when it has one.
-      const asRoute = isRouterClass && isPublic;
+      // A public method of a controller class, or of a router file's class that takes a request, is a route handler:
+      // named by its route decorator when it has one.
+      const asRoute = isRouterClass && isPublic && (model.role === 'router' || (fn !== undefined && takesRequest(fn)));
       let routeName = `${facts.name || 'class'}.${name}`;
       for (const decorator of memberDecorators) {
         const verb = web.routeDecorators.get(decorator.name);
@@ -1439,6 +1479,17 @@ class ModelBuilder {
     }
     this.model.imports.push({ from: declaration.moduleSpecifier.text, names });
   }
+}
+
+/** `(req, res)`, `(ctx)`, `(request: FastifyRequest)`, `(c: Context)`: a function that handles a request. */
+function takesRequest(fn: TS.FunctionLikeDeclaration): boolean {
+  const first = fn.parameters[0];
+  if (!first) return false;
+  if (isIdentifier(first.name) && /^(req|request|ctx|context|c)$/.test(first.name.text)) return true;
+  const type = first.type;
+  if (type === undefined || !ts.isTypeReferenceNode(type)) return false;
+  const name = isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  return /(Request|Context)$/.test(name);
 }
 
 /** `@Post(':id')` → { name: 'Post', args: [':id'] }; `@Injectable` → { name: 'Injectable', args: [] }. */

@@ -98,7 +98,7 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
   ],
   serviceFiles: [`**/*.service.${EXT}`, `**/service.${EXT}`, `**/services/**/*.${EXT}`, `**/*-service.${EXT}`],
   testFiles: ['**/*.{test,spec}.*', '**/__tests__/**', '**/__testfixtures__/**'],
-  ignore: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/*.d.{ts,mts,cts}'],
+  ignore: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/.next/**', '**/.svelte-kit/**', '**/.output/**', '**/*.d.{ts,mts,cts}'],
   dbHandles: ['db', 'session'],
   routerCalls: ['execute', 'commit'],
   strictRouterCalls: ['rollback', 'flush', 'begin', 'query'],
