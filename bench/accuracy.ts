@@ -17,16 +17,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { classifyFile, readConfigFile, resolveSettings, type FileAnalysis, type PartialSettings } from 'outbox-analysis/core';
+import { classifyFile, resolveSettings, type FileAnalysis } from 'outbox-analysis/core';
 import { collectAudit } from '../packages/audit-cli/src/audit.ts';
 import { discoverFiles } from '../packages/audit-cli/src/discover.ts';
 import { buildReport } from '../packages/audit-cli/src/report.ts';
-import { runNode } from './support/child.js';
-import { copyTree } from './support/tools.js';
-
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const AUDIT_CLI = path.join(repo, 'packages/audit-cli/dist/cli.js');
+import { copyTree, initConfig } from './support/tools.js';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -75,7 +70,6 @@ function sample<T>(items: T[], n: number, random: () => number): T[] {
 
 /** Control characters (ANSI escapes, carriage returns, bidi overrides) shown as escapes, never sent to a terminal. */
 const printable = (s: string): string =>
-  // eslint-disable-next-line no-control-regex
   s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 interface ContextLine {
@@ -125,11 +119,9 @@ try {
   const source = path.resolve(dir);
   const tree = path.join(work, 'tree');
   copyTree(source, tree);
-  const init = await runNode([AUDIT_CLI, 'init', tree, '--force', '--baseline', path.join(work, 'baseline.json')]);
-  if (init.code !== 0) throw new Error(`outbox-audit init exited ${init.code}:\n${init.stderr.slice(-3000)}`);
+  const { file: configFile, config, addedPresets, init } = await initConfig(tree, path.join(work, 'baseline.json'));
   if (!asJson) process.stderr.write(printable(init.stdout.replaceAll(tree, path.basename(source))));
-  const configFile = path.join(tree, 'outbox.config.json');
-  const config = readConfigFile(configFile) as PartialSettings;
+  if (addedPresets.length > 0) process.stderr.write(`init wrote no presets; its config is replaced by the presets the analysis detects (as the audit does with no config): ${addedPresets.join(', ')}\n\n`);
   const settings = resolveSettings(config);
 
   const { input } = await collectAudit({ root: tree, configFile });
@@ -195,7 +187,7 @@ try {
 
   if (asJson) {
     process.stdout.write(
-      `${JSON.stringify({ repo: path.basename(source), config, seed, sampleSize, counts, diagnostics: report.diagnostics, routerDbCalls: sampledCalls, operations: sampledOperations }, null, 2)}\n`,
+      `${JSON.stringify({ repo: path.basename(source), config, addedPresets, seed, sampleSize, counts, diagnostics: report.diagnostics, routerDbCalls: sampledCalls, operations: sampledOperations }, null, 2)}\n`,
     );
   } else {
     const show = (lines: ContextLine[]) =>

@@ -17,16 +17,26 @@
  * Medians of the runs. A benchmark, not a test: targets are printed as met or missed; a tool that fails stops it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readConfigFile, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis/core';
+import { resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis/core';
 import { median, runCommand, runNode, type ChildRun } from './support/child.js';
-import { astGrepArgs, astGrepBinary, copyTree, eslintArgs, writeAstGrepRule, writeEslintConfigs } from './support/tools.js';
+import {
+  AUDIT_CLI,
+  astGrepArgs,
+  astGrepBinary,
+  copyTree,
+  eslintArgs,
+  initArgs,
+  initConfig,
+  routerCallNames,
+  writeAstGrepRule,
+  writeEslintConfigs,
+} from './support/tools.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const AUDIT_CLI = path.join(repo, 'packages/audit-cli/dist/cli.js');
 const PARSE_FLOOR = path.join(repo, 'bench/support/parse-floor.ts');
 
 export const REPO_TARGETS = { auditOverAstGrep: 1.0, pluginOverEmptyRuleWall: 1.1, pluginOverEmptyRuleRss: 1.1, initOverAudit: 1.5 };
@@ -62,6 +72,10 @@ export interface RepoFigures {
   /** The files the audit parses with the detected config. */
   parsedFiles: number;
   config: PartialSettings;
+  /** When init wrote no presets: those the analysis detects, which replaced init's config. */
+  addedPresets: string[];
+  /** The methods ast-grep's rule looks for. */
+  astGrepCalls: string[];
   operations: number;
   compliant: number;
   routerCalls: number;
@@ -137,14 +151,13 @@ export async function benchRepo(dir: string, options: { runs: number }): Promise
     const files = countFiles(tree);
     log(`${path.basename(source)}: ${files} files copied to ${tree}; ${availableParallelism()} cores; Node ${process.version}; median of ${options.runs}`);
 
-    // init once, untimed: it writes the config every other tool reads (each timed init rewrites the same one).
+    // init once, untimed: it writes the config every other tool reads. Each timed init rewrites it; the config is put
+    // back after each, so that presets added to it below stay.
     const baseline = path.join(tools, 'baseline.json');
-    const initArgs = [AUDIT_CLI, 'init', tree, '--force', '--baseline', baseline];
-    check(await runNode(initArgs), 'outbox-audit init');
-    const configFile = path.join(tree, 'outbox.config.json');
-    const config = readConfigFile(configFile) as PartialSettings;
+    const { file: configFile, config, addedPresets } = await initConfig(tree, baseline);
+    const configText = readFileSync(configFile, 'utf8');
     const settings: OutboxSettings = resolveSettings(config);
-    log(`  init wrote ${JSON.stringify(config)}`);
+    log(`  config: ${JSON.stringify(config)}${addedPresets.length > 0 ? ` (init wrote no presets: its config replaced by the presets detectPresets finds)` : ''}`);
 
     const auditArgs = [AUDIT_CLI, tree, '--format', 'json', '--report-only'];
     const cachedArgs = [...auditArgs, '--cache-location', path.join(tools, 'audit-cache')];
@@ -154,7 +167,8 @@ export async function benchRepo(dir: string, options: { runs: number }): Promise
     const routerCalls = summary.routerDbCommit + summary.routerDbExecute;
 
     const rule = path.join(tools, 'router-calls.yml');
-    writeAstGrepRule(rule, settings, settings.routerCalls);
+    const astGrepCalls = routerCallNames(settings);
+    writeAstGrepRule(rule, settings, astGrepCalls);
     const eslintConfigs = await writeEslintConfigs(tools, settings, configFile);
     const pluginOut = path.join(tools, 'eslint-plugin.json');
     const emptyOut = path.join(tools, 'eslint-empty.json');
@@ -171,7 +185,14 @@ export async function benchRepo(dir: string, options: { runs: number }): Promise
       ['astGrep', async () => check(await runCommand(astGrep, astGrepArgs(rule), { cwd: tree }), 'ast-grep scan')],
       ['eslintPlugin', async () => check(await runNode(eslintArgs(eslintConfigs.plugin, pluginOut), { cwd: tree }), 'eslint (plugin)', [0, 1])],
       ['eslintEmptyRule', async () => check(await runNode(eslintArgs(eslintConfigs.emptyRule, emptyOut), { cwd: tree }), 'eslint (one empty rule)', [0, 1])],
-      ['init', async () => check(await runNode(initArgs), 'outbox-audit init')],
+      [
+        'init',
+        async () => {
+          const run = check(await runNode(initArgs(tree, baseline)), 'outbox-audit init');
+          writeFileSync(configFile, configText);
+          return run;
+        },
+      ],
     ];
     const runs = new Map<Name, ChildRun[]>(steps.map(([name]) => [name, []]));
     for (let r = 0; r < options.runs; r++) {
@@ -208,6 +229,8 @@ export async function benchRepo(dir: string, options: { runs: number }): Promise
       sourceFiles: summary.filesScanned,
       parsedFiles: summary.filesParsed,
       config,
+      addedPresets,
+      astGrepCalls,
       operations: summary.operations,
       compliant: summary.compliant,
       routerCalls,
@@ -255,7 +278,8 @@ export function printRepo(f: RepoFigures): string {
   return [
     `${f.repo}${f.commit ? ` @ ${f.commit.slice(0, 12)}` : ''}: ${f.files} files, ${f.sourceFiles} source files listed, ${f.parsedFiles} parsed by the audit; ` +
       `${f.operations} operations (${f.compliant} compliant), ${f.routerCalls} router DB calls; ${f.cores} cores, median of ${f.runs}`,
-    `config written by init: ${JSON.stringify(f.config)}`,
+    `config: ${JSON.stringify(f.config)}${f.addedPresets.length > 0 ? ` (init wrote no presets: its config replaced by the presets the analysis detects, as the audit does with no config)` : ''}`,
+    `ast-grep's rule: $X.$M(...) in the router files, $M one of ${f.astGrepCalls.length} calls: ${f.astGrepCalls.join(', ')}`,
     f.eslint.fatal > 0 ? `ESLint could not parse ${f.eslint.fatal} of its ${f.eslint.files} files (the same on both sides)` : '',
     '',
     line(header),

@@ -4,11 +4,12 @@
  * that does nothing), and ast-grep's CLI with one YAML rule for the router calls. Every file written here goes to a
  * folder the caller owns, outside the measured tree.
  */
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { OutboxSettings } from 'outbox-analysis/core';
+import { detectPresets, presetByName, readConfigFile, type OutboxSettings, type PartialSettings } from 'outbox-analysis/core';
+import { runNode, type ChildRun } from './child.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -56,6 +57,63 @@ export async function writeEslintConfigs(dir: string, settings: OutboxSettings, 
       `export default [${ignores}, { files: ${files}, languageOptions: { parser, sourceType: 'module' }, plugins: { bench }, rules: { 'bench/empty': 'error' } }];\n`,
   );
   return { plugin, emptyRule };
+}
+
+export const AUDIT_CLI = path.join(repo, 'packages/audit-cli/dist/cli.js');
+
+export interface InitConfig {
+  file: string;
+  config: PartialSettings;
+  /**
+   * When init wrote no presets (an init that predates them): the presets the analysis detects, which replaced init's
+   * config (see initConfig).
+   */
+  addedPresets: string[];
+  init: ChildRun;
+}
+
+/** `outbox-audit init --force` on `tree` (the baseline to `baselineFile`): the arguments, for timing it again. */
+export function initArgs(tree: string, baselineFile: string): string[] {
+  return [AUDIT_CLI, 'init', tree, '--force', '--baseline', baselineFile];
+}
+
+/**
+ * The config `outbox-audit init` writes for `tree`. An init that predates the presets writes none, and its globs and
+ * handle names were chosen without them (on one checkout it made every file under `server/` a router, which with the
+ * presets on makes every query in a queue task a router DB call); then its config is replaced by the presets the
+ * analysis detects (`detectPresets`): what the audit itself uses when there is no config file.
+ */
+export async function initConfig(tree: string, baselineFile: string): Promise<InitConfig> {
+  const init = await runNode(initArgs(tree, baselineFile));
+  if (init.code !== 0) throw new Error(`outbox-audit init exited ${init.code}:\n${init.stderr.slice(-3000)}`);
+  const file = path.join(tree, 'outbox.config.json');
+  let config = readConfigFile(file) as PartialSettings;
+  let addedPresets: string[] = [];
+  if (config.presets === undefined) {
+    addedPresets = detectPresets(tree).presets;
+    if (addedPresets.length > 0) {
+      const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      config = { presets: addedPresets };
+      writeFileSync(file, `${JSON.stringify({ ...(written.$schema ? { $schema: written.$schema } : {}), ...config }, null, 2)}\n`);
+    }
+  }
+  return { file, config, addedPresets, init };
+}
+
+/**
+ * The methods whose calls on a handle the audit reports in a router: the settings' router calls and every verb of the
+ * presets in use (writes, reads, SQL, transaction control), as the presets declare them.
+ */
+export function routerCallNames(settings: OutboxSettings): string[] {
+  const names = new Set(settings.routerCalls);
+  for (const name of settings.presets) {
+    const data = presetByName(name)?.data;
+    if (!data) continue;
+    for (const list of [data.writeVerbs, data.readVerbs, data.sqlVerbs, data.beginVerbs, data.commitVerbs, data.rollbackVerbs, data.scopeVerbs, data.instanceWriteVerbs]) {
+      for (const verb of list ?? []) names.add(verb);
+    }
+  }
+  return [...names].sort();
 }
 
 /** ESLint's CLI arguments for one config over the working folder, the results (JSON) written to `output`. */
