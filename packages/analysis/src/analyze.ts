@@ -44,8 +44,16 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
 export function analyzeFile(path: string, text: string, settings: OutboxSettings): FileAnalysis {
   let sourceFile: TS.SourceFile;
   try {
-    // No parent pointers: the analysis never reads them (model.ts), and setting them is a quarter of the parse.
-    sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
+    // No parent pointers: the analysis never reads them (model.ts), and setting them is a quarter of the parse. No
+    // JSDoc either: the analysis reads no comment, and skipping them spares a fifth of a cold parse on documented
+    // code (614 route and service files of a public backend: 1.1-1.4 s -> 0.87-0.93 s of CPU, bench/repo.ts).
+    sourceFile = ts.createSourceFile(
+      path,
+      text,
+      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+      false,
+      scriptKindOf(path),
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${message}` }] };
