@@ -261,6 +261,9 @@ function callSetsFor(settings: OutboxSettings): CallSets {
   return sets;
 }
 
+/** What the session style's other router calls do (`rollback`, `begin`, `query`, `flush`). */
+const SESSION_EFFECTS = new Map<string, DbEffect>([['rollback', 'rollback'], ['begin', 'begin'], ['query', 'read'], ['flush', 'write']]);
+
 /** A handle of a preset's stack, as the model found it. */
 interface DbHandle {
   idiom: Idiom;
@@ -1089,17 +1092,19 @@ class ModelBuilder {
     let helper: string | undefined;
     let publish = false;
     if (method !== undefined && handleText !== undefined) {
-      if (this.role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
+      commit = this.commitCalls.has(method);
+      if (role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+        const effect: DbEffect | undefined = commit ? 'commit' : this.executeCalls.has(method) ? (write ? 'write' : 'read') : SESSION_EFFECTS.get(method);
         this.model.routerDbCalls.push({
           ...spanOf(call, this.sourceFile),
           call: method,
           handle: handleText,
           strictOnly: !this.routerCalls.has(method),
           ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
+          ...(effect ? { effect } : {}),
         });
       }
-      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
-      commit = this.commitCalls.has(method);
     } else if (parts) {
       const { method: called, receiver } = parts;
       if (this.eventCalls.has(called) && this.mentionsOutbox(receiver)) {
