@@ -51,6 +51,8 @@ export const CONFIG_SCHEMA = {
     executeCalls: strings('Handle methods whose first argument is SQL.'),
     commitCalls: strings('Handle methods that commit.'),
     writeStatements: strings('SQL keywords that make a statement a write.'),
+    dbWriteCalls: strings("Methods that write on any preset's handle or model instance, beside the preset's own verbs (a team's own saveWithCtx)."),
+    dbReadCalls: strings("Methods that read on any preset's handle, beside the preset's own verbs."),
     unresolvedSqlIsWrite: { type: 'boolean', description: 'Whether SQL the analysis cannot resolve counts as a write.' },
     routeMethods: strings('Router methods that declare a route (app.post(...)).'),
     dualWrite: {

@@ -60,12 +60,12 @@ const cache = new WeakMap<OutboxSettings, StackRules>();
 
 const set = (values: readonly string[] | undefined): ReadonlySet<string> => new Set(values ?? []);
 
-function compileIdiom(preset: string, data: DataIdiom): Idiom {
+function compileIdiom(preset: string, data: DataIdiom, settings: OutboxSettings): Idiom {
   return {
     preset,
     shapes: new Set(data.shapes),
-    write: set(data.writeVerbs),
-    read: set(data.readVerbs),
+    write: set([...data.writeVerbs, ...settings.dbWriteCalls]),
+    read: set([...data.readVerbs, ...settings.dbReadCalls]),
     sql: set(data.sqlVerbs),
     sqlTags: set(data.sqlTags),
     begin: set(data.beginVerbs),
@@ -74,7 +74,7 @@ function compileIdiom(preset: string, data: DataIdiom): Idiom {
     scope: set(data.scopeVerbs),
     producers: set(data.producers),
     txProducers: set(data.txProducers),
-    instanceWrite: set(data.instanceWriteVerbs),
+    instanceWrite: set([...(data.instanceWriteVerbs ?? []), ...(data.instanceWriteVerbs ? settings.dbWriteCalls : [])]),
     instanceProducers: set(data.instanceProducers),
     autocommit: data.autocommit,
     sqlTransactionControl: data.sqlTransactionControl ?? false,
@@ -106,7 +106,7 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
     if (!preset) continue;
     if (preset.data && preset.data.shapes) {
       const data = preset.data;
-      const idiom = compileIdiom(preset.name, data);
+      const idiom = compileIdiom(preset.name, data, settings);
       idioms.push(idiom);
       // The first preset to claim a name keeps it: `db` is Drizzle's in a Drizzle app, Kysely's in a Kysely one.
       for (const handle of data.handleNames ?? []) if (!byName.has(handle)) byName.set(handle, idiom);

@@ -74,10 +74,11 @@ export interface InitResult {
 
 /** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
 async function analyseAs(files: DiscoveredFile[], role: 'router' | 'service', dbHandles: string[], presets: string[]): Promise<FileAnalysis[]> {
+  // Backend sources only: a `.tsx` component saving a front-end model is no service.
   const settings: PartialSettings = {
     presets,
-    routerFiles: role === 'router' ? ['**/*'] : [],
-    serviceFiles: role === 'service' ? ['**/*'] : [],
+    routerFiles: role === 'router' ? [`**/*.${EXT}`] : [],
+    serviceFiles: role === 'service' ? [`**/*.${EXT}`] : [],
     dbHandles,
   };
   return (await analyzeBatch(files, settings, DEFAULT_MAX_FILE_SIZE)).analyses.filter((a) =>
