@@ -365,7 +365,7 @@ class ModelBuilder {
 
   readonly model: FileModel;
 
-  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, private readonly path: string) {
+  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, private readonly path: string, private readonly test = false) {
     this.sourceFile = sourceFile;
     this.settings = settings;
     this.role = role;
@@ -616,6 +616,12 @@ class ModelBuilder {
       const receiver = unwrap(parts.receiver);
       const handle = this.dbHandleOf(receiver);
       if (handle) return { handle, methods, innermost: node, callable: false };
+      // `this.connection.getRepository(ctx, User).save(…)`: a repository made by a call whose name says so, on
+      // whatever object the team wraps its ORM in.
+      const made = this.stack.producerFunctions.get(parts.method);
+      if (made && methods.length > 1 && /Repository|EntityManager|QueryRunner/.test(parts.method)) {
+        return { handle: { idiom: made, tx: false, text: receiver.getText(this.sourceFile) }, methods, innermost: node, callable: false };
+      }
       if (!isCallExpression(receiver)) return undefined;
       node = receiver;
     }
@@ -1333,7 +1339,7 @@ class ModelBuilder {
     // `*.controller.ts` is a provider (a worker), not HTTP.
     const web = this.stack.web;
     let routePrefix = '';
-    for (const decorator of decoratorsOf(node)) {
+    for (const decorator of this.test ? [] : decoratorsOf(node)) {
       if (web.controllerDecorators.has(decorator.name)) {
         model.role = 'router';
         routePrefix = pathArgument(decorator.args[0]) ?? '';
@@ -1389,7 +1395,7 @@ class ModelBuilder {
       const memberDecorators = decoratorsOf(member);
       // A public method of a controller class, or of a router file's class that takes a request, is a route handler:
       // named by its route decorator when it has one.
-      const asRoute = isRouterClass && isPublic && (model.role === 'router' || (fn !== undefined && takesRequest(fn)));
+      const asRoute = isRouterClass && isPublic && (model.role === 'router' || (fn !== undefined && takesRequest(fn, true)));
       let routeName = `${facts.name || 'class'}.${name}`;
       for (const decorator of memberDecorators) {
         const verb = web.routeDecorators.get(decorator.name);
@@ -1487,14 +1493,14 @@ class ModelBuilder {
 }
 
 /** `(req, res)`, `(ctx)`, `(request: FastifyRequest)`, `(c: Context)`: a function that handles a request. */
-function takesRequest(fn: TS.FunctionLikeDeclaration): boolean {
+function takesRequest(fn: TS.FunctionLikeDeclaration, method = false): boolean {
   const first = fn.parameters[0];
   if (!first) return false;
-  if (isIdentifier(first.name) && /^(req|request|ctx|context|c)$/.test(first.name.text)) return true;
-  const type = first.type;
-  if (type === undefined || !ts.isTypeReferenceNode(type)) return false;
-  const name = isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
-  return /(Request|Context)$/.test(name);
+  const type = first.type && ts.isTypeReferenceNode(first.type) ? (isIdentifier(first.type.typeName) ? first.type.typeName.text : first.type.typeName.right.text) : undefined;
+  // A method's `ctx` is as often a service's request context (`ctx: RequestContext`) as Koa's: only a request counts.
+  if (method) return (isIdentifier(first.name) && /^(req|request)$/.test(first.name.text) && (type === undefined || /Request$/.test(type))) || (type !== undefined && /^(Request|FastifyRequest|ExpressRequest)$/.test(type));
+  if (type !== undefined) return /(Request|Context)$/.test(type) && type !== 'RequestContext';
+  return isIdentifier(first.name) && /^(req|request|ctx|context|c)$/.test(first.name.text);
 }
 
 /** `@Post(':id')` → { name: 'Post', args: [':id'] }; `@Injectable` → { name: 'Injectable', args: [] }. */
@@ -1534,6 +1540,6 @@ function handlerName(handler: TS.FunctionLikeDeclaration): string | undefined {
 }
 
 /** Walks the file once and returns what it found. `role` 'other' records only classes, functions and imports. */
-export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, path = sourceFile.fileName): FileModel {
-  return new ModelBuilder(sourceFile, settings, role, path).build();
+export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, path = sourceFile.fileName, test = false): FileModel {
+  return new ModelBuilder(sourceFile, settings, role, path, test).build();
 }

@@ -101,7 +101,7 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
     `**/controllers/**/*.${EXT}`,
   ],
   serviceFiles: [`**/*.service.${EXT}`, `**/service.${EXT}`, `**/services/**/*.${EXT}`, `**/*-service.${EXT}`],
-  testFiles: ['**/*.{test,spec}.*', '**/__tests__/**', '**/__testfixtures__/**', '**/test/**', '**/tests/**', '**/__mocks__/**', '**/*.stories.*'],
+  testFiles: ['**/*.{test,spec}.*', '**/__tests__/**', '**/__testfixtures__/**', '**/test/**', '**/tests/**', '**/e2e/**', '**/*.e2e-spec.*', '**/__mocks__/**', '**/fixtures/**', '**/*.stories.*'],
   ignore: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/.next/**', '**/.svelte-kit/**', '**/.output/**', '**/*.d.{ts,mts,cts}'],
   dbHandles: ['db', 'session'],
   routerCalls: ['execute', 'commit'],

@@ -134,7 +134,13 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const dataPresets = presets.filter((name) => presetByName(name)?.data?.shapes !== undefined);
   const unplaced = unplacedDependencies(root, detection);
   const { files } = await discoverFiles(root, DEFAULT_SETTINGS.ignore);
-  const routers = await analyseAs(files, 'router', CANDIDATE_DB_HANDLES, presets);
+  // A stack that declares its routes by decorator or by export (NestJS, route files) finds them wherever they are:
+  // guessing router globs from every file would only make services look like routes.
+  const routesByDeclaration = presets.some((name) => {
+    const web = presetByName(name)?.web;
+    return (web?.controllerDecorators?.length ?? 0) > 0 || (web?.exportedHandlers?.length ?? 0) > 0;
+  });
+  const routers = routesByDeclaration ? [] : await analyseAs(files, 'router', CANDIDATE_DB_HANDLES, presets);
   const routerSet = new Set(routers.map((a) => a.file));
   // A file with route handlers is a router even if it also declares a class, as the analysis itself decides.
   const services = (await analyseAs(files, 'service', CANDIDATE_DB_HANDLES, presets)).filter((a) => !routerSet.has(a.file));
