@@ -654,10 +654,10 @@ class ModelBuilder {
       } else {
         const scope = methods.find((method) => idiom.scope.has(method) && (hasCallback || !idiom.txProducers.has(method)));
         const begin = found(idiom.txProducers) ?? found(idiom.begin);
-        const write = found(idiom.write);
+        const write = found(idiom.write) ?? (idiom.writePrefix ? methods.find((method) => idiom.writePrefix!.test(method)) : undefined);
         const commit = found(idiom.commit);
         const rollback = found(idiom.rollback);
-        const read = found(idiom.read);
+        const read = found(idiom.read) ?? (idiom.readPrefix ? methods.find((method) => idiom.readPrefix!.test(method)) : undefined);
         if (scope !== undefined) [effect, verb] = ['scope', scope];
         else if (write !== undefined) [effect, verb] = ['write', write];
         else if (commit !== undefined) [effect, verb] = ['commit', commit];
@@ -773,6 +773,14 @@ class ModelBuilder {
     if (!this.publishCalls.has(method)) return false;
     const name = lastName(receiver);
     return name !== undefined && mentionsAny(name, this.publishReceivers);
+  }
+
+  /** `this.outboxRepo.addEvent(…)`, `this.idempotency.claim(…)`: the outbox's and the idempotency store's own calls. */
+  private isOutboxOrStoreCall(call: TS.CallExpression): boolean {
+    const parts = calleeParts(call.expression);
+    if (!parts) return false;
+    if (this.eventCalls.has(parts.method) && this.mentionsOutbox(parts.receiver)) return true;
+    return this.storeCalls.has(parts.method) && mentionsAny(lastName(parts.receiver) ?? '', this.names.stores);
   }
 
   /** Inner links of a chain are recorded by its outermost call, once. */
@@ -1046,7 +1054,7 @@ class ModelBuilder {
     if (role === 'router') this.noteRoute(call);
     this.markChainLinks(call);
     // Decided before the walk goes inside: a transaction scope's callbacks hold its transaction handle.
-    const db = this.stack.hasData && !this.chainLinks.has(call) ? this.presetDbCall(call) : undefined;
+    const db = this.stack.hasData && !this.chainLinks.has(call) && !this.isOutboxOrStoreCall(call) ? this.presetDbCall(call) : undefined;
     const prefix = this.registerPrefixOf(call);
     const outerPrefix = this.registerPrefix;
     if (prefix !== undefined) this.registerPrefix = outerPrefix + prefix;

@@ -64,6 +64,11 @@ export interface OutboxSettings {
   dbWriteCalls: string[];
   /** Methods that read, likewise (a read in a router is still a router DB call). */
   dbReadCalls: string[];
+  /**
+   * Name patterns of a team's own repositories and stores (`*Store`, `*Repository`): with a data preset on, a call on
+   * one whose method starts like a write (`create…`, `update…`, `delete…`) writes, like a read (`get…`, `find…`) reads.
+   */
+  repositoryNames: string[];
   /** Whether SQL the analysis cannot read (built at run time) counts as a write. */
   unresolvedSqlIsWrite: boolean;
   /** `app.<method>(path, [options], handler)` registers a route; `app.route({ method, url, handler })` too. */
@@ -111,6 +116,7 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
   writeStatements: ['INSERT', 'UPDATE', 'DELETE', 'MERGE'],
   dbWriteCalls: [],
   dbReadCalls: [],
+  repositoryNames: ['*Repository', '*Repo', '*Store', '*Dao'],
   unresolvedSqlIsWrite: true,
   routeMethods: ['get', 'post', 'put', 'patch', 'delete', 'all'],
   outbox: { names: ['outbox'], eventCalls: ['addEvent', 'add_event'] },

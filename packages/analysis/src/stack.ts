@@ -26,6 +26,9 @@ export interface Idiom {
   autocommit: boolean;
   sqlTransactionControl: boolean;
   txOption?: string;
+  /** Verbs by the start of their name, for a team's own repositories (`createFeature`, `getAll`). */
+  writePrefix?: RegExp;
+  readPrefix?: RegExp;
 }
 
 export interface WebRules {
@@ -131,6 +134,17 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       for (const decorator of web.serviceDecorators ?? []) serviceDecorators.add(decorator);
       for (const handler of web.exportedHandlers ?? []) exportedHandlers.add(handler);
     }
+  }
+  // A team's own repositories and stores (`this.featureStore.create(…)`, `this.orderRepository.updateStatus(…)`): in a
+  // codebase on a data preset they are how services reach the database. Matched after the presets' own names.
+  if (idioms.length > 0 && settings.repositoryNames.length > 0) {
+    const idiom: Idiom = {
+      ...compileIdiom('repository', { shapes: ['direct'], writeVerbs: [], readVerbs: [], autocommit: true }, settings),
+      writePrefix: /^(create|insert|update|upsert|delete|remove|save|destroy|set|add|increment|decrement|archive|restore|bulk|batch|mark|replace)(?![a-z])/,
+      readPrefix: /^(get|find|count|exists|list|search|load|fetch|read|query|is|has)(?![a-z])/,
+    };
+    idioms.push(idiom);
+    for (const pattern of settings.repositoryNames) namePatterns.push({ matches: picomatch(pattern.toLowerCase()), idiom });
   }
   rules = {
     hasData: idioms.length > 0,

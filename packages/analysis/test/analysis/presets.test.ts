@@ -133,3 +133,26 @@ describe('detectPresets', () => {
     }
   });
 });
+
+describe("a team's own repositories and stores", () => {
+  const code = [
+    'export class FeatureService {',
+    '  constructor(private readonly featureStore: FeatureStore, private readonly outboxRepo: OutboxRepository, private readonly db: Knex) {}',
+    '  async archive(name: string) {',
+    '    await this.featureStore.archiveFeature(name);',
+    "    await this.outboxRepo.addEvent({ type: 'feature.archived', name });",
+    '  }',
+    '  async list() { return this.featureStore.getAll(); }',
+    '}',
+  ].join('\n');
+
+  it('with a data preset on, a *Store method named like a write writes; the outbox call stays an event call', () => {
+    const found = analyze(code, 'src/services/feature-service.ts', { presets: ['knex'] });
+    expect(found.operations.map((op) => [op.method, op.commit])).toEqual([['archive', true]]);
+  });
+
+  it('without a data preset nothing changes, and repositoryNames: [] turns it off', () => {
+    expect(analyze(code, 'src/services/feature-service.ts').operations).toEqual([]);
+    expect(analyze(code, 'src/services/feature-service.ts', { presets: ['knex'], repositoryNames: [] }).operations).toEqual([]);
+  });
+});
