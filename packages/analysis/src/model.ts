@@ -261,6 +261,9 @@ function callSetsFor(settings: OutboxSettings): CallSets {
   return sets;
 }
 
+/** What the session style's other router calls do (`rollback`, `begin`, `query`, `flush`). */
+const SESSION_EFFECTS = new Map<string, DbEffect>([['rollback', 'rollback'], ['begin', 'begin'], ['query', 'read'], ['flush', 'write']]);
+
 /** A handle of a preset's stack, as the model found it. */
 interface DbHandle {
   idiom: Idiom;
@@ -362,7 +365,7 @@ class ModelBuilder {
 
   readonly model: FileModel;
 
-  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, private readonly path: string) {
+  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, private readonly path: string, private readonly test = false) {
     this.sourceFile = sourceFile;
     this.settings = settings;
     this.role = role;
@@ -613,6 +616,12 @@ class ModelBuilder {
       const receiver = unwrap(parts.receiver);
       const handle = this.dbHandleOf(receiver);
       if (handle) return { handle, methods, innermost: node, callable: false };
+      // `this.connection.getRepository(ctx, User).save(…)`: a repository made by a call whose name says so, on
+      // whatever object the team wraps its ORM in.
+      const made = this.stack.producerFunctions.get(parts.method);
+      if (made && methods.length > 1 && /Repository|EntityManager|QueryRunner/.test(parts.method)) {
+        return { handle: { idiom: made, tx: false, text: receiver.getText(this.sourceFile) }, methods, innermost: node, callable: false };
+      }
       if (!isCallExpression(receiver)) return undefined;
       node = receiver;
     }
@@ -645,10 +654,10 @@ class ModelBuilder {
       } else {
         const scope = methods.find((method) => idiom.scope.has(method) && (hasCallback || !idiom.txProducers.has(method)));
         const begin = found(idiom.txProducers) ?? found(idiom.begin);
-        const write = found(idiom.write);
+        const write = found(idiom.write) ?? (idiom.writePrefix ? methods.find((method) => idiom.writePrefix!.test(method)) : undefined);
         const commit = found(idiom.commit);
         const rollback = found(idiom.rollback);
-        const read = found(idiom.read);
+        const read = found(idiom.read) ?? (idiom.readPrefix ? methods.find((method) => idiom.readPrefix!.test(method)) : undefined);
         if (scope !== undefined) [effect, verb] = ['scope', scope];
         else if (write !== undefined) [effect, verb] = ['write', write];
         else if (commit !== undefined) [effect, verb] = ['commit', commit];
@@ -764,6 +773,14 @@ class ModelBuilder {
     if (!this.publishCalls.has(method)) return false;
     const name = lastName(receiver);
     return name !== undefined && mentionsAny(name, this.publishReceivers);
+  }
+
+  /** `this.outboxRepo.addEvent(…)`, `this.idempotency.claim(…)`: the outbox's and the idempotency store's own calls. */
+  private isOutboxOrStoreCall(call: TS.CallExpression): boolean {
+    const parts = calleeParts(call.expression);
+    if (!parts) return false;
+    if (this.eventCalls.has(parts.method) && this.mentionsOutbox(parts.receiver)) return true;
+    return this.storeCalls.has(parts.method) && mentionsAny(lastName(parts.receiver) ?? '', this.names.stores);
   }
 
   /** Inner links of a chain are recorded by its outermost call, once. */
@@ -1037,7 +1054,7 @@ class ModelBuilder {
     if (role === 'router') this.noteRoute(call);
     this.markChainLinks(call);
     // Decided before the walk goes inside: a transaction scope's callbacks hold its transaction handle.
-    const db = this.stack.hasData && !this.chainLinks.has(call) ? this.presetDbCall(call) : undefined;
+    const db = this.stack.hasData && !this.chainLinks.has(call) && !this.isOutboxOrStoreCall(call) ? this.presetDbCall(call) : undefined;
     const prefix = this.registerPrefixOf(call);
     const outerPrefix = this.registerPrefix;
     if (prefix !== undefined) this.registerPrefix = outerPrefix + prefix;
@@ -1089,17 +1106,19 @@ class ModelBuilder {
     let helper: string | undefined;
     let publish = false;
     if (method !== undefined && handleText !== undefined) {
-      if (this.role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
+      commit = this.commitCalls.has(method);
+      if (role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+        const effect: DbEffect | undefined = commit ? 'commit' : this.executeCalls.has(method) ? (write ? 'write' : 'read') : SESSION_EFFECTS.get(method);
         this.model.routerDbCalls.push({
           ...spanOf(call, this.sourceFile),
           call: method,
           handle: handleText,
           strictOnly: !this.routerCalls.has(method),
           ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
+          ...(effect ? { effect } : {}),
         });
       }
-      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
-      commit = this.commitCalls.has(method);
     } else if (parts) {
       const { method: called, receiver } = parts;
       if (this.eventCalls.has(called) && this.mentionsOutbox(receiver)) {
@@ -1328,7 +1347,7 @@ class ModelBuilder {
     // `*.controller.ts` is a provider (a worker), not HTTP.
     const web = this.stack.web;
     let routePrefix = '';
-    for (const decorator of decoratorsOf(node)) {
+    for (const decorator of this.test ? [] : decoratorsOf(node)) {
       if (web.controllerDecorators.has(decorator.name)) {
         model.role = 'router';
         routePrefix = pathArgument(decorator.args[0]) ?? '';
@@ -1384,7 +1403,7 @@ class ModelBuilder {
       const memberDecorators = decoratorsOf(member);
       // A public method of a controller class, or of a router file's class that takes a request, is a route handler:
       // named by its route decorator when it has one.
-      const asRoute = isRouterClass && isPublic && (model.role === 'router' || (fn !== undefined && takesRequest(fn)));
+      const asRoute = isRouterClass && isPublic && (model.role === 'router' || (fn !== undefined && takesRequest(fn, true)));
       let routeName = `${facts.name || 'class'}.${name}`;
       for (const decorator of memberDecorators) {
         const verb = web.routeDecorators.get(decorator.name);
@@ -1482,14 +1501,14 @@ class ModelBuilder {
 }
 
 /** `(req, res)`, `(ctx)`, `(request: FastifyRequest)`, `(c: Context)`: a function that handles a request. */
-function takesRequest(fn: TS.FunctionLikeDeclaration): boolean {
+function takesRequest(fn: TS.FunctionLikeDeclaration, method = false): boolean {
   const first = fn.parameters[0];
   if (!first) return false;
-  if (isIdentifier(first.name) && /^(req|request|ctx|context|c)$/.test(first.name.text)) return true;
-  const type = first.type;
-  if (type === undefined || !ts.isTypeReferenceNode(type)) return false;
-  const name = isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
-  return /(Request|Context)$/.test(name);
+  const type = first.type && ts.isTypeReferenceNode(first.type) ? (isIdentifier(first.type.typeName) ? first.type.typeName.text : first.type.typeName.right.text) : undefined;
+  // A method's `ctx` is as often a service's request context (`ctx: RequestContext`) as Koa's: only a request counts.
+  if (method) return (isIdentifier(first.name) && /^(req|request)$/.test(first.name.text) && (type === undefined || /Request$/.test(type))) || (type !== undefined && /^(Request|FastifyRequest|ExpressRequest)$/.test(type));
+  if (type !== undefined) return /(Request|Context)$/.test(type) && type !== 'RequestContext';
+  return isIdentifier(first.name) && /^(req|request|ctx|context|c)$/.test(first.name.text);
 }
 
 /** `@Post(':id')` → { name: 'Post', args: [':id'] }; `@Injectable` → { name: 'Injectable', args: [] }. */
@@ -1529,6 +1548,6 @@ function handlerName(handler: TS.FunctionLikeDeclaration): string | undefined {
 }
 
 /** Walks the file once and returns what it found. `role` 'other' records only classes, functions and imports. */
-export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, path = sourceFile.fileName): FileModel {
-  return new ModelBuilder(sourceFile, settings, role, path).build();
+export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, path = sourceFile.fileName, test = false): FileModel {
+  return new ModelBuilder(sourceFile, settings, role, path, test).build();
 }

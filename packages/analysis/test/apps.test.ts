@@ -137,3 +137,12 @@ function parseProblems(source: AppSource): string[] {
     return `${line} — parse error: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
   });
 }
+
+describe('the README lists every preset', () => {
+  it('has one row per preset', async () => {
+    const { PRESET_NAMES } = await import('../src/index.js');
+    const readme = (await import('node:fs')).readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([a-z-]+)` \|/gm)].map((match) => match[1]);
+    expect(listed).toEqual([...PRESET_NAMES]);
+  });
+});
