@@ -3,5 +3,5 @@
  * outbox-audit and outbox-codemod all read its results. (`./core.js` is the same without the parser.)
  */
 export * from './core.js';
-export { analyzeFile, analyzeSourceFile } from './analyze.js';
+export { analyzeFile, analyzeSourceFile, parseFile } from './analyze.js';
 export { classifySql, resolveText, type SqlKind, type ResolvedText } from './sql.js';

@@ -25,12 +25,53 @@ export interface BatchResult {
 }
 
 type AnalyzeFile = (typeof import('outbox-analysis'))['analyzeFile'];
+type Analysis = typeof import('outbox-analysis');
+let analysisModule: Analysis | undefined;
 let parser: AnalyzeFile | undefined;
 
 /** The parser and the analysis on top of it, loaded on the first file that needs them (TypeScript takes ~0.2 s). */
+async function loadAnalysis(): Promise<Analysis> {
+  analysisModule ??= await import('outbox-analysis');
+  return analysisModule;
+}
+
 async function loadParser(): Promise<AnalyzeFile> {
-  parser ??= (await import('outbox-analysis')).analyzeFile;
+  parser ??= (await loadAnalysis()).analyzeFile;
   return parser;
+}
+
+/**
+ * The analyses of `files` under each of several settings, with each file read and parsed once (init tries every file
+ * as a router and as a service: two parses of the whole tree became one). Files that cannot be read, decoded or
+ * parsed are left out: a caller that needs their diagnostics runs the audit.
+ */
+export async function analyzeBatchUnder(files: DiscoveredFile[], partials: PartialSettings[], maxFileSize: number): Promise<FileAnalysis[][]> {
+  const settingsList = partials.map((partial) => resolveSettings(partial));
+  const results: FileAnalysis[][] = settingsList.map(() => []);
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file.absolute);
+    } catch {
+      continue;
+    }
+    const source = decodeSource(bytes, maxFileSize);
+    if (!source.ok) continue;
+    const wanted = settingsList.map((settings) => isCandidate(file.relative, source.text, settings));
+    if (!wanted.includes(true)) continue;
+    const analysis = await loadAnalysis();
+    const parsed = analysis.parseFile(file.relative, source.text);
+    if ('error' in parsed) continue;
+    settingsList.forEach((settings, i) => {
+      if (!wanted[i]) return;
+      try {
+        results[i]!.push(analysis.analyzeSourceFile(parsed.sourceFile, file.relative, settings));
+      } catch {
+        // The analysis is meant never to throw; the audit that follows reports such a file as a diagnostic.
+      }
+    });
+  }
+  return results;
 }
 
 /** Analyses a list of files in this thread: read, decode, pre-filter, parse, analyse. Never throws for a file. */

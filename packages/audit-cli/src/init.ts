@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import picomatch from 'picomatch';
 import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, detectPresets, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
-import { analyzeBatch } from './batch.js';
+import { analyzeBatch, analyzeBatchUnder } from './batch.js';
 import { createBaseline } from './baseline.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import type { AuditReport } from './report.js';
@@ -72,20 +72,35 @@ export interface InitResult {
   report: AuditReport;
 }
 
-/** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
-async function analyseAs(files: DiscoveredFile[], role: 'router' | 'service', dbHandles: string[], presets: string[]): Promise<FileAnalysis[]> {
+type Role = 'router' | 'service';
+
+/** Settings under which every backend source is of one role. */
+function permissive(role: Role, dbHandles: string[], presets: string[]): PartialSettings {
   // Backend sources only: a `.tsx` component saving a front-end model is no service.
-  const settings: PartialSettings = {
+  return {
     presets,
     routerFiles: role === 'router' ? [`**/*.${EXT}`] : [],
     serviceFiles: role === 'service' ? [`**/*.${EXT}`] : [],
     dbHandles,
   };
-  return (await analyzeBatch(files, settings, DEFAULT_MAX_FILE_SIZE)).analyses.filter((a) =>
-    role === 'router'
-      ? a.routerDbCalls.some((c) => c.route !== undefined) || a.operations.some((o) => o.kind === 'router')
-      : a.operations.some((o) => o.kind === 'service'),
-  );
+}
+
+/** Whether the analysis finds a role's work in a file analysed with that role. */
+function hasRole(role: Role, a: FileAnalysis): boolean {
+  return role === 'router'
+    ? a.routerDbCalls.some((c) => c.route !== undefined) || a.operations.some((o) => o.kind === 'router')
+    : a.operations.some((o) => o.kind === 'service');
+}
+
+/** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
+async function analyseAs(files: DiscoveredFile[], role: Role, dbHandles: string[], presets: string[]): Promise<FileAnalysis[]> {
+  return (await analyzeBatch(files, permissive(role, dbHandles, presets), DEFAULT_MAX_FILE_SIZE)).analyses.filter((a) => hasRole(role, a));
+}
+
+/** The same for several roles at once, each file read and parsed once. */
+async function analyseAsEach(files: DiscoveredFile[], roles: Role[], dbHandles: string[], presets: string[]): Promise<FileAnalysis[][]> {
+  const analyses = await analyzeBatchUnder(files, roles.map((role) => permissive(role, dbHandles, presets)), DEFAULT_MAX_FILE_SIZE);
+  return roles.map((role, i) => analyses[i]!.filter((a) => hasRole(role, a)));
 }
 
 /**
@@ -140,10 +155,12 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     const web = presetByName(name)?.web;
     return (web?.controllerDecorators?.length ?? 0) > 0 || (web?.exportedHandlers?.length ?? 0) > 0;
   });
-  const routers = routesByDeclaration ? [] : await analyseAs(files, 'router', CANDIDATE_DB_HANDLES, presets);
+  const roles: Role[] = routesByDeclaration ? ['service'] : ['router', 'service'];
+  const found = await analyseAsEach(files, roles, CANDIDATE_DB_HANDLES, presets);
+  const routers = routesByDeclaration ? [] : found[0]!;
   const routerSet = new Set(routers.map((a) => a.file));
   // A file with route handlers is a router even if it also declares a class, as the analysis itself decides.
-  const services = (await analyseAs(files, 'service', CANDIDATE_DB_HANDLES, presets)).filter((a) => !routerSet.has(a.file));
+  const services = found.at(-1)!.filter((a) => !routerSet.has(a.file));
   const routerFiles = routers.map((a) => a.file);
   const serviceFiles = services.map((a) => a.file);
 
