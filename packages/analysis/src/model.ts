@@ -335,6 +335,8 @@ class ModelBuilder {
   private readonly chainLinks = new Set<TS.Node>();
   /** How many transaction-scope callbacks the walk is inside. */
   private txDepth = 0;
+  /** The key of the object property being walked, if any. */
+  private propertyKey: string | undefined;
   /** The prefix of routes registered inside a `register(plugin, { prefix })` callback. */
   private registerPrefix = '';
 
@@ -855,6 +857,14 @@ class ModelBuilder {
       case SyntaxKind.BinaryExpression:
         this.visitBinary(node as TS.BinaryExpression);
         return;
+      case SyntaxKind.PropertyAssignment: {
+        // The key a value is held under names a tRPC procedure (`createDocument: authedProcedure…mutation(…)`).
+        const outer = this.propertyKey;
+        this.propertyKey = memberName((node as TS.PropertyAssignment).name) ?? outer;
+        forEachChild(node, this.visitChild);
+        this.propertyKey = outer;
+        return;
+      }
       case SyntaxKind.TaggedTemplateExpression:
         forEachChild(node, this.visitChild);
         if (this.stack.hasData) this.visitTaggedSql(node as TS.TaggedTemplateExpression);
@@ -950,7 +960,13 @@ class ModelBuilder {
 
   private visitVariable(declaration: TS.VariableDeclaration): void {
     const init = declaration.initializer;
-    if (init) this.visit(init);
+    if (init) {
+      // `export const createDocument = authedProcedure…mutation(…)`: the name a tRPC procedure is held under.
+      const outer = this.propertyKey;
+      if (isIdentifier(declaration.name)) this.propertyKey = declaration.name.text;
+      this.visit(init);
+      this.propertyKey = outer;
+    }
     const name = declaration.name;
     if (isIdentifier(name)) {
       if (init && this.role === 'router') this.noteRouterPrefix(name.text, init);
@@ -1254,6 +1270,18 @@ class ModelBuilder {
     if ((parts.method === 'prefix' || parts.method === 'basePath') && args.length === 1 && isStringLiteralLike(args[0]!)) {
       const owner = lastName(parts.receiver);
       if (owner !== undefined) this.routerPrefixes.set(owner, args[0].text);
+    }
+    const web = this.stack.web;
+    if (web.procedureMethods.has(parts.method) && args.length === 1 && isFunctionValue(args[0]) && web.procedureReceiver) {
+      // `authedProcedure.input(schema).mutation(async ({ ctx, input }) => …)`: named by the key that holds it.
+      let root: TS.Expression = parts.receiver;
+      for (let depth = 0; depth < 16 && (isCallExpression(root) || isPropertyAccessExpression(root)); depth++) root = unwrap(root.expression);
+      const rootName = lastName(root);
+      if (rootName !== undefined && web.procedureReceiver.test(rootName)) {
+        const key = this.propertyKey ?? handlerName(args[0]) ?? 'procedure';
+        this.addRoute(`${parts.method.toUpperCase()} ${key}`, call.expression, args[0], call);
+        return;
+      }
     }
     if ((this.routeMethods.has(parts.method) || this.stack.web.routeMethods.has(parts.method)) && args.length >= 2) {
       const handler = args[args.length - 1];

@@ -38,6 +38,8 @@ export interface WebRules {
   routeDecorators: ReadonlyMap<string, string>;
   serviceDecorators: ReadonlySet<string>;
   exportedHandlers: ReadonlySet<string>;
+  procedureMethods: ReadonlySet<string>;
+  procedureReceiver?: RegExp;
 }
 
 export interface StackRules {
@@ -102,6 +104,8 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
   const routeDecorators = new Map<string, string>();
   const serviceDecorators = new Set<string>();
   const exportedHandlers = new Set<string>();
+  const procedureMethods = new Set<string>();
+  let procedureReceiver: RegExp | undefined;
   const roleMarkers: string[] = [];
 
   for (const name of settings.presets) {
@@ -133,6 +137,10 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       for (const [decorator, verb] of Object.entries(web.routeDecorators ?? {})) routeDecorators.set(decorator, verb);
       for (const decorator of web.serviceDecorators ?? []) serviceDecorators.add(decorator);
       for (const handler of web.exportedHandlers ?? []) exportedHandlers.add(handler);
+      if (web.procedures) {
+        for (const method of web.procedures.methods) procedureMethods.add(method);
+        procedureReceiver = new RegExp(web.procedures.receiverPattern, 'i');
+      }
     }
   }
   // A team's own repositories and stores (`this.featureStore.create(…)`, `this.orderRepository.updateStatus(…)`): in a
@@ -156,7 +164,7 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
     modelImports,
     producerFunctions,
     txDecorators,
-    web: { routeMethods, routerNames, controllerDecorators, routeDecorators, serviceDecorators, exportedHandlers },
+    web: { routeMethods, routerNames, controllerDecorators, routeDecorators, serviceDecorators, exportedHandlers, procedureMethods, ...(procedureReceiver ? { procedureReceiver } : {}) },
     roleMarkers,
   };
   cache.set(settings, rules);
