@@ -33,5 +33,5 @@ describe('SARIF output', () => {
     execFileSync(process.execPath, [tool, 'validate', file, '--output', validated], { stdio: 'pipe' });
     const results = JSON.parse(readFileSync(validated, 'utf8')).runs[0].results as { level: string; message: { text?: string; id?: string } }[];
     expect(results.filter((r) => r.level === 'error')).toEqual([]);
-  }, 120_000);
+  });
 });
