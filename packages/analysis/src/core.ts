@@ -11,10 +11,12 @@ export {
   type PartialSettings,
   type OutboxCallSettings,
   type IdempotencySettings,
+  type UnanalysableEntry,
 } from './settings.js';
 export { classifyFile, isCandidate, normalizePath, type FileClass } from './classify.js';
 export * from './checklist/index.js';
 export * from './config.js';
+export { compileGlobs, compileCommandPattern, globProblem, PatternError, MAX_PATTERN_LENGTH, type GlobMatcher, type CommandPattern } from './patterns.js';
 export * from './findings.js';
 export {
   defaultCodeCacheDir,

@@ -25,6 +25,13 @@ export interface IdempotencySettings {
   storeCalls: string[];
 }
 
+/** A file or folder the audit is allowed not to analyse, and why (outbox.config.json's `unanalysable`). */
+export interface UnanalysableEntry {
+  /** Relative to the audited root, with `/`, exactly as the audit reports it. */
+  path: string;
+  reason: string;
+}
+
 export interface OutboxSettings {
   /** Globs of router files (`/`-separated, matched against the whole path). */
   routerFiles: string[];
@@ -53,6 +60,11 @@ export interface OutboxSettings {
   outbox: OutboxCallSettings;
   idempotency: IdempotencySettings;
   checklist: ChecklistSettings;
+  /**
+   * In-scope files the audit may fail to analyse without failing its gate, each with the reason. Whatever else in
+   * scope cannot be analysed (binary, not UTF-8, too large, unreadable, a parse that overflows) fails it.
+   */
+  unanalysable: UnanalysableEntry[];
 }
 
 /** What a config file or `settings.outbox` may hold: any subset, nested objects included. */
@@ -97,6 +109,7 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
     storeCalls: ['begin', 'claim', 'check'],
   },
   checklist: DEFAULT_CHECKLIST_SETTINGS,
+  unanalysable: [],
 });
 
 /**

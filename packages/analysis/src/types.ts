@@ -123,6 +123,11 @@ export interface FileDiagnostic {
   file: string;
   message: string;
   line?: number;
+  /**
+   * The file yielded no facts at all: its parse or its analysis failed (a parse that overflows the stack, say). A
+   * syntax error the parser recovers from is not fatal: what parsed is still analysed.
+   */
+  fatal?: true;
 }
 
 export interface FileAnalysis {
