@@ -1,13 +1,13 @@
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import picomatch from 'picomatch';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type PartialSettings } from 'outbox-analysis/core';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, compileGlobs, resolveSettings, type FileAnalysis, type PartialSettings } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch } from './batch.js';
 import { createBaseline } from './baseline.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import type { AuditReport } from './report.js';
+import { writeFileAtomic } from './safe-fs.js';
 
 /**
  * `outbox-audit init`: a starter outbox.config.json from what the analysis finds in a codebase, and a baseline of its
@@ -100,12 +100,6 @@ export function globsFor(files: string[], others: string[]): string[] {
   return [...kept.sort().map((p) => `${p}/**/*.${EXT}`), ...[...exact].sort()];
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 export async function runInit(options: InitOptions): Promise<InitResult> {
   const root = path.resolve(options.root);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${options.root}: no such folder`);
@@ -136,8 +130,8 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   // and the other classes that write (repositories, stores, relays) are infrastructure, listed for review, not
   // operations. Otherwise the role gets folder globs that cover its files and none of the other role's.
   const defaults = resolveSettings();
-  const isRouter = picomatch(defaults.routerFiles, { dot: true });
-  const isService = picomatch(defaults.serviceFiles, { dot: true });
+  const isRouter = compileGlobs(defaults.routerFiles);
+  const isService = compileGlobs(defaults.serviceFiles);
   const globs = {
     router: routerFiles.length === 0 || routerFiles.some((f) => isRouter(f)) ? ('default' as const) : ('written' as const),
     service: serviceFiles.length === 0 || serviceFiles.some((f) => isService(f) && !isRouter(f)) ? ('default' as const) : ('written' as const),
@@ -150,14 +144,14 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   if (globs.service === 'written') config.serviceFiles = globsFor(serviceFiles, routerFiles);
   if (dbHandles.some((h) => !defaults.dbHandles.includes(h))) config.dbHandles = dbHandles;
   const chosen = resolveSettings(config);
-  const chosenRouter = picomatch(chosen.routerFiles, { dot: true });
-  const chosenService = picomatch(chosen.serviceFiles, { dot: true });
+  const chosenRouter = compileGlobs(chosen.routerFiles);
+  const chosenService = compileGlobs(chosen.serviceFiles);
   const unmatched = [...routerFiles.filter((f) => !chosenRouter(f)), ...serviceFiles.filter((f) => chosenRouter(f) || !chosenService(f))].sort();
 
-  writeAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
   const auditOptions: AuditOptions = { root, configFile };
   const report = await runAudit(auditOptions);
-  writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
+  writeFileAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
   return { configFile, baselineFile, config, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };
 }
 
