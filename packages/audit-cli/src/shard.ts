@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from 'commander';
 import type { OutboxSettings } from 'outbox-analysis';
 import type { CollectedAudit, TreeDigest } from './audit.js';
+import { guardJson } from './printers/escape.js';
 import type { ReportInput } from './report.js';
 
 /** Shard `index` (1-based) of `count`. */
@@ -71,5 +72,5 @@ export function createPartial(collected: CollectedAudit, shard: ShardSpec, where
 
 /** One line per shard, compact: a partial of a large tree is read by a machine, not a person. */
 export function printPartial(partial: PartialAudit): string {
-  return JSON.stringify(partial) + '\n';
+  return guardJson(JSON.stringify(partial)) + '\n';
 }

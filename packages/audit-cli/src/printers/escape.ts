@@ -31,13 +31,27 @@ export function workflowCommand(command: 'error' | 'warning' | 'notice', propert
 }
 
 /**
- * The runner treats any line whose first non-blank characters are `::` as a command, on stdout and stderr alike.
- * Printed text that is not meant as a command therefore never lets a line start that way: after escaping, values
- * hold no line breaks, and this catches a value that lands at the start of a line (a file named `::error::x.ts`).
+ * The runner takes two kinds of line for a command, on stdout and stderr alike: one whose first non-blank characters
+ * are `::` (`::error::…`), and — the legacy form, still honoured — one holding `##[` anywhere (`… ##[error]…`,
+ * `##[stop-commands]…`). Printed text that is not meant as a command never has either: after escaping, values hold
+ * no line breaks, and this catches a value that lands at the start of a line (a file named `::error::x.ts`) and a
+ * `##[` anywhere. `colon` and `hash` are what replace the first `:` and the second `#` (a visible escape in a
+ * terminal; a backslash escape in Markdown, which renders the same text).
  */
-export function guardCommandLines(text: string, escapeColon = '\\u003a'): string {
-  return text.replace(/^([^\S\r\n]*):(?=:)/gm, `$1${escapeColon}`);
+export function guardCommandLines(text: string, escapes: { colon: string; hash: string } = { colon: '\\u003a', hash: '\\u0023' }): string {
+  return text.replace(/^([^\S\r\n]*):(?=:)/gm, `$1${escapes.colon}`).replace(/##\[/g, `#${escapes.hash}[`);
 }
+
+/**
+ * JSON (or SARIF) that may be printed where the runner reads: JSON.stringify already keeps every value on its line,
+ * and `\u0023` is the same `#` to a JSON reader, so the legacy `##[` form cannot appear.
+ */
+export function guardJson(text: string): string {
+  return text.replace(/##\[/g, '#\\u0023[');
+}
+
+/** guardCommandLines for Markdown: `\:` and `\#` render as `:` and `#`. */
+export const MARKDOWN_GUARD = { colon: '\\:', hash: '\\#' } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Terminal text

@@ -1,7 +1,7 @@
 import type { ChecklistItem } from 'outbox-analysis';
 import type { AuditReport, ReportOperation } from '../report.js';
 import type { GateResult } from '../gate.js';
-import { guardCommandLines, markdownCode, markdownText as md } from './escape.js';
+import { guardCommandLines, markdownCode, markdownText as md, MARKDOWN_GUARD } from './escape.js';
 import { operationName, tallyByModule } from './modules.js';
 
 export interface MarkdownOptions {
@@ -172,7 +172,7 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   }
   // A line that starts with `::` is a workflow command when this is printed in a GitHub job: a backslash keeps the
   // text and renders the same.
-  return guardCommandLines(out.join('\n'), '\\:');
+  return guardCommandLines(out.join('\n'), MARKDOWN_GUARD);
 }
 
 function recommendedActions(report: AuditReport): string[] {

@@ -1,4 +1,5 @@
 import type { AuditReport } from '../report.js';
+import { guardJson } from './escape.js';
 
 const DOCS = 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/eslint-plugin-outbox/docs/rules';
 
@@ -110,5 +111,5 @@ export function printSarif(report: AuditReport, options: SarifOptions = {}): str
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return guardJson(JSON.stringify(sarif, null, 2)) + '\n';
 }
