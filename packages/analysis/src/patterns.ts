@@ -616,13 +616,8 @@ class RegexParser {
         return { t: 'assert', kind: 'end' };
       case '\\':
         return this.escape();
-      case '*':
-      case '+':
-      case '?':
-        this.fail('nothing to repeat');
-      // eslint-disable-next-line no-fallthrough
       default:
-        if (ch === '{' && /^\{\d+(,\d*)?\}/.test(this.source.slice(this.pos))) this.fail('nothing to repeat');
+        if ('*+?'.includes(ch) || (ch === '{' && /^\{\d+(,\d*)?\}/.test(this.source.slice(this.pos)))) this.fail('nothing to repeat');
         this.pos++;
         return literal(ch.charCodeAt(0));
     }
