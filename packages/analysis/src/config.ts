@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, realpathSync, constants as fs
 import nodePath from 'node:path';
 import type { ChecklistSettings } from './checklist/settings.js';
 import { compileCommandPattern, globProblem, PatternError } from './patterns.js';
+import { PRESET_NAMES } from './presets/index.js';
 
 /**
  * `outbox.config.json`: the settings shared by the audit, the ESLint plugin and the codemods. It is JSON and is only
@@ -10,7 +11,8 @@ import { compileCommandPattern, globProblem, PatternError } from './patterns.js'
 export const CONFIG_FILE_NAME = 'outbox.config.json';
 
 type JsonSchema =
-  | { type: 'string'; description?: string; minLength?: number; maxLength?: number }
+  | { type: 'string'; description?: string; minLength?: number; maxLength?: number; enum?: readonly string[] }
+  | { anyOf: readonly JsonSchema[]; description?: string }
   | { type: 'boolean'; description?: string }
   | { type: 'array'; items: JsonSchema; description?: string; maxItems?: number }
   | { type: 'object'; properties: Record<string, JsonSchema>; additionalProperties: false; required?: readonly string[]; description?: string };
@@ -18,11 +20,19 @@ type JsonSchema =
 /** Bounds on what a config may hold: a pull request can change it, and the audit must stay quick whatever it says. */
 export const CONFIG_LIMITS = { fileBytes: 1024 * 1024, items: 1000, stringLength: 1000 } as const;
 
-const strings = (description: string): JsonSchema => ({
+const stringList = {
   type: 'array',
   items: { type: 'string', minLength: 1, maxLength: CONFIG_LIMITS.stringLength },
   maxItems: CONFIG_LIMITS.items,
+} as const;
+
+/** A list: given as an array it replaces the default; `{ "add": [...], "remove": [...] }` changes the default instead. */
+const strings = (description: string): JsonSchema => ({
   description,
+  anyOf: [
+    stringList,
+    { type: 'object', additionalProperties: false, properties: { add: stringList, remove: stringList } },
+  ],
 });
 
 /** The published JSON schema of outbox.config.json (written to schema/outbox.config.schema.json by a test). */
@@ -30,11 +40,16 @@ export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/analysis/schema/outbox.config.schema.json',
   title: 'outbox.config.json',
-  description: 'Settings of the outbox toolkit (eslint-plugin-outbox, outbox-audit, outbox-codemod). Every key is optional; absent keys keep their defaults; arrays replace the default list.',
+  description: 'Settings of the outbox toolkit (eslint-plugin-outbox, outbox-audit, outbox-codemod). Every key is optional; absent keys keep their defaults; an array replaces the default list, { "add": [...], "remove": [...] } changes it.',
   type: 'object',
   additionalProperties: false,
   properties: {
     $schema: { type: 'string', description: 'Path or URL of this schema, for editors.' },
+    presets: {
+      type: 'array',
+      items: { type: 'string', enum: PRESET_NAMES },
+      description: 'Stacks the code is written on (outbox-audit init detects them): their DB handles, verbs, transactions and routes are added to the keys below.',
+    },
     routerFiles: strings('Globs of router / controller files (relative to the audited root). Syntax: * ** ? [a-z] [!a] {a,b} and \\ to escape; no extglobs or leading !.'),
     serviceFiles: strings('Globs of service files.'),
     testFiles: strings('Globs of test files: read, but never a router or a service.'),
@@ -60,8 +75,19 @@ export const CONFIG_SCHEMA = {
     executeCalls: strings('Handle methods whose first argument is SQL.'),
     commitCalls: strings('Handle methods that commit.'),
     writeStatements: strings('SQL keywords that make a statement a write.'),
+    dbWriteCalls: strings("Methods that write on any preset's handle or model instance, beside the preset's own verbs (a team's own saveWithCtx)."),
+    dbReadCalls: strings("Methods that read on any preset's handle, beside the preset's own verbs."),
+    repositoryNames: strings('Name patterns of the codebase\'s own repositories and stores (*Store): with a data preset on, their create…/update…/delete… methods write.'),
     unresolvedSqlIsWrite: { type: 'boolean', description: 'Whether SQL the analysis cannot resolve counts as a write.' },
     routeMethods: strings('Router methods that declare a route (app.post(...)).'),
+    dualWrite: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        receivers: strings('A receiver whose last name contains one of these is an event bus, a queue or a broker.'),
+        calls: strings('Its methods that publish (outside the transaction: a dual write).'),
+      },
+    },
     outbox: {
       type: 'object',
       additionalProperties: false,
@@ -104,8 +130,15 @@ export const CONFIG_SCHEMA = {
   },
 } as const satisfies { type: 'object'; properties: Record<string, JsonSchema>; additionalProperties: false } & Record<string, unknown>;
 
-/** Keys whose strings are globs, by their dotted path. */
-const GLOB_KEYS = [['routerFiles'], ['serviceFiles'], ['testFiles'], ['ignore'], ['checklist', 'testFiles']] as const;
+/** Keys whose strings are patterns, by their dotted path: globs, and the lintCommands regular expressions. */
+const LIST_PATTERN_KEYS = [['routerFiles'], ['serviceFiles'], ['testFiles'], ['ignore'], ['repositoryNames'], ['checklist', 'testFiles'], ['checklist', 'lintCommands']] as const;
+
+/** The strings of a list as written: an array, or `{ add, remove }` (only what is added is compiled). */
+function listEntries(listed: unknown, key: string): { entry: string; key: string }[] {
+  if (Array.isArray(listed)) return listed.map((entry: string, i) => ({ entry, key: `${key}[${i}]` }));
+  const add = (listed as { add?: string[] } | undefined)?.add ?? [];
+  return add.map((entry, i) => ({ entry, key: `${key}.add[${i}]` }));
+}
 
 export interface ConfigProblem {
   /** Dotted key path, e.g. `outbox.eventCalls[1]`; empty for the whole file. */
@@ -145,11 +178,22 @@ function describe(value: unknown): string {
 }
 
 function check(value: unknown, schema: JsonSchema, key: string, problems: ConfigProblem[]): void {
+  if ('anyOf' in schema) {
+    // A list: an array, or { add, remove }. Report against the form the value has.
+    const form = schema.anyOf.find((alternative) => 'type' in alternative && (alternative.type === 'array') === Array.isArray(value));
+    if (form && (Array.isArray(value) || (typeof value === 'object' && value !== null))) check(value, form, key, problems);
+    else problems.push({ key, message: `must be a list of strings, or { "add": [...], "remove": [...] }, got ${describe(value)}` });
+    return;
+  }
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string') problems.push({ key, message: `must be a string, got ${describe(value)}` });
       else if (schema.minLength && value.length < schema.minLength) problems.push({ key, message: 'must not be empty' });
       else if (schema.maxLength !== undefined && value.length > schema.maxLength) problems.push({ key, message: `too long (${value.length} characters, at most ${schema.maxLength})` });
+      else if (schema.enum && !schema.enum.includes(value)) {
+        const close = schema.enum.filter((c) => distance(c.toLowerCase(), value.toLowerCase()) <= 2);
+        problems.push({ key, message: `unknown value ${JSON.stringify(value)}${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}; one of: ${schema.enum.join(', ')}` });
+      }
       return;
     case 'boolean':
       if (typeof value !== 'boolean') problems.push({ key, message: `must be true or false, got ${describe(value)}` });
@@ -205,23 +249,25 @@ export function validateConfig(value: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   check(value, CONFIG_SCHEMA as unknown as JsonSchema, '', problems);
   if (problems.length > 0) return problems;
-  const config = value as OutboxConfigFile & { unanalysable?: { path: string }[] };
-  for (const keyPath of GLOB_KEYS) {
-    const globs = keyPath.reduce<unknown>((node, k) => (node as Record<string, unknown> | undefined)?.[k], config) as string[] | undefined;
-    globs?.forEach((glob, i) => {
-      const problem = globProblem(glob);
-      if (problem) problems.push({ key: `${keyPath.join('.')}[${i}]`, message: `not a usable glob: ${problem}` });
-    });
-  }
-  (config.checklist?.lintCommands ?? []).forEach((pattern, i) => {
-    try {
-      compileCommandPattern(pattern);
-    } catch (error) {
-      const reason = error instanceof PatternError ? error.message : String(error);
-      problems.push({ key: `checklist.lintCommands[${i}]`, message: `not a usable regular expression: ${reason}` });
+  const config = value as Record<string, unknown> & { checklist?: Record<string, unknown>; unanalysable?: { path: string }[] };
+  for (const keyPath of LIST_PATTERN_KEYS) {
+    const listed = keyPath.reduce<unknown>((node, k) => (node as Record<string, unknown> | undefined)?.[k], config);
+    for (const { entry, key } of listEntries(listed, keyPath.join('.'))) {
+      const isGlob = keyPath[keyPath.length - 1] !== 'lintCommands';
+      if (isGlob) {
+        const problem = globProblem(entry);
+        if (problem) problems.push({ key, message: `not a usable glob: ${problem}` });
+        continue;
+      }
+      try {
+        compileCommandPattern(entry);
+      } catch (error) {
+        const reason = error instanceof PatternError ? error.message : String(error);
+        problems.push({ key, message: `not a usable regular expression: ${reason}` });
+      }
     }
-  });
-  const workflowsDir = config.checklist?.workflowsDir;
+  }
+  const workflowsDir = config.checklist?.workflowsDir as string | undefined;
   const dirProblem = workflowsDir === undefined ? undefined : relativePathProblem(workflowsDir);
   if (dirProblem) problems.push({ key: 'checklist.workflowsDir', message: dirProblem });
   (config.unanalysable ?? []).forEach((entry, i) => {

@@ -37,6 +37,7 @@ const SHORT: Record<ReportOperation['missing'][number]['reason'], string> = {
   'no-event': 'no event',
   'event-after-commit': 'event after the commit',
   'event-missing-on-path': 'event missing on a path',
+  'event-dual-write': 'event published outside the transaction (dual write)',
   'commit-left-to-router': 'commit left to the router',
 };
 
