@@ -7,6 +7,7 @@ import { analyzeBatch } from './batch.js';
 import { createBaseline } from './baseline.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import type { AuditReport } from './report.js';
+import { guardCommandLines, terminalText } from './printers/escape.js';
 import { writeFileAtomic } from './safe-fs.js';
 
 /**
@@ -201,17 +202,17 @@ export function printInit(result: InitResult, target: string): string {
     const relative = path.relative(process.cwd(), file);
     return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
   };
-  const list = (files: string[]) => (files.length <= 6 ? files : [...files.slice(0, 5), `… and ${files.length - 5} more`]).map((f) => `    ${f}`);
+  const list = (files: string[]) => (files.length <= 6 ? files : [...files.slice(0, 5), `… and ${files.length - 5} more`]).map((f) => `    ${terminalText(f)}`);
   const s = result.report.summary;
   const calls = result.report.routers.reduce((n, r) => n + r.findings.length, 0);
   const detection = result.detection;
   const evidence = (preset: string) => {
     const places = detection.evidence.filter((e) => e.preset === preset);
     const first = places[0];
-    return first ? `${first.enabler} in ${first.where}${places.length > 1 ? ` and ${places.length - 1} more` : ''}` : '';
+    return first ? `${first.enabler} in ${terminalText(first.where)}${places.length > 1 ? ` and ${places.length - 1} more` : ''}` : '';
   };
   const lines = [
-    `outbox-audit init: ${target}`,
+    `outbox-audit init: ${terminalText(target)}`,
     '',
     `  stacks (presets): ${detection.presets.length > 0 ? detection.presets.join(', ') : 'none recognised'}`,
     ...detection.presets.map((preset) => `    ${preset.padEnd(16)} ${evidence(preset)}`),
@@ -260,7 +261,8 @@ export function printInit(result: InitResult, target: string): string {
     `       outbox-audit ${target} --write-baseline ${rel(result.baselineFile)}`,
     '',
   );
-  return lines.join('\n');
+  // File names come from the audited tree: escaped where they enter, and no line may start a workflow command.
+  return guardCommandLines(lines.join('\n'));
 }
 
 /** `outbox-audit init [path] [--force] [--baseline <file>]`; returns the exit code. Usage errors throw UsageError. */
