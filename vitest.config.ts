@@ -51,11 +51,11 @@ export default defineConfig({
         : []),
       {
         ssr,
-        test: { name: 'analysis', root: 'packages/analysis', include: ['test/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'analysis', root: 'packages/analysis', include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
       },
       {
         ssr,
-        test: { name: 'eslint-plugin', root: 'packages/eslint-plugin-outbox', include: ['test/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'eslint-plugin', root: 'packages/eslint-plugin-outbox', include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
       },
       {
         ssr,
@@ -76,6 +76,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/migration.test.ts'],
           testTimeout: 240_000,
+          hookTimeout: 300_000,
         },
       },
       // The end-to-end migration runs the runtime's whole suite on a migrated copy in a child process: `npm test`
