@@ -12,10 +12,10 @@ import { OperationAnalyzer } from './operations.js';
  * module and is copied into the result as given.
  */
 export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings): FileAnalysis {
-  const { role, module } = classifyFile(path, settings);
+  const { role, module, test } = classifyFile(path, settings);
   const diagnostics = parseDiagnostics(sourceFile, path);
   try {
-    const model = buildFileModel(sourceFile, settings, role, path);
+    const model = buildFileModel(sourceFile, settings, role, path, test === true);
     // A `@Controller` class makes a router of a file the globs did not name.
     const effectiveRole = role === 'router' || model.classes.some((cls) => cls.role === 'router') ? 'router' : role;
     return {

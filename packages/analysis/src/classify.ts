@@ -10,6 +10,8 @@ export interface FileClass {
   module: string;
   /** True when the path matches `ignore`: such a file is never analysed (its role is 'other'). */
   ignored: boolean;
+  /** True for a test file: read, but never a router or a service, whatever its classes' decorators say. */
+  test?: boolean;
 }
 
 interface Matchers {
@@ -68,7 +70,7 @@ export function classifyFile(path: string, settings: OutboxSettings): FileClass 
 function classify(normalized: string, matchers: Matchers): FileClass {
   const module = moduleOf(normalized);
   if (matchers.ignore(normalized)) return { role: 'other', module, ignored: true };
-  if (matchers.test(normalized)) return { role: 'other', module, ignored: false };
+  if (matchers.test(normalized)) return { role: 'other', module, ignored: false, test: true };
   // A path that is both (e.g. `routes/user.service.ts`) is a router: DB work there is what the router rule is for.
   if (matchers.router(normalized)) return { role: 'router', module, ignored: false };
   if (matchers.service(normalized)) return { role: 'service', module, ignored: false };
@@ -101,7 +103,8 @@ export function isCandidate(path: string, text: string, settings: OutboxSettings
  * A file the globs give no role may still declare routes by its decorators (`@Controller()` in any file, when a web
  * preset such as nestjs is on). The front-ends analyse such a file rather than skip it on its path.
  */
-export function mayDeclareRoutes(text: string, settings: OutboxSettings): boolean {
+export function mayDeclareRoutes(text: string, settings: OutboxSettings, path?: string): boolean {
+  if (path !== undefined && classifyFile(path, settings).test) return false;
   const markers = stackRulesFor(settings).roleMarkers;
   return markers.length > 0 && markers.some((marker) => text.includes(marker));
 }

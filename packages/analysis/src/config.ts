@@ -51,6 +51,9 @@ export const CONFIG_SCHEMA = {
     executeCalls: strings('Handle methods whose first argument is SQL.'),
     commitCalls: strings('Handle methods that commit.'),
     writeStatements: strings('SQL keywords that make a statement a write.'),
+    dbWriteCalls: strings("Methods that write on any preset's handle or model instance, beside the preset's own verbs (a team's own saveWithCtx)."),
+    dbReadCalls: strings("Methods that read on any preset's handle, beside the preset's own verbs."),
+    repositoryNames: strings('Name patterns of the codebase\'s own repositories and stores (*Store): with a data preset on, their create…/update…/delete… methods write.'),
     unresolvedSqlIsWrite: { type: 'boolean', description: 'Whether SQL the analysis cannot resolve counts as a write.' },
     routeMethods: strings('Router methods that declare a route (app.post(...)).'),
     dualWrite: {

@@ -356,6 +356,11 @@ export class FlowWalker {
         }
         return facts ? this.applyCall(facts, current) : current;
       }
+      case SyntaxKind.TaggedTemplateExpression: {
+        const current = this.expr((node as TS.TaggedTemplateExpression).template, states);
+        const facts = this.context.model.calls.get(node);
+        return facts ? this.applyCall(facts, current) : current;
+      }
       case SyntaxKind.BinaryExpression: {
         const binary = node as TS.BinaryExpression;
         if (!isShortCircuit(binary.operatorToken.kind)) break;

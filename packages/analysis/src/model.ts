@@ -30,7 +30,8 @@ export type CheckStyle = 'redis' | 'store';
 
 /** A call that matters to an operation's flags. */
 export interface CallFacts {
-  node: TS.CallExpression;
+  /** The call; or a tagged template that runs SQL (`` prisma.$executeRaw`…` ``). */
+  node: TS.CallExpression | TS.TaggedTemplateExpression;
   /** A DB-handle execute of data-modifying (or unreadable) SQL. */
   write: boolean;
   /** A DB-handle commit. */
@@ -112,7 +113,7 @@ export interface FileModel {
   strayDbCalls: StrayDbCall[];
   /** Every node that is, or contains, an effect call. */
   effectful: Set<TS.Node>;
-  calls: Map<TS.CallExpression, CallFacts>;
+  calls: Map<TS.Node, CallFacts>;
 }
 
 /** What a local name is bound to, within its function. */
@@ -260,6 +261,9 @@ function callSetsFor(settings: OutboxSettings): CallSets {
   return sets;
 }
 
+/** What the session style's other router calls do (`rollback`, `begin`, `query`, `flush`). */
+const SESSION_EFFECTS = new Map<string, DbEffect>([['rollback', 'rollback'], ['begin', 'begin'], ['query', 'read'], ['flush', 'write']]);
+
 /** A handle of a preset's stack, as the model found it. */
 interface DbHandle {
   idiom: Idiom;
@@ -331,6 +335,8 @@ class ModelBuilder {
   private readonly chainLinks = new Set<TS.Node>();
   /** How many transaction-scope callbacks the walk is inside. */
   private txDepth = 0;
+  /** The key of the object property being walked, if any. */
+  private propertyKey: string | undefined;
   /** The prefix of routes registered inside a `register(plugin, { prefix })` callback. */
   private registerPrefix = '';
 
@@ -361,7 +367,7 @@ class ModelBuilder {
 
   readonly model: FileModel;
 
-  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, private readonly path: string) {
+  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, private readonly path: string, private readonly test = false) {
     this.sourceFile = sourceFile;
     this.settings = settings;
     this.role = role;
@@ -435,7 +441,7 @@ class ModelBuilder {
   }
 
   private addModuleUnit(owner: ClassModel, name: string, nameNode: TS.Node, fn: TS.FunctionLikeDeclaration, exported: boolean, holder?: TS.VariableStatement): void {
-    const handler = this.role === 'router' && exported;
+    const handler = this.role === 'router' && exported && (this.stack.web.exportedHandlers.has(name) || takesRequest(fn));
     const unit: FunctionUnit = {
       kind: handler ? 'route' : 'method',
       name: handler ? this.exportedRouteName(name) : name,
@@ -589,6 +595,12 @@ class ModelBuilder {
     const methods: string[] = [];
     let node: TS.CallExpression = call;
     for (let depth = 0; depth < 24; depth++) {
+      const callee = unwrap(node.expression);
+      if (isPropertyAccessExpression(callee)) {
+        // `this.knex('items')`, `fastify.knex('items')`: a callable handle reached through a property.
+        const handle = this.dbHandleOf(callee);
+        if (handle && handle.idiom.shapes.has('callable') && !handle.instance && !handle.model) return { handle, methods, innermost: node, callable: true };
+      }
       const parts = calleeParts(node.expression);
       if (!parts) {
         const callee = unwrap(node.expression);
@@ -606,6 +618,12 @@ class ModelBuilder {
       const receiver = unwrap(parts.receiver);
       const handle = this.dbHandleOf(receiver);
       if (handle) return { handle, methods, innermost: node, callable: false };
+      // `this.connection.getRepository(ctx, User).save(…)`: a repository made by a call whose name says so, on
+      // whatever object the team wraps its ORM in.
+      const made = this.stack.producerFunctions.get(parts.method);
+      if (made && methods.length > 1 && /Repository|EntityManager|QueryRunner/.test(parts.method)) {
+        return { handle: { idiom: made, tx: false, text: receiver.getText(this.sourceFile) }, methods, innermost: node, callable: false };
+      }
       if (!isCallExpression(receiver)) return undefined;
       node = receiver;
     }
@@ -638,10 +656,10 @@ class ModelBuilder {
       } else {
         const scope = methods.find((method) => idiom.scope.has(method) && (hasCallback || !idiom.txProducers.has(method)));
         const begin = found(idiom.txProducers) ?? found(idiom.begin);
-        const write = found(idiom.write);
+        const write = found(idiom.write) ?? (idiom.writePrefix ? methods.find((method) => idiom.writePrefix!.test(method)) : undefined);
         const commit = found(idiom.commit);
         const rollback = found(idiom.rollback);
-        const read = found(idiom.read);
+        const read = found(idiom.read) ?? (idiom.readPrefix ? methods.find((method) => idiom.readPrefix!.test(method)) : undefined);
         if (scope !== undefined) [effect, verb] = ['scope', scope];
         else if (write !== undefined) [effect, verb] = ['write', write];
         else if (commit !== undefined) [effect, verb] = ['commit', commit];
@@ -738,12 +756,13 @@ class ModelBuilder {
   }
 
   /** A write into the outbox: its table, entity or model named in the chain, in its first argument, or in its SQL. */
-  private writesOutbox(call: TS.CallExpression, sql: string | undefined): boolean {
+  private writesOutbox(call: TS.CallExpression | TS.TaggedTemplateExpression, sql: string | undefined): boolean {
     const outbox = this.names.outbox;
     if (sql !== undefined) {
       const table = /\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+["`]?([\w."]+)/i.exec(sql)?.[1];
       return table !== undefined && mentionsAny(table, outbox);
     }
+    if (!isCallExpression(call)) return false;
     if (mentionsAny(call.expression.getText(this.sourceFile), outbox)) return true;
     const first = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
     if (!first) return false;
@@ -756,6 +775,14 @@ class ModelBuilder {
     if (!this.publishCalls.has(method)) return false;
     const name = lastName(receiver);
     return name !== undefined && mentionsAny(name, this.publishReceivers);
+  }
+
+  /** `this.outboxRepo.addEvent(…)`, `this.idempotency.claim(…)`: the outbox's and the idempotency store's own calls. */
+  private isOutboxOrStoreCall(call: TS.CallExpression): boolean {
+    const parts = calleeParts(call.expression);
+    if (!parts) return false;
+    if (this.eventCalls.has(parts.method) && this.mentionsOutbox(parts.receiver)) return true;
+    return this.storeCalls.has(parts.method) && mentionsAny(lastName(parts.receiver) ?? '', this.names.stores);
   }
 
   /** Inner links of a chain are recorded by its outermost call, once. */
@@ -830,6 +857,18 @@ class ModelBuilder {
       case SyntaxKind.BinaryExpression:
         this.visitBinary(node as TS.BinaryExpression);
         return;
+      case SyntaxKind.PropertyAssignment: {
+        // The key a value is held under names a tRPC procedure (`createDocument: authedProcedure…mutation(…)`).
+        const outer = this.propertyKey;
+        this.propertyKey = memberName((node as TS.PropertyAssignment).name) ?? outer;
+        forEachChild(node, this.visitChild);
+        this.propertyKey = outer;
+        return;
+      }
+      case SyntaxKind.TaggedTemplateExpression:
+        forEachChild(node, this.visitChild);
+        if (this.stack.hasData) this.visitTaggedSql(node as TS.TaggedTemplateExpression);
+        return;
       case SyntaxKind.PropertyAccessExpression:
       case SyntaxKind.ElementAccessExpression:
         this.noteKeyRead(node as TS.PropertyAccessExpression | TS.ElementAccessExpression);
@@ -899,7 +938,8 @@ class ModelBuilder {
         const typeText = parameter.type?.getText(this.sourceFile);
         const byType = typeText !== undefined ? idiomByType(this.stack, typeText) : undefined;
         if (scope) this.bind(name.text, { kind: 'db', idiom: scope, tx: true, text: name.text });
-        else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction/.test(typeText!), text: name.text });
+        // A client, a manager or a transaction handed in by the caller belongs to the caller's transaction.
+        else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction|PoolClient|EntityManager|QueryRunner/.test(typeText!), text: name.text });
       }
       if (unit && unit.fn === fn && this.keyParams.has(name.text)) {
         unit.takesKey = true;
@@ -920,7 +960,13 @@ class ModelBuilder {
 
   private visitVariable(declaration: TS.VariableDeclaration): void {
     const init = declaration.initializer;
-    if (init) this.visit(init);
+    if (init) {
+      // `export const createDocument = authedProcedure…mutation(…)`: the name a tRPC procedure is held under.
+      const outer = this.propertyKey;
+      if (isIdentifier(declaration.name)) this.propertyKey = declaration.name.text;
+      this.visit(init);
+      this.propertyKey = outer;
+    }
     const name = declaration.name;
     if (isIdentifier(name)) {
       if (init && this.role === 'router') this.noteRouterPrefix(name.text, init);
@@ -1024,7 +1070,7 @@ class ModelBuilder {
     if (role === 'router') this.noteRoute(call);
     this.markChainLinks(call);
     // Decided before the walk goes inside: a transaction scope's callbacks hold its transaction handle.
-    const db = this.stack.hasData && !this.chainLinks.has(call) ? this.presetDbCall(call) : undefined;
+    const db = this.stack.hasData && !this.chainLinks.has(call) && !this.isOutboxOrStoreCall(call) ? this.presetDbCall(call) : undefined;
     const prefix = this.registerPrefixOf(call);
     const outerPrefix = this.registerPrefix;
     if (prefix !== undefined) this.registerPrefix = outerPrefix + prefix;
@@ -1076,17 +1122,19 @@ class ModelBuilder {
     let helper: string | undefined;
     let publish = false;
     if (method !== undefined && handleText !== undefined) {
-      if (this.role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
+      commit = this.commitCalls.has(method);
+      if (role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+        const effect: DbEffect | undefined = commit ? 'commit' : this.executeCalls.has(method) ? (write ? 'write' : 'read') : SESSION_EFFECTS.get(method);
         this.model.routerDbCalls.push({
           ...spanOf(call, this.sourceFile),
           call: method,
           handle: handleText,
           strictOnly: !this.routerCalls.has(method),
           ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
+          ...(effect ? { effect } : {}),
         });
       }
-      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
-      commit = this.commitCalls.has(method);
     } else if (parts) {
       const { method: called, receiver } = parts;
       if (this.eventCalls.has(called) && this.mentionsOutbox(receiver)) {
@@ -1128,7 +1176,7 @@ class ModelBuilder {
   }
 
   /** A DB call in a preset's idiom: a router finding in a router, an effect of the operation around it. */
-  private recordPresetCall(call: TS.CallExpression, db: PresetDbCall, role: FileRole): void {
+  private recordPresetCall(call: TS.CallExpression | TS.TaggedTemplateExpression, db: PresetDbCall, role: FileRole): void {
     if (role === 'router') {
       this.model.routerDbCalls.push({
         ...spanOf(call, this.sourceFile),
@@ -1151,10 +1199,35 @@ class ModelBuilder {
       write,
       commit,
       event,
-      optional: isOptionalChain(call),
+      optional: isCallExpression(call) && isOptionalChain(call),
       effect: db.effect,
       ...(db.effect === 'scope' ? { scope: true } : {}),
     });
+  }
+
+  /** `` prisma.$executeRaw`UPDATE …` ``: a tagged template on a handle whose text is SQL. */
+  private visitTaggedSql(tagged: TS.TaggedTemplateExpression): void {
+    const parts = calleeParts(tagged.tag);
+    if (!parts) return;
+    const handle = this.dbHandleOf(parts.receiver);
+    if (!handle || !handle.idiom.sqlTags.has(parts.method)) return;
+    const effect = this.sqlEffect(resolveText(tagged.template, this.constLookup), handle.idiom);
+    const role = this.roleHere();
+    const tx = handle.tx || this.txDepth > 0 || (this.currentUnit?.inTransaction ?? false);
+    const db: PresetDbCall = {
+      idiom: handle.idiom,
+      handle,
+      effect,
+      verb: parts.method,
+      tx,
+      commitsToo: effect === 'write' && !tx && handle.idiom.autocommit,
+      outbox: effect === 'write' && this.writesOutbox(tagged, resolveText(tagged.template, this.constLookup)?.literal ?? ''),
+    };
+    if (role === 'other') {
+      this.model.strayDbCalls.push({ line: lineOf(tagged, this.sourceFile), call: db.verb, effect: db.effect, preset: db.idiom.preset });
+      return;
+    }
+    this.recordPresetCall(tagged, db, role);
   }
 
   /** `fastify.register(async (app) => { … }, { prefix: '/v1' })`: the routes inside get the prefix. */
@@ -1197,6 +1270,18 @@ class ModelBuilder {
     if ((parts.method === 'prefix' || parts.method === 'basePath') && args.length === 1 && isStringLiteralLike(args[0]!)) {
       const owner = lastName(parts.receiver);
       if (owner !== undefined) this.routerPrefixes.set(owner, args[0].text);
+    }
+    const web = this.stack.web;
+    if (web.procedureMethods.has(parts.method) && args.length === 1 && isFunctionValue(args[0]) && web.procedureReceiver) {
+      // `authedProcedure.input(schema).mutation(async ({ ctx, input }) => …)`: named by the key that holds it.
+      let root: TS.Expression = parts.receiver;
+      for (let depth = 0; depth < 16 && (isCallExpression(root) || isPropertyAccessExpression(root)); depth++) root = unwrap(root.expression);
+      const rootName = lastName(root);
+      if (rootName !== undefined && web.procedureReceiver.test(rootName)) {
+        const key = this.propertyKey ?? handlerName(args[0]) ?? 'procedure';
+        this.addRoute(`${parts.method.toUpperCase()} ${key}`, call.expression, args[0], call);
+        return;
+      }
     }
     if ((this.routeMethods.has(parts.method) || this.stack.web.routeMethods.has(parts.method)) && args.length >= 2) {
       const handler = args[args.length - 1];
@@ -1290,13 +1375,14 @@ class ModelBuilder {
     // `*.controller.ts` is a provider (a worker), not HTTP.
     const web = this.stack.web;
     let routePrefix = '';
-    for (const decorator of decoratorsOf(node)) {
+    for (const decorator of this.test ? [] : decoratorsOf(node)) {
       if (web.controllerDecorators.has(decorator.name)) {
         model.role = 'router';
         routePrefix = pathArgument(decorator.args[0]) ?? '';
       }
     }
     if (model.role === undefined && this.role === 'router' && decoratorsOf(node).some((decorator) => web.serviceDecorators.has(decorator.name))) {
+      // A provider in a `*.controller.ts` (a worker, a listener) is not HTTP: what it writes are service operations.
       model.role = 'service';
     }
     const isRouterClass = (model.role ?? this.role) === 'router';
@@ -1343,8 +1429,9 @@ class ModelBuilder {
         !hasModifier(member, SyntaxKind.PrivateKeyword) &&
         !hasModifier(member, SyntaxKind.ProtectedKeyword);
       const memberDecorators = decoratorsOf(member);
-      // A public method of a router class is a route handler: named by its route decorator when it has one.
-      const asRoute = isRouterClass && isPublic;
+      // A public method of a controller class, or of a router file's class that takes a request, is a route handler:
+      // named by its route decorator when it has one.
+      const asRoute = isRouterClass && isPublic && (model.role === 'router' || (fn !== undefined && takesRequest(fn, true)));
       let routeName = `${facts.name || 'class'}.${name}`;
       for (const decorator of memberDecorators) {
         const verb = web.routeDecorators.get(decorator.name);
@@ -1441,6 +1528,17 @@ class ModelBuilder {
   }
 }
 
+/** `(req, res)`, `(ctx)`, `(request: FastifyRequest)`, `(c: Context)`: a function that handles a request. */
+function takesRequest(fn: TS.FunctionLikeDeclaration, method = false): boolean {
+  const first = fn.parameters[0];
+  if (!first) return false;
+  const type = first.type && ts.isTypeReferenceNode(first.type) ? (isIdentifier(first.type.typeName) ? first.type.typeName.text : first.type.typeName.right.text) : undefined;
+  // A method's `ctx` is as often a service's request context (`ctx: RequestContext`) as Koa's: only a request counts.
+  if (method) return (isIdentifier(first.name) && /^(req|request)$/.test(first.name.text) && (type === undefined || /Request$/.test(type))) || (type !== undefined && /^(Request|FastifyRequest|ExpressRequest)$/.test(type));
+  if (type !== undefined) return /(Request|Context)$/.test(type) && type !== 'RequestContext';
+  return isIdentifier(first.name) && /^(req|request|ctx|context|c)$/.test(first.name.text);
+}
+
 /** `@Post(':id')` → { name: 'Post', args: [':id'] }; `@Injectable` → { name: 'Injectable', args: [] }. */
 function decoratorsOf(node: TS.Node): { name: string; args: readonly TS.Expression[] }[] {
   const decorators = ts.canHaveDecorators(node) ? getDecorators(node) : undefined;
@@ -1478,6 +1576,6 @@ function handlerName(handler: TS.FunctionLikeDeclaration): string | undefined {
 }
 
 /** Walks the file once and returns what it found. `role` 'other' records only classes, functions and imports. */
-export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, path = sourceFile.fileName): FileModel {
-  return new ModelBuilder(sourceFile, settings, role, path).build();
+export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, path = sourceFile.fileName, test = false): FileModel {
+  return new ModelBuilder(sourceFile, settings, role, path, test).build();
 }

@@ -42,7 +42,6 @@ export class OperationAnalyzer {
   operations(): Operation[] {
     const operations: Operation[] = [];
     const fileRole = this.model.role;
-    if (fileRole === 'other') return operations;
     // A class's decorators may give it a role of its own (`@Controller` in any file, `@Injectable` in a controller file).
     const owners = [...this.model.classes.filter((cls) => (cls.role ?? fileRole) === 'service')];
     if (fileRole === 'service') owners.push(this.model.moduleUnits);

@@ -60,6 +60,15 @@ export interface OutboxSettings {
   commitCalls: string[];
   /** First keywords of statements that modify data. */
   writeStatements: string[];
+  /** Methods that write, on top of the presets' own verbs, on any of their handles or model instances (`saveWithCtx`). */
+  dbWriteCalls: string[];
+  /** Methods that read, likewise (a read in a router is still a router DB call). */
+  dbReadCalls: string[];
+  /**
+   * Name patterns of a team's own repositories and stores (`*Store`, `*Repository`): with a data preset on, a call on
+   * one whose method starts like a write (`create…`, `update…`, `delete…`) writes, like a read (`get…`, `find…`) reads.
+   */
+  repositoryNames: string[];
   /** Whether SQL the analysis cannot read (built at run time) counts as a write. */
   unresolvedSqlIsWrite: boolean;
   /** `app.<method>(path, [options], handler)` registers a route; `app.route({ method, url, handler })` too. */
@@ -97,14 +106,17 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
     `**/controllers/**/*.${EXT}`,
   ],
   serviceFiles: [`**/*.service.${EXT}`, `**/service.${EXT}`, `**/services/**/*.${EXT}`, `**/*-service.${EXT}`],
-  testFiles: ['**/*.{test,spec}.*', '**/__tests__/**', '**/__testfixtures__/**'],
-  ignore: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/*.d.{ts,mts,cts}'],
+  testFiles: ['**/*.{test,spec}.*', '**/__tests__/**', '**/__testfixtures__/**', '**/test/**', '**/tests/**', '**/e2e/**', '**/*.e2e-spec.*', '**/__mocks__/**', '**/fixtures/**', '**/*.stories.*'],
+  ignore: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/.next/**', '**/.svelte-kit/**', '**/.output/**', '**/*.d.{ts,mts,cts}'],
   dbHandles: ['db', 'session'],
   routerCalls: ['execute', 'commit'],
   strictRouterCalls: ['rollback', 'flush', 'begin', 'query'],
   executeCalls: ['execute'],
   commitCalls: ['commit'],
   writeStatements: ['INSERT', 'UPDATE', 'DELETE', 'MERGE'],
+  dbWriteCalls: [],
+  dbReadCalls: [],
+  repositoryNames: ['*Repository', '*Repo', '*Store', '*Dao'],
   unresolvedSqlIsWrite: true,
   routeMethods: ['get', 'post', 'put', 'patch', 'delete', 'all'],
   outbox: { names: ['outbox'], eventCalls: ['addEvent', 'add_event'] },

@@ -26,6 +26,9 @@ export interface Idiom {
   autocommit: boolean;
   sqlTransactionControl: boolean;
   txOption?: string;
+  /** Verbs by the start of their name, for a team's own repositories (`createFeature`, `getAll`). */
+  writePrefix?: RegExp;
+  readPrefix?: RegExp;
 }
 
 export interface WebRules {
@@ -35,6 +38,8 @@ export interface WebRules {
   routeDecorators: ReadonlyMap<string, string>;
   serviceDecorators: ReadonlySet<string>;
   exportedHandlers: ReadonlySet<string>;
+  procedureMethods: ReadonlySet<string>;
+  procedureReceiver?: RegExp;
 }
 
 export interface StackRules {
@@ -60,12 +65,12 @@ const cache = new WeakMap<OutboxSettings, StackRules>();
 
 const set = (values: readonly string[] | undefined): ReadonlySet<string> => new Set(values ?? []);
 
-function compileIdiom(preset: string, data: DataIdiom): Idiom {
+function compileIdiom(preset: string, data: DataIdiom, settings: OutboxSettings): Idiom {
   return {
     preset,
     shapes: new Set(data.shapes),
-    write: set(data.writeVerbs),
-    read: set(data.readVerbs),
+    write: set([...data.writeVerbs, ...settings.dbWriteCalls]),
+    read: set([...data.readVerbs, ...settings.dbReadCalls]),
     sql: set(data.sqlVerbs),
     sqlTags: set(data.sqlTags),
     begin: set(data.beginVerbs),
@@ -74,7 +79,7 @@ function compileIdiom(preset: string, data: DataIdiom): Idiom {
     scope: set(data.scopeVerbs),
     producers: set(data.producers),
     txProducers: set(data.txProducers),
-    instanceWrite: set(data.instanceWriteVerbs),
+    instanceWrite: set([...(data.instanceWriteVerbs ?? []), ...(data.instanceWriteVerbs ? settings.dbWriteCalls : [])]),
     instanceProducers: set(data.instanceProducers),
     autocommit: data.autocommit,
     sqlTransactionControl: data.sqlTransactionControl ?? false,
@@ -99,6 +104,8 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
   const routeDecorators = new Map<string, string>();
   const serviceDecorators = new Set<string>();
   const exportedHandlers = new Set<string>();
+  const procedureMethods = new Set<string>();
+  let procedureReceiver: RegExp | undefined;
   const roleMarkers: string[] = [];
 
   for (const name of settings.presets) {
@@ -106,7 +113,7 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
     if (!preset) continue;
     if (preset.data && preset.data.shapes) {
       const data = preset.data;
-      const idiom = compileIdiom(preset.name, data);
+      const idiom = compileIdiom(preset.name, data, settings);
       idioms.push(idiom);
       // The first preset to claim a name keeps it: `db` is Drizzle's in a Drizzle app, Kysely's in a Kysely one.
       for (const handle of data.handleNames ?? []) if (!byName.has(handle)) byName.set(handle, idiom);
@@ -130,7 +137,22 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       for (const [decorator, verb] of Object.entries(web.routeDecorators ?? {})) routeDecorators.set(decorator, verb);
       for (const decorator of web.serviceDecorators ?? []) serviceDecorators.add(decorator);
       for (const handler of web.exportedHandlers ?? []) exportedHandlers.add(handler);
+      if (web.procedures) {
+        for (const method of web.procedures.methods) procedureMethods.add(method);
+        procedureReceiver = new RegExp(web.procedures.receiverPattern, 'i');
+      }
     }
+  }
+  // A team's own repositories and stores (`this.featureStore.create(…)`, `this.orderRepository.updateStatus(…)`): in a
+  // codebase on a data preset they are how services reach the database. Matched after the presets' own names.
+  if (idioms.length > 0 && settings.repositoryNames.length > 0) {
+    const idiom: Idiom = {
+      ...compileIdiom('repository', { shapes: ['direct'], writeVerbs: [], readVerbs: [], autocommit: true }, settings),
+      writePrefix: /^(create|insert|update|upsert|delete|remove|save|destroy|set|add|increment|decrement|archive|restore|bulk|batch|mark|replace)(?![a-z])/,
+      readPrefix: /^(get|find|count|exists|list|search|load|fetch|read|query|is|has)(?![a-z])/,
+    };
+    idioms.push(idiom);
+    for (const pattern of settings.repositoryNames) namePatterns.push({ matches: picomatch(pattern.toLowerCase()), idiom });
   }
   rules = {
     hasData: idioms.length > 0,
@@ -142,7 +164,7 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
     modelImports,
     producerFunctions,
     txDecorators,
-    web: { routeMethods, routerNames, controllerDecorators, routeDecorators, serviceDecorators, exportedHandlers },
+    web: { routeMethods, routerNames, controllerDecorators, routeDecorators, serviceDecorators, exportedHandlers, procedureMethods, ...(procedureReceiver ? { procedureReceiver } : {}) },
     roleMarkers,
   };
   cache.set(settings, rules);

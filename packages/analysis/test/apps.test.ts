@@ -9,17 +9,12 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile, classifyFile, detectPresets, resolveSettings } from '../src/index.js';
+import { analyzeFile, classifyFile, detectPresets, PRESET_NAMES as PRESETS_AVAILABLE, resolveSettings } from '../src/index.js';
 import { compareWithMarkers } from './support/expectations.js';
 import { parseMarkers, type Marker } from './support/markers.js';
 
 const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url));
-const PRESET_NAMES = new Set([
-  // data access
-  'node-postgres', 'prisma', 'typeorm', 'sequelize', 'mikro-orm', 'knex', 'drizzle', 'kysely', 'session',
-  // web
-  'fastify', 'express', 'koa', 'nestjs', 'route-handlers', 'hono',
-]);
+const PRESET_NAMES = new Set<string>(PRESETS_AVAILABLE);
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 interface AppManifest {
@@ -137,3 +132,12 @@ function parseProblems(source: AppSource): string[] {
     return `${line} — parse error: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
   });
 }
+
+describe('the README lists every preset', () => {
+  it('has one row per preset', async () => {
+    const { PRESET_NAMES } = await import('../src/index.js');
+    const readme = (await import('node:fs')).readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([a-z-]+)` \|/gm)].map((match) => match[1]);
+    expect(listed).toEqual([...PRESET_NAMES]);
+  });
+});

@@ -14,12 +14,13 @@ export const mikroOrm: Preset = {
     shapes: ['direct'],
     writeVerbs: [
       'persist', 'remove', 'create', 'persistAndFlush', 'removeAndFlush', 'nativeInsert', 'nativeUpdate', 'nativeDelete',
-      'insert', 'insertMany', 'upsert', 'upsertMany',
+      'insert', 'insertMany', 'upsert', 'upsertMany', 'flush',
     ],
     readVerbs: ['find', 'findOne', 'findOneOrFail', 'findAll', 'findAndCount', 'findByCursor', 'count'],
     sqlVerbs: ['execute'],
     beginVerbs: ['begin'],
-    commitVerbs: ['flush', 'commit', 'persistAndFlush', 'removeAndFlush'],
+    // `flush` writes what the unit of work holds and commits it; the native calls run at once.
+    commitVerbs: ['flush', 'commit', 'persistAndFlush', 'removeAndFlush', 'nativeInsert', 'nativeUpdate', 'nativeDelete', 'insert', 'insertMany', 'upsert', 'upsertMany'],
     rollbackVerbs: ['rollback'],
     scopeVerbs: ['transactional'],
     txDecorators: ['Transactional'],

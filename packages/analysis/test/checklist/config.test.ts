@@ -22,7 +22,7 @@ describe('outbox.config.json validation', () => {
 
   it.each([
     [{ routerFile: ['x'] }, 'routerFile', 'unknown key (did you mean "routerFiles"?)'],
-    [{ routerFiles: 'src/**' }, 'routerFiles', 'must be an array, got string "src/**"'],
+    [{ routerFiles: 'src/**' }, 'routerFiles', 'must be a list of strings, or { "add": [...], "remove": [...] }, got string "src/**"'],
     [{ dbHandles: ['db', 3] }, 'dbHandles[1]', 'must be a string, got number 3'],
     [{ outbox: { eventCall: ['x'] } }, 'outbox.eventCall', 'unknown key (did you mean "eventCalls"?)'],
     [{ unresolvedSqlIsWrite: 'yes' }, 'unresolvedSqlIsWrite', 'must be true or false, got string "yes"'],

@@ -60,7 +60,7 @@ export function lintTarget(context: AnyContext): LintTarget {
   path = path.replace(/\\/g, '/');
   const { role: byPath, ignored } = classifyFile(path, settings);
   // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
-  const role = byPath === 'other' && !ignored && mayDeclareRoutes(context.sourceCode.text, settings) ? 'router' : byPath;
+  const role = byPath === 'other' && !ignored && mayDeclareRoutes(context.sourceCode.text, settings, path) ? 'router' : byPath;
   const target: LintTarget = { path, role, settings };
   lastTarget = { sourceCode: context.sourceCode, target };
   return target;

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler } from 'express';
 import { customersRouter } from './customers/customers.routes.js';
-import { HttpError } from './errors.js';
+import { pool } from './db.js';
+import { HttpError } from './http.js';
 import { logger } from './logger.js';
 import { ordersRouter } from './orders/orders.routes.js';
 
@@ -25,3 +26,13 @@ const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   res.status(500).json({ error: 'internal error' });
 };
 app.use(errorHandler);
+
+if (process.env.NODE_ENV !== 'test') {
+  const port = Number(process.env.PORT ?? 3000);
+  const server = app.listen(port, () => logger.info({ port }, 'orders-api listening'));
+  process.on('SIGTERM', () => {
+    server.close(() => {
+      void pool.end().then(() => process.exit(0));
+    });
+  });
+}

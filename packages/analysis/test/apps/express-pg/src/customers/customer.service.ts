@@ -1,8 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
-import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.js';
 import type { CustomerRegistered } from '../events.js';
-import type { Registration } from './customers.schema.js';
+import { ConflictError, isUniqueViolation, NotFoundError } from '../http.js';
+import type { Registration } from '../schemas.js';
 
 export interface Customer {
   id: string;

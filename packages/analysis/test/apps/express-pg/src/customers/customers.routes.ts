@@ -1,11 +1,10 @@
 import axios from 'axios';
 import express from 'express';
 import { pool } from '../db.js';
-import { NotFoundError } from '../errors.js';
 import { bus } from '../events.js';
-import { validateBody } from '../validate.js';
+import { NotFoundError, validateBody } from '../http.js';
+import { ChangeEmailSchema, RegistrationSchema, RenameSchema } from '../schemas.js';
 import { CustomerService } from './customer.service.js';
-import { ChangeEmailSchema, RegistrationSchema, RenameSchema } from './customers.schema.js';
 
 export const customersRouter = express.Router();
 const customers = new CustomerService(pool, bus);

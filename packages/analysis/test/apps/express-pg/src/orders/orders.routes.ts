@@ -1,8 +1,8 @@
 import express from 'express';
 import { pool } from '../db.js';
+import { validateBody } from '../http.js';
 import { logger } from '../logger.js';
-import { validateBody } from '../validate.js';
-import { CancelOrderSchema, NewOrderSchema, OrderNoteSchema, ShipOrderSchema } from './orders.schema.js';
+import { CancelOrderSchema, NewOrderSchema, OrderNoteSchema, ShipOrderSchema } from '../schemas.js';
 import { cancelOrder, getOrder, listOrders, markShipped, placeOrder } from './orders.service.js';
 
 export const ordersRouter = express.Router();

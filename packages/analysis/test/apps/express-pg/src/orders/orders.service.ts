@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
 import { pool } from '../db.js';
-import { ConflictError, NotFoundError } from '../errors.js';
 import { bus, type OrderCancelled } from '../events.js';
-import type { NewOrder } from './orders.schema.js';
+import { ConflictError, NotFoundError } from '../http.js';
+import type { NewOrder } from '../schemas.js';
 
 export interface Order {
   id: string;

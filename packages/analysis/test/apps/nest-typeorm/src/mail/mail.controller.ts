@@ -20,7 +20,7 @@ export class MailController {
 
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  // expect: none — an event listener of an @Injectable() worker: not a route
+  // expect: operation idempotency=no event=no — an @Injectable() provider is a service, not HTTP: a public method that writes is an operation, not a route
   @OnEvent('user.renamed', { async: true })
   async onUserRenamed(event: UserRenamedEvent): Promise<void> {
     // expect: none — a read in a worker that is not HTTP: not a router DB call
