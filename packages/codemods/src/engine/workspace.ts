@@ -2,11 +2,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeSourceFile, resolveSettings, type FileAnalysis, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
 import { parseSource } from './parse.js';
-import type { CodemodOptions, SkipEntry, TransformName, Workspace } from './types.js';
+import type { CodemodOptions, SkipEntry, TransformName, UnitClaim, Workspace } from './types.js';
+import type { CheckedTree } from './typecheck.js';
 
 /** The files the codemods read and write. */
 export const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage']);
+
+export interface WorkspaceSnapshot {
+  readonly current: ReadonlyMap<string, string>;
+  readonly skips: number;
+}
 
 /** A file as it was on disk when the run started, and as the transforms have left it. */
 export interface FileChange {
@@ -20,7 +26,7 @@ export interface FileChange {
  * The workspace of one run: an overlay of pending texts over the files of the root (or over an in-memory tree in
  * tests). Transforms read and write through it; the engine decides what reaches the disk.
  */
-export class OverlayWorkspace implements Workspace {
+export class OverlayWorkspace implements Workspace, CheckedTree {
   readonly settings: OutboxSettings;
   private readonly original = new Map<string, string>();
   private readonly current = new Map<string, string>();
@@ -32,6 +38,9 @@ export class OverlayWorkspace implements Workspace {
   private readonly skips: SkipEntry[] = [];
   /** Set by the engine while a transform runs, so skips are attributed to it. */
   activeTransform: TransformName = 'service-commit';
+  /** Units of work the running transform must leave out (set by the engine), and the claims it made. */
+  private exclusions: ReadonlySet<string> = new Set();
+  private claimList: UnitClaim[] = [];
 
   constructor(
     readonly root: string,
@@ -66,8 +75,12 @@ export class OverlayWorkspace implements Workspace {
   write(file: string, text: string): void {
     const before = this.exists(file) ? this.read(file) : undefined;
     if (before === text) return;
-    if (before !== undefined && !this.original.has(file)) this.original.set(file, before);
-    if (!this.listedSet.has(file) && !this.current.has(file)) this.filesCache = undefined;
+    // `original` only ever holds what was there when the run started: a file an earlier transform created stays a
+    // new file however often later transforms edit it (so the dry-run diff creates it instead of patching it).
+    if (!this.current.has(file)) {
+      if (before !== undefined) this.original.set(file, before);
+      if (!this.listedSet.has(file)) this.filesCache = undefined;
+    }
     this.current.set(file, text);
   }
 
@@ -85,6 +98,57 @@ export class OverlayWorkspace implements Workspace {
     if (!this.skips.some((s) => s.transform === full.transform && s.file === full.file && s.line === full.line && s.reason === full.reason)) {
       this.skips.push(full);
     }
+  }
+
+  excluded(key: string): boolean {
+    return this.exclusions.has(key);
+  }
+
+  claim(claim: UnitClaim): void {
+    this.claimList.push(claim);
+  }
+
+  /** The engine starts a transform (again): its skips, its exclusions, a fresh list of claims. */
+  beginTransform(name: TransformName, exclusions: ReadonlySet<string>): void {
+    this.activeTransform = name;
+    this.exclusions = exclusions;
+    this.claimList = [];
+  }
+
+  claims(): UnitClaim[] {
+    return [...this.claimList];
+  }
+
+  get inMemory(): boolean {
+    return this.memory !== undefined;
+  }
+
+  /** What a file held when the run started (any file under the root, not only sources); undefined if nothing. */
+  baselineText(file: string): string | undefined {
+    if (this.memory) return this.memory.get(file);
+    const known = this.original.get(file);
+    if (known !== undefined) return known;
+    if (this.current.has(file)) return undefined;
+    const abs = path.join(this.root, file);
+    return existsOnDisk(abs) ? readFileSync(abs, 'utf8') : undefined;
+  }
+
+  /** The text the run would leave in a file it changed or created; undefined for a file it did not touch. */
+  pendingText(file: string): string | undefined {
+    const text = this.current.get(file);
+    return text !== undefined && text !== this.original.get(file) ? text : undefined;
+  }
+
+  /** The state of the run, to go back to when a transform's attempt is dropped. */
+  snapshot(): WorkspaceSnapshot {
+    return { current: new Map(this.current), skips: this.skips.length };
+  }
+
+  restore(snapshot: WorkspaceSnapshot): void {
+    this.current.clear();
+    for (const [file, text] of snapshot.current) this.current.set(file, text);
+    this.skips.length = snapshot.skips;
+    this.filesCache = undefined;
   }
 
   skipped(): SkipEntry[] {

@@ -36,7 +36,7 @@ export interface ExtractedHandler {
   replyName: string | undefined;
   mode: ExtractionMode;
   /** The method's parameters, in order: name and type text. */
-  params: { part: RequestPart; name: string; type: string; typeNode: ts.TypeNode | undefined }[];
+  params: { part: RequestPart; name: string; type: string; typeRefs: ts.Node[] }[];
   /** The text of the method body's statements (in the router's indentation), with the planned replacements applied. */
   bodyText: string;
   /** Where the body text starts in the router (for re-indenting and template-literal ranges). */
@@ -123,11 +123,69 @@ export function enclosingHandler(node: ts.Node, routeMethods: string[]): { fn: t
   return undefined;
 }
 
-function typeArgumentMember(registration: ts.CallExpression, key: string): ts.TypeNode | undefined {
-  const literal = registration.typeArguments?.[0];
-  if (!literal || !ts.isTypeLiteralNode(literal)) return undefined;
-  for (const member of literal.members) {
-    if (ts.isPropertySignature(member) && member.type && ts.isIdentifier(member.name) && member.name.text === key) return member.type;
+/**
+ * The type of one part of the request (`Params`, `Body`, …) as the route's type argument gives it, written so that it
+ * means the same in the service: the member's own type for an inline literal (`{ Params: { id: string } }`), an
+ * indexed access for a named route type (`BinRoute['Params']`, `Routed<P, B>['Body']`), both joined for an
+ * intersection. A type the router does not declare (imported) gets `(T & { Body?: unknown })['Body']`, which is the
+ * member's type when T has it and `unknown` otherwise, as Fastify types it. `unknown` when no type argument says.
+ */
+export function requestPartType(registration: ts.CallExpression, key: string, source: ts.SourceFile): { text: string; refs: ts.Node[] } {
+  const argument = registration.typeArguments?.[0];
+  const found = argument ? partOf(argument, key, source, new Set()) : undefined;
+  return found ?? { text: 'unknown', refs: [] };
+}
+
+function partOf(type: ts.TypeNode, key: string, source: ts.SourceFile, seen: Set<string>): { text: string; refs: ts.Node[] } | undefined {
+  if (ts.isParenthesizedTypeNode(type)) return partOf(type.type, key, source, seen);
+  if (ts.isTypeLiteralNode(type)) {
+    const member = memberType(type.members, key);
+    return member ? { text: member.getText(source), refs: [member] } : undefined;
+  }
+  if (ts.isIntersectionTypeNode(type)) {
+    const parts = type.types.map((t) => partOf(t, key, source, seen)).filter((p) => p !== undefined);
+    if (parts.length === 0) return undefined;
+    if (parts.length === 1) return parts[0];
+    return { text: parts.map((p) => (/[|&]|=>|\bextends\b/.test(p.text) ? `(${p.text})` : p.text)).join(' & '), refs: parts.flatMap((p) => p.refs) };
+  }
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) {
+    const name = type.typeName.text;
+    const declaration = localTypeDeclaration(source, name);
+    const text = type.getText(source);
+    if (!declaration) return { text: `(${text} & { ${key}?: unknown })['${key}']`, refs: [type] };
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    const has = ts.isInterfaceDeclaration(declaration) ? memberType(declaration.members, key) !== undefined || inheritsMember(declaration, key, source, seen) : partOf(declaration.type, key, source, seen) !== undefined;
+    return has ? { text: `${text}['${key}']`, refs: [type] } : undefined;
+  }
+  return undefined;
+}
+
+function memberType(members: ts.NodeArray<ts.TypeElement>, key: string): ts.TypeNode | undefined {
+  for (const member of members) {
+    if (ts.isPropertySignature(member) && member.type && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) && member.name.text === key) return member.type;
+  }
+  return undefined;
+}
+
+function inheritsMember(declaration: ts.InterfaceDeclaration, key: string, source: ts.SourceFile, seen: Set<string>): boolean {
+  for (const clause of declaration.heritageClauses ?? []) {
+    for (const base of clause.types) {
+      if (!ts.isIdentifier(base.expression)) continue;
+      const inner = localTypeDeclaration(source, base.expression.text);
+      // An interface extending what the router does not declare may have the member: the safe indexed form is used.
+      if (!inner) return true;
+      if (seen.has(base.expression.text)) continue;
+      seen.add(base.expression.text);
+      if (ts.isInterfaceDeclaration(inner) ? memberType(inner.members, key) !== undefined || inheritsMember(inner, key, source, seen) : partOf(inner.type, key, source, seen) !== undefined) return true;
+    }
+  }
+  return false;
+}
+
+function localTypeDeclaration(source: ts.SourceFile, name: string): ts.InterfaceDeclaration | ts.TypeAliasDeclaration | undefined {
+  for (const statement of source.statements) {
+    if ((ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name.text === name) return statement;
   }
   return undefined;
 }
@@ -279,14 +337,14 @@ export function planHandler(
 
   // The method's parameters; a local of the same name would shadow one, so those get a longer name.
   const params = PART_ORDER.filter((part) => used.has(part)).map((part) => {
-    const typeNode = typeArgumentMember(registration, REQUEST_PARTS[part]);
+    const type = requestPartType(registration, REQUEST_PARTS[part], source);
     let name: string = part;
     if (own.has(name) || references.has(name)) name = { params: 'routeParams', query: 'querystring', body: 'requestBody' }[part];
-    return { part, name, type: typeNode ? typeNode.getText(source) : 'unknown', typeNode };
+    return { part, name, type: type.text, typeRefs: type.refs };
   });
   const nameOf = (part: string) => params.find((p) => p.part === part)!.name;
   for (const edit of requestEdits) edit.text = edit.text.replace(/\u0000(\w+)\u0000/, (_, part: string) => nameOf(part));
-  for (const p of params) if (p.typeNode) collectReferences(p.typeNode, references);
+  for (const p of params) for (const ref of p.typeRefs) collectReferences(ref, references);
 
   // The body as a statement list (an expression-bodied arrow returns its expression).
   const isBlock = ts.isBlock(body);

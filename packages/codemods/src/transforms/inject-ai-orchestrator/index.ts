@@ -31,6 +31,9 @@ export const injectAiOrchestrator: Transform = {
         workspace.skip({ file, line: facts.line, reason: `${engine}: the file does not parse; left as it is` });
         continue;
       }
+      const key = `${file}#${engine}`;
+      if (workspace.excluded(key)) continue;
+      workspace.claim({ key, label: engine, file, line: facts.line, className: engine });
       injectInto(workspace, file, engine, tasks[engine] ?? 'general', factory, base);
     }
   },

@@ -46,6 +46,11 @@ export const injectIdempotency: Transform = {
       const edits: TextEdit[] = [];
       let usesStore = false;
       for (const operation of needing) {
+        if (operation.kind === 'service' && operation.className) {
+          const key = operationKey(file, operation.className, operation.method);
+          if (workspace.excluded(key)) continue;
+          workspace.claim({ key, label: `${operation.className}.${operation.method}`, file, line: operation.line, className: operation.className, member: operation.method });
+        }
         const planned = planOperation(workspace, file, source, text, style, operation);
         if (!planned) continue;
         edits.push(...planned.edits);
@@ -100,7 +105,7 @@ function planOperation(
 
   const returnType = resolvedReturnType(fn, source);
   const replayType = returnType && returnType !== 'void' ? returnType : 'never';
-  const handle = handleOf(fn, workspace.settings, source) ?? commits[0].handle;
+  const handle = handleOf(operation, fn, workspace.settings, source) ?? commits[0].handle;
   const scopeOf = `idempotencyScope(${fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === 'organizationId') ? 'organizationId' : "'global'"}, '${operation.module}.${operation.method}')`;
   const args = fn.parameters.filter((p) => p !== keyParam && ts.isIdentifier(p.name)).map((p) => (p.name as ts.Identifier).text);
   const indent = indentAt(text, firstWriteStatement.getStart(source));
@@ -287,6 +292,8 @@ function threadHeader(workspace: Workspace, threaded: Threaded[]): void {
       const key = resolveCallSite(site, byName);
       const target = key ? byKey.get(key) : undefined;
       if (!target || site.call.arguments.length > target.position) continue;
+      const route = workspace.analysis(file).routes.find((r) => r.handler.start <= site.call.getStart(source) && site.call.getEnd() <= r.handler.end)?.route;
+      workspace.claim({ key: target.key, label: target.key.slice(target.key.indexOf('#') + 1), file, ...(route ? { route } : {}) });
       // One request, one key: a call repeated in a loop would replay the first call's response, so it gets none.
       if (inLoop(site.call)) continue;
       const handler = enclosingFunction(site.call);

@@ -3,6 +3,7 @@ import type { ClassFacts, FileAnalysis, MissingFlag, Operation } from 'outbox-an
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, resultAt } from '../shared/operation-code.js';
+import { operationKey } from '../shared/call-sites.js';
 import { classOf, enclosingStatement, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 const REPOSITORY = 'OutboxRepository';
@@ -67,9 +68,14 @@ function planFile(workspace: Workspace, analysis: FileAnalysis, text: string, re
   for (const operation of analysis.operations) {
     if (operation.kind !== 'service' || !needsWork(operation)) continue;
     const who = `${operation.className}.${operation.method}`;
+    const key = operationKey(file, operation.className!, operation.method);
+    if (workspace.excluded(key)) continue;
     const fn = operationFunction(source, operation);
     const cls = fn && classOf(fn);
     if (!fn || !cls) continue;
+    // The operation's own edits, and the class's (its constructor, the import) that it needs.
+    workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: operation.method });
+    workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: '<constructor>' });
     if (!plans.has(cls)) {
       const facts = analysis.classes.find((c) => c.name === operation.className);
       const planned = facts && planClass(workspace, analysis, cls, facts, source, text, style);
@@ -84,12 +90,12 @@ function planFile(workspace: Workspace, analysis: FileAnalysis, text: string, re
     if (!plan) continue;
     const event = operation.missing.find((missing) => missing.flag === 'event');
     if (!event) continue;
-    const key = `${who}:${event.reason}:${event.at.start}`;
-    if (tried.has(key)) {
+    const attempt = `${who}:${event.reason}:${event.at.start}`;
+    if (tried.has(attempt)) {
       workspace.skip({ file, line: event.at.line, reason: `${who}: ${event.message} (could not be fixed by machine)` });
       continue;
     }
-    tried.add(key);
+    tried.add(attempt);
     edits.push(...planEvent(workspace, file, source, text, style, operation, fn, event, plan, tried));
   }
   if (needsImport) {
@@ -121,7 +127,7 @@ function planClass(
   for (const operation of analysis.operations) {
     if (operation.className !== facts.name) continue;
     const fn = operationFunction(source, operation);
-    const handle = fn && handleOf(fn, workspace.settings, source);
+    const handle = fn && handleOf(operation, fn, workspace.settings, source);
     if (handle) handles.add(handle.startsWith('this.') ? 'own' : 'local');
   }
   let parameter: string;
@@ -175,7 +181,7 @@ function planEvent(
 ): TextEdit[] {
   const who = `${operation.className}.${operation.method}`;
   const settings = workspace.settings;
-  const handle = handleOf(fn, settings, source) ?? 'this.db';
+  const handle = handleOf(operation, fn, settings, source) ?? 'this.db';
   const skip = (reason: string, line = missing.at.line): TextEdit[] => {
     // Reported once, though later rounds of the same run meet it again.
     if (reported.has(`skip:${who}:${reason}`)) return [];

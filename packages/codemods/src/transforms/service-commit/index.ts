@@ -29,7 +29,9 @@ export const serviceCommit: Transform = {
           workspace.skip({ file, line: operation.line, reason: `${operation.className}.${operation.method}: the file does not parse; left as it is` });
           continue;
         }
-        candidates.set(operationKey(file, operation.className, operation.method), { file, operation });
+        const key = operationKey(file, operation.className, operation.method);
+        if (workspace.excluded(key)) continue;
+        candidates.set(key, { file, operation });
       }
     }
     if (candidates.size === 0) return;
@@ -54,6 +56,9 @@ export const serviceCommit: Transform = {
         const commit = next && commitStatement(next, workspace);
         if (!commit || !commits.some((c) => c.start === commit.expression.getStart(source) || c.start === (commit.expression as ts.AwaitExpression).expression?.getStart(source))) continue;
         moved.add(key);
+        const candidate = candidates.get(key)!;
+        const route = analysis.routes.find((r) => r.handler.start <= site.call.getStart(source) && site.call.getEnd() <= r.handler.end)?.route;
+        workspace.claim({ key, label: `${candidate.operation.className}.${candidate.operation.method}`, file, ...(route ? { route } : {}) });
         if (removed.has(commit.getStart(source))) continue;
         removed.add(commit.getStart(source));
         edits.push(removeStatement(text, commit.getStart(source), commit.getEnd()));
@@ -68,6 +73,7 @@ export const serviceCommit: Transform = {
         continue;
       }
       const text = workspace.read(file);
+      workspace.claim({ key, label: `${operation.className}.${operation.method}`, file, line: operation.line, className: operation.className!, member: operation.method });
       const edits = planCommits(workspace, file, text, operation);
       if (!edits) continue;
       serviceEdits.set(file, [...(serviceEdits.get(file) ?? []), ...edits]);
