@@ -25,6 +25,8 @@ export interface MigrationResult {
   summaries: TransformSummary[];
   changes: FileChange[];
   skipped: SkipEntry[];
+  /** Files not read: links under the root (never followed). */
+  unread: { file: string; reason: string }[];
   typeCheck: TypeCheckReport;
 }
 
@@ -51,7 +53,7 @@ export async function planMigration(options: MigrationOptions): Promise<Migratio
     ...(options.typeCheck !== undefined ? { typeCheck: options.typeCheck } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  return { transforms, summaries, changes: workspace.changes(), skipped: workspace.skipped(), typeCheck };
+  return { transforms, summaries, changes: workspace.changes(), skipped: workspace.skipped(), unread: workspace.unread(), typeCheck };
 }
 
 /** The reference runtime shipped beside this package in the monorepo: the default target. */

@@ -107,7 +107,7 @@ export class ProjectTypeCheck {
         }
         const start = diagnostic.start ?? 0;
         const at = source.getLineAndCharacterOfPosition(start);
-        out.push({ file, line: at.line + 1, column: at.character + 1, start, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ') });
+        out.push({ file, line: at.line + 1, column: at.character + 1, start, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/\s+/g, ' ') });
       }
     }
     return out;
@@ -249,7 +249,7 @@ function diagnosticKey(diagnostic: ts.Diagnostic): string {
   return `${diagnostic.code}|${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
 }
 
-/** A file as one version of the tree has it: the run's text under the root, the disk elsewhere. */
+/** A file as one version of the tree has it: the run's pending text for what it changes, the disk for the rest. */
 function readTreeFile(tree: CheckedTree, root: string, file: string, version: Version): string | undefined {
   const abs = path.resolve(file);
   if (abs === root || abs.startsWith(root + path.sep)) {
@@ -258,9 +258,8 @@ function readTreeFile(tree: CheckedTree, root: string, file: string, version: Ve
       const pending = tree.pendingText(rel);
       if (pending !== undefined) return pending;
     }
-    const baseline = tree.baselineText(rel);
-    if (baseline !== undefined || tree.inMemory) return baseline;
-    return undefined;
+    if (tree.inMemory) return tree.baselineText(rel);
   }
+  // What the run does not change is read as tsc reads it (node_modules may well be links in a workspace).
   return existsSync(abs) ? ts.sys.readFile(abs) : undefined;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeSourceFile, resolveSettings, type FileAnalysis, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
 import { parseSource } from './parse.js';
@@ -32,6 +32,8 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
   private readonly current = new Map<string, string>();
   private readonly analyses = new Map<string, { text: string; analysis: FileAnalysis }>();
   private readonly listed: string[];
+  /** Symbolic links under the root: not followed, so what they point to is neither read nor changed. */
+  private readonly links: string[] = [];
   private readonly listedSet: Set<string>;
   /** files(), until a write creates a file: transforms ask for it often, and it is the same list. */
   private filesCache: string[] | undefined;
@@ -50,7 +52,12 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
     private readonly memory?: Map<string, string>,
   ) {
     this.settings = resolveSettings(partialSettings);
-    this.listed = memory ? [...memory.keys()].sort() : listSources(root);
+    if (memory) this.listed = [...memory.keys()].sort();
+    else {
+      const found = listSources(root);
+      this.listed = found.files;
+      this.links = found.links;
+    }
     this.listedSet = new Set(this.listed);
   }
 
@@ -63,7 +70,7 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
   }
 
   exists(file: string): boolean {
-    return this.current.has(file) || this.listedSet.has(file) || (!this.memory && existsOnDisk(path.join(this.root, file)));
+    return this.current.has(file) || this.listedSet.has(file) || (!this.memory && regularFileUnder(this.root, file));
   }
 
   read(file: string): string {
@@ -129,8 +136,7 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
     const known = this.original.get(file);
     if (known !== undefined) return known;
     if (this.current.has(file)) return undefined;
-    const abs = path.join(this.root, file);
-    return existsOnDisk(abs) ? readFileSync(abs, 'utf8') : undefined;
+    return regularFileUnder(this.root, file) ? readFileSync(path.join(this.root, file), 'utf8') : undefined;
   }
 
   /** The text the run would leave in a file it changed or created; undefined for a file it did not touch. */
@@ -149,6 +155,11 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
     for (const [file, text] of snapshot.current) this.current.set(file, text);
     this.skips.length = snapshot.skips;
     this.filesCache = undefined;
+  }
+
+  /** What the run did not read, and why: links under the root are never followed (reads and writes stay inside). */
+  unread(): { file: string; reason: string }[] {
+    return this.links.map((file) => ({ file, reason: 'a symbolic link: not followed, so the code it points to is neither read nor migrated' }));
   }
 
   skipped(): SkipEntry[] {
@@ -181,6 +192,7 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
       if (text === undefined) throw new Error(`no such file in the workspace: ${file}`);
       return text;
     }
+    if (!regularFileUnder(this.root, file)) throw new Error(`${file}: not a regular file under ${this.root} (a link, or missing); not read`);
     const text = readFileSync(path.join(this.root, file), 'utf8');
     this.current.set(file, text);
     this.original.set(file, text);
@@ -188,25 +200,41 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
   }
 }
 
-function existsOnDisk(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
+/** A regular file at `rel` under `root`, reached through no symbolic link (links are never followed). */
+function regularFileUnder(root: string, rel: string): boolean {
+  if (rel.split('/').some((part) => part === '..' || part === '')) return false;
+  let current = root;
+  const parts = rel.split('/');
+  for (const [i, part] of parts.entries()) {
+    current = path.join(current, part);
+    let stat;
+    try {
+      stat = lstatSync(current);
+    } catch {
+      return false;
+    }
+    if (stat.isSymbolicLink()) return false;
+    if (i < parts.length - 1 ? !stat.isDirectory() : !stat.isFile()) return false;
   }
+  return true;
 }
 
-function listSources(root: string): string[] {
-  const out: string[] = [];
+/** The source files under the root, and the links (to files or folders) found on the way, which are not followed. */
+function listSources(root: string): { files: string[]; links: string[] } {
+  const files: string[] = [];
+  const links: string[] = [];
   const walk = (dir: string, rel: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(dir, entry.name), rel ? `${rel}/${entry.name}` : entry.name);
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) links.push(childRel);
+      } else if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(dir, entry.name), childRel);
       } else if (entry.isFile() && SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-        out.push(rel ? `${rel}/${entry.name}` : entry.name);
+        files.push(childRel);
       }
     }
   };
   walk(root, '');
-  return out.sort();
+  return { files: files.sort(), links: links.sort() };
 }

@@ -515,7 +515,7 @@ function writeService(
       '',
       ...movedText.flatMap((t) => [t, '']),
       '/**',
-      ` * ${target.description}: the work the router did on the request's session, one method per route.`,
+      ` * ${target.description}: the work its router did on the request's session, one method per route.`,
       ' * Constructed per request with `request.db`; the methods that write commit themselves.',
       ' */',
       `export class ${target.className} {`,
@@ -554,19 +554,33 @@ function dedupeImports(lines: string[]): string[] {
 }
 
 /**
- * The type of the DB session, as other services of the project declare it (`db: DbSession`, imported from where they
- * import it); `FastifyRequest['db']` when no service shows one.
+ * The type of the request's DB session, as the services the routers already hand it to declare it: a class built in
+ * a router as `new X(request.db, …)` takes it as its DB parameter (`db: DbSession`, imported from where X imports it).
+ * `FastifyRequest['db']` (the request's own property type) when no router shows such a construction.
  */
 function sessionType(workspace: Workspace, serviceFile: string): { name: string; specifier: string; typeText: string } {
+  const handed = new Set<string>();
+  for (const file of workspace.files()) {
+    if (workspace.analysis(file).role !== 'router') continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+        const first = node.arguments?.[0];
+        if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && workspace.settings.dbHandles.includes(first.name.text)) handed.add(node.expression.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(parse(file, workspace.read(file)));
+  }
   for (const file of workspace.files()) {
     const analysis = workspace.analysis(file);
     if (analysis.role !== 'service') continue;
     for (const facts of analysis.classes) {
-      const param = facts.constructorParams.find((p) => workspace.settings.dbHandles.includes(p.name) && p.type && /^[A-Za-z_$][\w$]*$/.test(p.type));
-      if (!param) continue;
+      if (!handed.has(facts.name)) continue;
+      const param = facts.constructorParams[0];
+      if (!param || !workspace.settings.dbHandles.includes(param.name) || !param.type || !/^[A-Za-z_$][\w$]*$/.test(param.type)) continue;
       const from = analysis.imports.find((i) => i.names.includes(param.type!));
       if (!from) continue;
-      return { name: param.type!, specifier: rebaseSpecifier(from.from, file, serviceFile), typeText: param.type! };
+      return { name: param.type, specifier: rebaseSpecifier(from.from, file, serviceFile), typeText: param.type };
     }
   }
   return { name: 'FastifyRequest', specifier: 'fastify', typeText: "FastifyRequest['db']" };
