@@ -1,4 +1,5 @@
 export * from './engine/types.js';
+export { SKIP_CODES, type SkipCode } from './engine/skips.js';
 export { OverlayWorkspace, type FileChange } from './engine/workspace.js';
 export { runTransforms, type TransformSummary, type RunOptions, type RunResult, type TypeCheckReport } from './engine/run.js';
 export { ProjectTypeCheck, type IntroducedTypeError } from './engine/typecheck.js';

@@ -141,10 +141,10 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
     workspace.beginTransform(transform.name, new Set());
     const dropped = droppedEntirely[index];
     for (const error of dropped?.slice(0, 20) ?? []) {
-      workspace.skip({ file: error.file, line: error.line, reason: `${transform.name} left out entirely: its edits would not type-check (${formatError(error)})` });
+      workspace.skip({ code: 'transform-type-error', file: error.file, line: error.line, reason: `${transform.name} left out entirely: its edits would not type-check (${formatError(error)})` });
     }
     for (const unit of excluded[index]!.values()) {
-      workspace.skip({ file: unit.file, ...(unit.line !== undefined ? { line: unit.line } : {}), reason: `${unit.label}: left as it was: the change would not type-check (${formatError(unit.error)})` });
+      workspace.skip({ code: 'type-error', file: unit.file, ...(unit.line !== undefined ? { line: unit.line } : {}), reason: `${unit.label}: left as it was: the change would not type-check (${formatError(unit.error)})` });
     }
     const step = steps[index]!;
     const after = steps[index + 1]?.before ?? end;
@@ -181,7 +181,7 @@ function keepParsing(workspace: OverlayWorkspace, before: WorkspaceSnapshot): vo
     const previous = before.current.get(file);
     if (previous === undefined) workspace.revert(file);
     else workspace.write(file, previous);
-    workspace.skip({ file, reason: `the transformed text would not parse (${problem}); file left as it was` });
+    workspace.skip({ code: 'transformed-text-does-not-parse', file, reason: `the transformed text would not parse (${problem}); file left as it was` });
   }
 }
 

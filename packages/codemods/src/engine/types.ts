@@ -1,4 +1,5 @@
 import type { FileAnalysis, OutboxSettings } from 'outbox-analysis';
+import type { SkipCode } from './skips.js';
 
 /** The transforms, in the order `all` runs them (each one's output is the next one's input). */
 export const TRANSFORM_ORDER = [
@@ -22,8 +23,11 @@ export interface CodemodOptions {
 /** Something a transform could not migrate safely: reported, never guessed. */
 export interface SkipEntry {
   transform: TransformName;
+  /** Which reason of the catalogue (skips.ts) this is. */
+  code: SkipCode;
   file: string;
   line?: number;
+  /** The obstacle, in words for this place. */
   reason: string;
 }
 

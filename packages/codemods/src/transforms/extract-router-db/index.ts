@@ -2,6 +2,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { parseSource } from '../../engine/parse.js';
 import { classifyFile, type ClassFacts, type FileAnalysis, type RouterDbCall } from 'outbox-analysis';
+import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { detectStyle, indentAt, todoEdit, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { closureOf, importLines, isExported, isTypeDeclaration, rebaseSpecifier, topLevelOf, type ImportBinding } from './declarations.js';
@@ -24,13 +25,19 @@ export const extractRouterDb: Transform = {
       const calls = analysis.routerDbCalls.filter((call) => !call.strictOnly);
       if (calls.length === 0) continue;
       if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
-        workspace.skip({ file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
+        workspace.skip({ code: 'file-does-not-parse', file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
         continue;
       }
       extractRouter(workspace, file, analysis, calls);
     }
   },
 };
+
+/** Why a handler has no service to go to. */
+interface Refusal {
+  code: SkipCode;
+  reason: string;
+}
 
 /** Where a handler's method goes. */
 interface Target {
@@ -96,8 +103,8 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
   const style = detectStyle(text);
   const dir = path.posix.dirname(file);
   const todo: TextEdit[] = [];
-  const skip = (node: ts.Node, reason: string): void => {
-    workspace.skip({ file, line: lineOf(source, node), reason });
+  const skip = (node: ts.Node, code: SkipCode, reason: string): void => {
+    workspace.skip({ code, file, line: lineOf(source, node), reason });
     if (workspace.options.todoComments) {
       const edit = todoEdit(text, node.getStart(source), reason, style);
       if (edit && !todo.some((t) => t.start === edit.start)) todo.push(edit);
@@ -111,7 +118,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     const node = deepestNodeAt(source, call.start, call.end);
     const found = enclosingHandler(node, settings.routeMethods);
     if (!found) {
-      skip(node, `${call.handle}.${call.call}() is not inside a route handler; move it by hand`);
+      skip(node, 'db-call-outside-handler', `${call.handle}.${call.call}() is not inside a route handler; move it into a service by hand`);
       continue;
     }
     handlers.set(found.fn, found);
@@ -120,22 +127,22 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
 
   const moduleClasses = serviceClassesBeside(workspace, dir);
   const moduleTarget = newServiceTarget(workspace, file, analysis.module, dir, moduleClasses);
-  const entityTargets = new Map<string, Target | string>();
+  const entityTargets = new Map<string, Target | Refusal>();
   const planned: PlannedMethod[] = [];
   for (const [fn, found] of handlers) {
     if (workspace.excluded(routeKey(file, found.route))) continue;
     const constructed = servicesConstructedIn(fn, moduleClasses.map((c) => c.facts.name));
     if (constructed.length > 0) {
       const onlyCommits = (callsByHandler.get(fn) ?? []).every((c) => settings.commitCalls.includes(c.call));
-      skip(found.registration, onlyCommits
+      skip(found.registration, onlyCommits ? 'router-commits-after-service-call' : 'handler-mixes-service-and-db', onlyCommits
         ? `${found.route}: the router commits after calling ${constructed.join(', ')}; service-commit moves that commit into the service (run it first, or run \`all\`)`
         : `${found.route}: the handler mixes calls of ${constructed.join(', ')} with its own DB calls; left in the router`);
       continue;
     }
     // A module without a service layer gets one (`<Module>Service`); a module with one keeps it: the class of the
     // route's entity, else the module's own `<Module>Service`, else a new `<Entity>Service` — never another class.
-    let target: Target | string;
-    if (moduleClasses.length === 0 || (typeof moduleTarget === 'object' && moduleTarget.existing)) target = moduleTarget;
+    let target: Target | Refusal;
+    if (moduleClasses.length === 0 || ('existing' in moduleTarget && moduleTarget.existing)) target = moduleTarget;
     else {
       const entity = entityOfRoute(found.route);
       const match = moduleClasses.find((c) => c.facts.name === `${entity}Service`) ?? moduleClasses.find((c) => entity !== '' && c.facts.name.includes(entity));
@@ -145,17 +152,17 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
         target = entityTargets.get(entity)!;
       }
     }
-    if (typeof target === 'string') {
-      skip(found.registration, `${found.route}: ${target}; left in the router`);
+    if ('code' in target) {
+      skip(found.registration, target.code, `${found.route}: ${target.reason}; left in the router`);
       continue;
     }
     const plan = planHandler(found, { source, text, dbHandles: settings.dbHandles, routeMethods: settings.routeMethods, dbProperty: target.dbProperty, dbCalls: callsByHandler.get(fn) ?? [] });
     if (!plan.ok) {
-      skip(plan.at, plan.reason);
+      skip(plan.at, plan.code, plan.reason);
       continue;
     }
     if (plan.handler.mode !== 'plain' && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
-      skip(found.registration, `${found.route}: the handler is not async; left in the router`);
+      skip(found.registration, 'handler-not-async', `${found.route}: the handler is not async, so it cannot await the service method; left in the router`);
       continue;
     }
     const base = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : methodNameForRoute(found.route);
@@ -174,7 +181,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     const closure = closureOf(method.handler.references, top);
     const blocker = closure.statements.find((s) => hostStatements.has(s) || isExported(s) || (movedTo.has(s) && movedTo.get(s) !== method.target.file));
     if (blocker) {
-      skip(method.handler.at, `${method.handler.route}: the handler needs ${describe(blocker, source)}, which cannot move into ${method.target.file}; left in the router`);
+      skip(method.handler.at, 'declaration-cannot-move', `${method.handler.route}: the handler needs ${describe(blocker, source)}, which cannot move into ${method.target.file}; left in the router`);
       continue;
     }
     for (const s of closure.statements) movedTo.set(s, method.target.file);
@@ -278,7 +285,7 @@ function servicesConstructedIn(fn: ts.Node, classNames: string[]): string[] {
  * A module without a service: `<module>.service.ts` beside the router, holding `<Module>Service`, constructed per
  * request with the request's session. The session's type is the one other services of the project take.
  */
-function newServiceTarget(workspace: Workspace, routerFile: string, module: string, dir: string, existing: { file: string; facts: ClassFacts }[]): Target | string {
+function newServiceTarget(workspace: Workspace, routerFile: string, module: string, dir: string, existing: { file: string; facts: ClassFacts }[]): Target | Refusal {
   const className = serviceClassName(module);
   const file = serviceFilePlace(workspace, dir, serviceFileName(module));
   if (!file) return noServicePlace(workspace, dir, serviceFileName(module));
@@ -287,14 +294,14 @@ function newServiceTarget(workspace: Workspace, routerFile: string, module: stri
     const dbProperty = dbPropertyOf(already.facts, workspace.settings.dbHandles) ?? 'db';
     return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]), description: `The ${path.posix.basename(dir)} module's service layer` };
   }
-  if (workspace.exists(file)) return `${file} exists but holds no ${className}`;
+  if (workspace.exists(file)) return { code: 'service-file-taken', reason: `${file}, where its new ${className} would go, exists and holds no ${className}` };
   void routerFile;
   return { file, className, existing: false, dbProperty: 'db', construct: (request) => `new ${className}(${request}.db)`, memberNames: new Set(), description: `The ${path.posix.basename(dir)} module's service layer` };
 }
 
 /** A module with services but none for this entity: a new `<Entity>Service` in `<entity>.service.ts`. */
-function newEntityTarget(workspace: Workspace, dir: string, entity: string, existing: { file: string; facts: ClassFacts }[]): Target | string {
-  if (!entity) return 'the route names no entity to give a service';
+function newEntityTarget(workspace: Workspace, dir: string, entity: string, existing: { file: string; facts: ClassFacts }[]): Target | Refusal {
+  if (!entity) return { code: 'route-names-no-entity', reason: 'its path names no entity, so no service class of the module is its own, and none can be named for it' };
   const className = `${entity}Service`;
   const base = `${kebabCase(entity)}.service.ts`;
   const file = serviceFilePlace(workspace, dir, base);
@@ -304,7 +311,7 @@ function newEntityTarget(workspace: Workspace, dir: string, entity: string, exis
     const dbProperty = dbPropertyOf(already.facts, workspace.settings.dbHandles) ?? 'db';
     return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]), description: `The service of ${entity} records` };
   }
-  if (workspace.exists(file)) return `no service class of the module is for ${entity} records, and ${file} exists without ${className}`;
+  if (workspace.exists(file)) return { code: 'service-file-taken', reason: `no service class of the module is for ${entity} records, and ${file}, where a new ${className} would go, exists without it` };
   return { file, className, existing: false, dbProperty: 'db', construct: (request) => `new ${className}(${request}.db)`, memberNames: new Set(), description: `The service of ${entity} records` };
 }
 
@@ -323,9 +330,9 @@ function serviceFilePlace(workspace: Workspace, dir: string, name: string): stri
   return candidates.find((candidate) => classifyFile(candidate, workspace.settings).role === 'service');
 }
 
-function noServicePlace(workspace: Workspace, dir: string, name: string): string {
+function noServicePlace(workspace: Workspace, dir: string, name: string): Refusal {
   void workspace;
-  return `no path for ${name} near ${dir} is a service file by the project's serviceFiles patterns (or each is a router file); set serviceFiles`;
+  return { code: 'no-service-place', reason: `no path for ${name} near ${dir} is a service file by the project's serviceFiles patterns (or each is a router file); set serviceFiles` };
 }
 
 /** `BankAccount` → `bank-account`. */
@@ -341,9 +348,9 @@ function entityOfRoute(route: string): string {
 }
 
 /** An existing service class of the module, constructed the way the router already constructs it. */
-function existingTarget(fn: ts.Node, source: ts.SourceFile, text: string, chosen: { file: string; facts: ClassFacts }, dbHandles: string[]): Target | string {
+function existingTarget(fn: ts.Node, source: ts.SourceFile, text: string, chosen: { file: string; facts: ClassFacts }, dbHandles: string[]): Target | Refusal {
   const dbProperty = dbPropertyOf(chosen.facts, dbHandles);
-  if (!dbProperty) return `${chosen.facts.name} keeps no DB session (no constructor parameter or property named ${dbHandles.join(' or ')})`;
+  if (!dbProperty) return { code: 'service-keeps-no-session', reason: `${chosen.facts.name}, the service of its entity, keeps no DB session (no constructor parameter or property named ${dbHandles.join(' or ')}) to run the moved code on` };
   // How the router builds it elsewhere: the same arguments, with this request's session first.
   let template: string[] | undefined;
   const visit = (n: ts.Node): void => {
@@ -355,12 +362,12 @@ function existingTarget(fn: ts.Node, source: ts.SourceFile, text: string, chosen
     ts.forEachChild(n, visit);
   };
   visit(source);
-  if (!template && chosen.facts.constructorParams.length > 1) return `no construction of ${chosen.facts.name} in the router to copy its arguments from`;
+  if (!template && chosen.facts.constructorParams.length > 1) return { code: 'no-construction-to-copy', reason: `${chosen.facts.name} takes more than a session, and the router never builds it, so there are no arguments to copy` };
   const rest = template ?? [];
   // The other arguments must be visible in the handler (parameters of the function that registers the routes).
   const outerParams = new Set<string>();
   for (let p: ts.Node | undefined = fn.parent; p; p = p.parent) if (ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isArrowFunction(p)) for (const param of p.parameters) if (ts.isIdentifier(param.name)) outerParams.add(param.name.text);
-  if (rest.some((r) => !outerParams.has(r.split('.')[0]!))) return `${chosen.facts.name} is built from values the handler cannot see`;
+  if (rest.some((r) => !outerParams.has(r.split('.')[0]!))) return { code: 'service-built-from-hidden-values', reason: `${chosen.facts.name} is built from values the handler cannot see (${rest.join(', ')})` };
   return {
     file: chosen.file,
     className: chosen.facts.name,
