@@ -145,9 +145,14 @@ function planOperation(
   const handle = handleOf(operation, fn, workspace.settings, source) ?? commits[0].handle;
   const scopeOf = `idempotencyScope(${fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === 'organizationId') ? 'organizationId' : "'global'"}, '${operation.module}.${operation.method}')`;
   const args = fn.parameters.filter((p) => p !== keyParam && ts.isIdentifier(p.name)).map((p) => (p.name as ts.Identifier).text);
-  const indent = indentAt(text, firstWriteStatement.getStart(source));
-  const claimAt = insertionPoint(text, firstWriteStatement, source);
+  // At the door: before any read, guard or early return a retry could meet instead of the replay (a retried state
+  // change would otherwise find the state it made and answer 409).
+  const door = doorStatement(fn, handle, firstWriteStatement);
+  const indent = indentAt(text, door.getStart(source));
+  const claimAt = insertionPoint(text, door, source);
   const edits: TextEdit[] = [];
+  // Paths that return between the door and the first write store their answer too, so a retry replays it.
+  const earlyReturns = ownReturns(fn).filter((r) => r.getStart(source) >= door.getStart(source) && r.getEnd() <= firstWriteStatement.getStart(source));
 
   // The response each commit completes the key with: the value returned right after it.
   const responses = commits.map((c) => responseAfter(c.statement!, source, returnType) ?? hoistedResponse(fn, c.statement!, source, c.handle));
@@ -173,6 +178,7 @@ function planOperation(
           style,
         ) + style.eol,
     });
+    for (const early of earlyReturns) edits.push(...storeBeforeReturn(fn, early, source, text, style, (value) => `if (${KEY} && this.redis) await this.redis.setex(\`idempotency:\${${KEY}}\`, 86400, JSON.stringify(${value}));`));
     commits.forEach((c, i) => {
       // The seed's order: commit, then SETEX (race-prone; the store is the default for a reason).
       const response = responses[i]!;
@@ -213,6 +219,7 @@ function planOperation(
           style,
         ) + style.eol,
     });
+    for (const early of earlyReturns) edits.push(...storeBeforeReturn(fn, early, source, text, style, (value) => `if (${KEY}) await ${store}.complete(${scopeOf}, ${KEY}, 200, ${value});`));
     commits.forEach((c, i) => {
       const response = responses[i]!;
       const complete = `if (${KEY}) await ${store}.complete(${scopeOf}, ${KEY}, 200, ${response.text});`;
@@ -246,6 +253,71 @@ function planOperation(
     else if (closeParen) edits.push({ start: closeParen.getStart(source), end: closeParen.getStart(source), text: `${KEY}?: string` });
   }
   return { edits, usesStore: !redis, ...(position !== undefined ? { position } : {}) };
+}
+
+/**
+ * The statement the claim goes before: the body's first, unless the handle is a local the body declares (a session it
+ * opens), then the one after that declaration; never after the first write.
+ */
+function doorStatement(fn: ts.FunctionLikeDeclaration, handle: string, firstWrite: ts.Statement): ts.Statement {
+  const statements = (fn.body as ts.Block).statements;
+  const root = handle.split(/[.?[]/)[0]!;
+  const isParameter = fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === root);
+  if (root === 'this' || isParameter) return statements[0] ?? firstWrite;
+  const declaring = statements.findIndex((st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => declaresName(d.name, root)));
+  const limit = statements.indexOf(firstWrite);
+  if (declaring >= 0 && declaring < limit) return statements[declaring + 1]!;
+  return firstWrite;
+}
+
+function declaresName(name: ts.BindingName, wanted: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === wanted;
+  return name.elements.some((element) => !ts.isOmittedExpression(element) && declaresName(element.name, wanted));
+}
+
+/** The function's own return statements (not those of functions nested in it). */
+function ownReturns(fn: ts.FunctionLikeDeclaration): ts.ReturnStatement[] {
+  const out: ts.ReturnStatement[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node !== fn && (ts.isFunctionLike(node) || ts.isClassLike(node))) return;
+    if (ts.isReturnStatement(node)) out.push(node);
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) ts.forEachChild(fn.body, visit);
+  return out;
+}
+
+/**
+ * The edits that store a return's value with the key right before it returns (`store(value)` is the statement). A
+ * plain read is stored as it is; anything else is computed into a local first, so it runs once, in the same order.
+ */
+function storeBeforeReturn(fn: ts.FunctionLikeDeclaration, statement: ts.ReturnStatement, source: ts.SourceFile, text: string, style: CodeStyle, store: (value: string) => string): TextEdit[] {
+  const expression = statement.expression;
+  const inList = ts.isBlock(statement.parent) || ts.isCaseClause(statement.parent) || ts.isDefaultClause(statement.parent);
+  const indent = indentAt(text, statement.getStart(source));
+  if (!expression || isPlainRead(expression)) {
+    const value = expression ? expression.getText(source) : 'null';
+    if (inList) {
+      const at = insertionPoint(text, statement, source);
+      return [{ start: at, end: at, text: render([store(value)], indent, style) + style.eol }];
+    }
+    return [{ start: statement.getStart(source), end: statement.getEnd(), text: `{${style.eol}${render([store(value), statement.getText(source)], indent + style.indentUnit, style)}${style.eol}${indent}}` }];
+  }
+  const name = freshName(fn, 'response', source);
+  const semi = style.semicolons ? ';' : '';
+  // `return this.copyOf(x)` in an async function returns what the promise resolves to: that is what is stored.
+  const isAsync = (ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const value = isAsync && !ts.isAwaitExpression(expression) ? `await ${expression.getText(source)}` : expression.getText(source);
+  const declaration = `const ${name} = ${value}${semi}`;
+  if (inList) {
+    const at = insertionPoint(text, statement, source);
+    return [
+      { start: at, end: at, text: indent + declaration + style.eol + render([store(name)], indent, style) + style.eol },
+      { start: expression.getStart(source), end: expression.getEnd(), text: name },
+    ];
+  }
+  const inner = indent + style.indentUnit;
+  return [{ start: statement.getStart(source), end: statement.getEnd(), text: `{${style.eol}${inner}${declaration}${style.eol}${render([store(name), `return ${name};`], inner, style)}${style.eol}${indent}}` }];
 }
 
 /**
