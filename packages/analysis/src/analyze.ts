@@ -5,6 +5,7 @@ import type { OutboxSettings } from './settings.js';
 import { classifyFile } from './classify.js';
 import { buildFileModel } from './model.js';
 import { OperationAnalyzer } from './operations.js';
+import { spanOf } from './spans.js';
 
 /**
  * The facts about one file, from a TypeScript AST: the ESLint rules pass the SourceFile typescript-eslint already
@@ -23,6 +24,11 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
       role: effectiveRole,
       module,
       routerDbCalls: model.routerDbCalls,
+      routes: model.routes.map((unit) => ({
+        route: unit.name,
+        registration: spanOf(unit.routeCall ?? unit.fn, sourceFile),
+        handler: spanOf(unit.fn, sourceFile),
+      })),
       operations: new OperationAnalyzer(model, path, module).operations(),
       classes: model.classes.map((cls) => cls.facts).sort((a, b) => a.line - b.line),
       functions: model.functions,
@@ -35,7 +41,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
     const message = error instanceof Error ? error.message : String(error);
     return {
       ...emptyAnalysis(path, settings),
-      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape` }],
+      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape`, fatal: true }],
     };
   }
 }
@@ -66,13 +72,13 @@ export function parseFile(path: string, text: string): { sourceFile: TS.SourceFi
 /** Parses `text` (never throws) and analyses it. A syntax error becomes a diagnostic; what parsed is still analysed. */
 export function analyzeFile(path: string, text: string, settings: OutboxSettings): FileAnalysis {
   const parsed = parseFile(path, text);
-  if ('error' in parsed) return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${parsed.error}` }] };
+  if ('error' in parsed) return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${parsed.error}`, fatal: true }] };
   return analyzeSourceFile(parsed.sourceFile, path, settings);
 }
 
 function emptyAnalysis(path: string, settings: OutboxSettings): FileAnalysis {
   const { role, module } = classifyFile(path, settings);
-  return { file: path, role, module, routerDbCalls: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [] };
+  return { file: path, role, module, routerDbCalls: [], routes: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [] };
 }
 
 export function scriptKindOf(path: string): TS.ScriptKind {

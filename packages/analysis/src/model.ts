@@ -50,6 +50,8 @@ export interface CallFacts {
   publish?: boolean;
   /** What the call does to the database, for a DB call of any style. */
   effect?: DbEffect;
+  /** For a DB-handle call: the handle, local aliases resolved (`this.db` for `const db = this.db; db.execute()`). */
+  handle?: string;
 }
 
 /** A class method, an arrow-function property or a route handler: the code one operation is made of. */
@@ -335,6 +337,8 @@ class ModelBuilder {
   private readonly chainLinks = new Set<TS.Node>();
   /** How many transaction-scope callbacks the walk is inside. */
   private txDepth = 0;
+  /** The key of the object property being walked, if any. */
+  private propertyKey: string | undefined;
   /** The prefix of routes registered inside a `register(plugin, { prefix })` callback. */
   private registerPrefix = '';
 
@@ -799,6 +803,13 @@ class ModelBuilder {
     }
   }
 
+  /** The handle an expression stands for, through local aliases: `this.db` for `db` after `const db = this.db`. */
+  private handleOrigin(expression: TS.Expression): string {
+    const target = unwrap(expression);
+    const binding = isIdentifier(target) ? this.lookup(target.text) : undefined;
+    return binding?.kind === 'handle' ? binding.text : target.getText(this.sourceFile);
+  }
+
   private mentionsOutbox(expression: TS.Expression): boolean {
     let target: TS.Expression = unwrap(expression);
     for (;;) {
@@ -855,6 +866,14 @@ class ModelBuilder {
       case SyntaxKind.BinaryExpression:
         this.visitBinary(node as TS.BinaryExpression);
         return;
+      case SyntaxKind.PropertyAssignment: {
+        // The key a value is held under names a tRPC procedure (`createDocument: authedProcedure…mutation(…)`).
+        const outer = this.propertyKey;
+        this.propertyKey = memberName((node as TS.PropertyAssignment).name) ?? outer;
+        forEachChild(node, this.visitChild);
+        this.propertyKey = outer;
+        return;
+      }
       case SyntaxKind.TaggedTemplateExpression:
         forEachChild(node, this.visitChild);
         if (this.stack.hasData) this.visitTaggedSql(node as TS.TaggedTemplateExpression);
@@ -950,7 +969,13 @@ class ModelBuilder {
 
   private visitVariable(declaration: TS.VariableDeclaration): void {
     const init = declaration.initializer;
-    if (init) this.visit(init);
+    if (init) {
+      // `export const createDocument = authedProcedure…mutation(…)`: the name a tRPC procedure is held under.
+      const outer = this.propertyKey;
+      if (isIdentifier(declaration.name)) this.propertyKey = declaration.name.text;
+      this.visit(init);
+      this.propertyKey = outer;
+    }
     const name = declaration.name;
     if (isIdentifier(name)) {
       if (init && this.role === 'router') this.noteRouterPrefix(name.text, init);
@@ -960,7 +985,7 @@ class ModelBuilder {
       } else if (!init) {
         this.bind(name.text, { kind: 'other' });
       } else if (this.isHandle(init)) {
-        this.bind(name.text, { kind: 'handle', text: unwrap(init).getText(this.sourceFile) });
+        this.bind(name.text, { kind: 'handle', text: this.handleOrigin(init) });
       } else if (this.mentionsOutbox(init)) {
         this.bind(name.text, { kind: 'outbox' });
       } else if (this.constDeclarations.has(declaration)) {
@@ -987,7 +1012,7 @@ class ModelBuilder {
         this.bind(local, { kind: 'method', method: property, handle: sourceText });
       } else if (property !== undefined && this.handleNames.has(property)) {
         // `const { db: conn } = request`.
-        this.bind(local, { kind: 'handle', text: `${sourceText}.${property}` });
+        this.bind(local, { kind: 'handle', text: `${source !== undefined ? this.handleOrigin(source) : sourceText}.${property}` });
       } else {
         this.bind(local, { kind: 'other' });
       }
@@ -1032,7 +1057,7 @@ class ModelBuilder {
     if (isIdentifier(left)) {
       // `let conn; conn = this.db;`
       if (this.isHandle(binary.right)) {
-        this.bind(left.text, { kind: 'handle', text: unwrap(binary.right).getText(this.sourceFile) });
+        this.bind(left.text, { kind: 'handle', text: this.handleOrigin(binary.right) });
       } else if (this.mentionsOutbox(binary.right)) {
         this.bind(left.text, { kind: 'outbox' });
       }
@@ -1088,14 +1113,17 @@ class ModelBuilder {
 
     let method: string | undefined;
     let handleText: string | undefined;
+    let handleOrigin: string | undefined;
     if (parts && this.isHandle(parts.receiver)) {
       method = parts.method;
       handleText = unwrap(parts.receiver).getText(this.sourceFile);
+      handleOrigin = this.handleOrigin(parts.receiver);
     } else if (!parts && isIdentifier(unwrap(callee))) {
       const binding = this.lookup((unwrap(callee) as TS.Identifier).text);
       if (binding?.kind === 'method') {
         method = binding.method;
         handleText = binding.handle;
+        handleOrigin = binding.handle;
       }
     }
 
@@ -1151,6 +1179,7 @@ class ModelBuilder {
         commit,
         event,
         optional: isOptionalChain(call),
+        ...(handleOrigin !== undefined && (write || commit) ? { handle: handleOrigin } : {}),
         ...(check ? { check } : {}),
         ...(helper !== undefined ? { helper } : {}),
         ...(publish ? { publish } : {}),
@@ -1254,6 +1283,18 @@ class ModelBuilder {
     if ((parts.method === 'prefix' || parts.method === 'basePath') && args.length === 1 && isStringLiteralLike(args[0]!)) {
       const owner = lastName(parts.receiver);
       if (owner !== undefined) this.routerPrefixes.set(owner, args[0].text);
+    }
+    const web = this.stack.web;
+    if (web.procedureMethods.has(parts.method) && args.length === 1 && isFunctionValue(args[0]) && web.procedureReceiver) {
+      // `authedProcedure.input(schema).mutation(async ({ ctx, input }) => …)`: named by the key that holds it.
+      let root: TS.Expression = parts.receiver;
+      for (let depth = 0; depth < 16 && (isCallExpression(root) || isPropertyAccessExpression(root)); depth++) root = unwrap(root.expression);
+      const rootName = lastName(root);
+      if (rootName !== undefined && web.procedureReceiver.test(rootName)) {
+        const key = this.propertyKey ?? handlerName(args[0]) ?? 'procedure';
+        this.addRoute(`${parts.method.toUpperCase()} ${key}`, call.expression, args[0], call);
+        return;
+      }
     }
     if ((this.routeMethods.has(parts.method) || this.stack.web.routeMethods.has(parts.method)) && args.length >= 2) {
       const handler = args[args.length - 1];

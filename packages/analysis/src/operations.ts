@@ -231,6 +231,7 @@ export class OperationAnalyzer {
       missing,
       warnings,
       firstWrite,
+      ...(firstWriteEffect?.handle !== undefined ? { writeHandle: firstWriteEffect.handle } : {}),
     } satisfies Operation;
   }
 

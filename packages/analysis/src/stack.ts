@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileGlobs } from './patterns.js';
 import type { OutboxSettings } from './settings.js';
 import { presetByName, type DataIdiom, type HandleShape } from './presets/index.js';
 
@@ -38,6 +38,8 @@ export interface WebRules {
   routeDecorators: ReadonlyMap<string, string>;
   serviceDecorators: ReadonlySet<string>;
   exportedHandlers: ReadonlySet<string>;
+  procedureMethods: ReadonlySet<string>;
+  procedureReceiver?: RegExp;
 }
 
 export interface StackRules {
@@ -102,6 +104,8 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
   const routeDecorators = new Map<string, string>();
   const serviceDecorators = new Set<string>();
   const exportedHandlers = new Set<string>();
+  const procedureMethods = new Set<string>();
+  let procedureReceiver: RegExp | undefined;
   const roleMarkers: string[] = [];
 
   for (const name of settings.presets) {
@@ -114,7 +118,7 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       // The first preset to claim a name keeps it: `db` is Drizzle's in a Drizzle app, Kysely's in a Kysely one.
       for (const handle of data.handleNames ?? []) if (!byName.has(handle)) byName.set(handle, idiom);
       for (const pattern of data.handleNamePatterns ?? []) {
-        namePatterns.push({ matches: picomatch(pattern.toLowerCase()), idiom });
+        namePatterns.push({ matches: compileGlobs([pattern.toLowerCase()]), idiom });
       }
       for (const mark of data.handleTypes ?? []) typeMarks.push({ mark, idiom });
       for (const base of data.modelBases ?? []) if (!modelBases.has(base)) modelBases.set(base, idiom);
@@ -133,6 +137,10 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       for (const [decorator, verb] of Object.entries(web.routeDecorators ?? {})) routeDecorators.set(decorator, verb);
       for (const decorator of web.serviceDecorators ?? []) serviceDecorators.add(decorator);
       for (const handler of web.exportedHandlers ?? []) exportedHandlers.add(handler);
+      if (web.procedures) {
+        for (const method of web.procedures.methods) procedureMethods.add(method);
+        procedureReceiver = new RegExp(web.procedures.receiverPattern, 'i');
+      }
     }
   }
   // A team's own repositories and stores (`this.featureStore.create(…)`, `this.orderRepository.updateStatus(…)`): in a
@@ -144,7 +152,8 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       readPrefix: /^(get|find|count|exists|list|search|load|fetch|read|query|is|has)(?![a-z])/,
     };
     idioms.push(idiom);
-    for (const pattern of settings.repositoryNames) namePatterns.push({ matches: picomatch(pattern.toLowerCase()), idiom });
+    // Linear-time matching: repositoryNames comes from a config a pull request can change (patterns.ts).
+    for (const pattern of settings.repositoryNames) namePatterns.push({ matches: compileGlobs([pattern.toLowerCase()]), idiom });
   }
   rules = {
     hasData: idioms.length > 0,
@@ -156,7 +165,7 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
     modelImports,
     producerFunctions,
     txDecorators,
-    web: { routeMethods, routerNames, controllerDecorators, routeDecorators, serviceDecorators, exportedHandlers },
+    web: { routeMethods, routerNames, controllerDecorators, routeDecorators, serviceDecorators, exportedHandlers, procedureMethods, ...(procedureReceiver ? { procedureReceiver } : {}) },
     roleMarkers,
   };
   cache.set(settings, rules);

@@ -104,6 +104,11 @@ export interface Operation extends OperationFlags {
   warnings: OperationWarning[];
   /** The first write's location (a DB-handle execute of a modifying statement). */
   firstWrite: SourceSpan;
+  /**
+   * The DB handle the first write runs on, local aliases resolved: `this.db` for `const db = this.db; db.execute(…)`,
+   * `request.db` for `const { db } = request`. Absent when the operation writes only through a helper.
+   */
+  writeHandle?: string;
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */
@@ -122,6 +127,16 @@ export interface ClassFacts {
   calls: string[];
 }
 
+/** A route a router file registers (`app.post('/x', handler)`, `app.route({ … })`), whether or not it writes. */
+export interface RouteFact {
+  /** `POST /organizations`, or the handler's name when the path is not a literal. */
+  route: string;
+  /** The registering call. */
+  registration: SourceSpan;
+  /** The handler function. */
+  handler: SourceSpan;
+}
+
 export interface FunctionFacts {
   name: string;
   line: number;
@@ -132,6 +147,11 @@ export interface FileDiagnostic {
   file: string;
   message: string;
   line?: number;
+  /**
+   * The file yielded no facts at all: its parse or its analysis failed (a parse that overflows the stack, say). A
+   * syntax error the parser recovers from is not fatal: what parsed is still analysed.
+   */
+  fatal?: true;
 }
 
 /** A DB call in a file that has no role: work that no router or service rule looks at (`init` lists these). */
@@ -147,6 +167,8 @@ export interface FileAnalysis {
   role: FileRole;
   module: string;
   routerDbCalls: RouterDbCall[];
+  /** The routes of a router file, in source order (empty for other files). */
+  routes: RouteFact[];
   operations: Operation[];
   classes: ClassFacts[];
   functions: FunctionFacts[];

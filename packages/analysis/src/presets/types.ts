@@ -71,6 +71,11 @@ export interface WebIdiom {
   exportedHandlers?: string[];
   /** `new Router({ prefix })`, `router.prefix('/x')`, `basePath('/x')`, `register(fn, { prefix })`. */
   prefixes?: boolean;
+  /**
+   * Procedure builders (tRPC): `<x>Procedure.input(…).mutation(async ({ ctx, input }) => …)` declares a route named by
+   * the property that holds it (`MUTATION createDocument`).
+   */
+  procedures?: { methods: string[]; receiverPattern: string };
 }
 
 export interface Preset {

@@ -65,3 +65,13 @@ export const hono: Preset = {
   enablers: ['hono'],
   web: { routeMethods: VERBS, routerNames: ['app', 'api', 'router'], prefixes: true },
 };
+
+/** tRPC: `publicProcedure.input(schema).mutation(async ({ ctx, input }) => …)` in a router object. */
+export const trpc: Preset = {
+  name: 'trpc',
+  kind: 'web',
+  description: 'tRPC: <x>Procedure.input(…).mutation / query handlers in router objects, named by their key',
+  enablers: ['@trpc/server'],
+  routerFiles: [`**/routers/**/*.${EXT}`, `**/*-router/**/*.${EXT}`, `**/*-router.${EXT}`, `**/trpc/**/*.${EXT}`],
+  web: { procedures: { methods: ['mutation', 'query', 'subscription'], receiverPattern: 'Procedure$' } },
+};

@@ -156,3 +156,21 @@ describe("a team's own repositories and stores", () => {
     expect(analyze(code, 'src/services/feature-service.ts', { presets: ['knex'], repositoryNames: [] }).operations).toEqual([]);
   });
 });
+
+describe('tRPC', () => {
+  it('a procedure that writes is a router operation named by its key; its DB calls are router findings', () => {
+    const code = [
+      "import { prisma } from '@documenso/prisma';",
+      'export const documentRouter = router({',
+      '  rename: authenticatedProcedure.input(ZRename).mutation(async ({ ctx, input }) => {',
+      '    await prisma.document.update({ where: { id: input.id }, data: { title: input.title } });',
+      '  }),',
+      '  list: authenticatedProcedure.query(async ({ ctx }) => prisma.document.findMany({ where: { userId: ctx.user.id } })),',
+      '});',
+      'export const deleteDocumentRoute = authenticatedProcedure.input(ZDelete).mutation(async ({ input }) => prisma.document.delete({ where: { id: input.id } }));',
+    ].join('\n');
+    const found = analyze(code, 'packages/trpc/server/document-router/router.ts', { presets: ['prisma', 'trpc'] });
+    expect(found.operations.map((op) => op.method)).toEqual(['MUTATION rename', 'MUTATION deleteDocumentRoute']);
+    expect(found.routerDbCalls.map((call) => [call.line, call.route])).toEqual([[4, 'MUTATION rename'], [6, 'QUERY list'], [8, 'MUTATION deleteDocumentRoute']]);
+  });
+});
