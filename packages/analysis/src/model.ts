@@ -625,6 +625,7 @@ class ModelBuilder {
         this.model.routerDbCalls.push({
           ...spanOf(call, this.sourceFile),
           call: method,
+          kind: this.commitCalls.has(method) ? 'commit' : this.executeCalls.has(method) ? 'execute' : 'other',
           handle: handleText,
           strictOnly: !this.routerCalls.has(method),
           ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),

@@ -17,10 +17,18 @@ export interface SourceSpan {
   end: number;
 }
 
+/**
+ * What a router DB call does, by the configured names: `commit` for a `commitCalls` method, `execute` for an
+ * `executeCalls` method (it runs SQL: write-like), `other` for anything else `routerCalls` / `strictRouterCalls` names.
+ */
+export type RouterDbCallKind = 'commit' | 'execute' | 'other';
+
 /** A DB-handle call in a router file: `db.commit()`, `req.db.execute(...)`, `conn?.['commit']()`, … */
 export interface RouterDbCall extends SourceSpan {
   /** The method called: `execute`, `commit`, and in strict mode also `rollback`, `flush`, `begin`, `query`. */
   call: string;
+  /** Its kind by the configured names; printers and the checklist count kinds, never method names. */
+  kind: RouterDbCallKind;
   /** Source text of the handle expression, e.g. `request.db`. */
   handle: string;
   /** True when only the strict configuration forbids this call. */
