@@ -5,6 +5,7 @@ import type { OutboxSettings } from './settings.js';
 import { classifyFile } from './classify.js';
 import { buildFileModel } from './model.js';
 import { OperationAnalyzer } from './operations.js';
+import { collectSuppressions } from './comments.js';
 
 /**
  * The facts about one file, from a TypeScript AST: the ESLint rules pass the SourceFile typescript-eslint already
@@ -25,6 +26,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
       classes: model.classes.map((cls) => cls.facts).sort((a, b) => a.line - b.line),
       functions: model.functions,
       imports: model.imports,
+      suppressions: collectSuppressions(sourceFile),
       diagnostics,
     };
   } catch (error) {
@@ -52,7 +54,7 @@ export function analyzeFile(path: string, text: string, settings: OutboxSettings
 
 function emptyAnalysis(path: string, settings: OutboxSettings): FileAnalysis {
   const { role, module } = classifyFile(path, settings);
-  return { file: path, role, module, routerDbCalls: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [] };
+  return { file: path, role, module, routerDbCalls: [], operations: [], classes: [], functions: [], imports: [], suppressions: [], diagnostics: [] };
 }
 
 export function scriptKindOf(path: string): TS.ScriptKind {

@@ -16,6 +16,7 @@ export { classifyFile, isCandidate, normalizePath, type FileClass } from './clas
 export * from './checklist/index.js';
 export * from './config.js';
 export * from './findings.js';
+export * from './suppressions.js';
 export {
   defaultCodeCacheDir,
   enableTypeScriptCodeCache,

@@ -1,4 +1,5 @@
 import type { FileAnalysis, Operation, OperationFlag, SourceSpan } from './types.js';
+import { suppressionFor, type SuppressionDirective } from './suppressions.js';
 
 /** The ESLint rule that reports each kind of fact; the audit's SARIF and annotations use the same ids. */
 export const RULE_FOR_FLAG: Record<OperationFlag, string> = {
@@ -23,6 +24,8 @@ export interface Finding {
   operationKey?: string;
   /** Stable identity of the finding: operation key + flag, or router file + route + call. */
   identity: string;
+  /** The inline ESLint disable comment that hides this finding, when one does: the audit lists it, never drops it. */
+  suppressedBy?: SuppressionDirective;
 }
 
 /** The key an operation is known by across edits: module, class (or `router`), method or route. */
@@ -32,7 +35,8 @@ export function operationKey(op: Pick<Operation, 'module' | 'className' | 'metho
 
 /**
  * Every finding of one analysed file, in source order. `strict` adds the strict-only router calls and the warning
- * on the race-prone Redis idempotency pattern.
+ * on the race-prone Redis idempotency pattern. A finding an inline ESLint disable comment hides carries it in
+ * `suppressedBy` (ESLint hides it; the audit counts and lists it).
  */
 export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean } = {}): Finding[] {
   const findings: Finding[] = [];
@@ -75,6 +79,13 @@ export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean
           identity: `op:${key}:${warning.kind}`,
         });
       }
+    }
+  }
+  const directives = analysis.suppressions ?? [];
+  if (directives.length > 0) {
+    for (const finding of findings) {
+      const directive = suppressionFor(directives, finding.rule, finding.span.line, finding.span.column);
+      if (directive) finding.suppressedBy = directive;
     }
   }
   return findings.sort((a, b) => a.span.start - b.span.start);

@@ -3,6 +3,8 @@
  * these and nothing else; none of them decides on its own what a router, a DB call or an operation is.
  */
 
+import type { SuppressionDirective } from './suppressions.js';
+
 export type FileRole = 'router' | 'service' | 'other';
 
 /** A 1-based line and column, as editors and SARIF count them, plus the 0-based offsets into the source text. */
@@ -143,5 +145,7 @@ export interface FileAnalysis {
   functions: FunctionFacts[];
   /** Names this file imports (module specifier → imported names), for wiring checks. */
   imports: { from: string; names: string[] }[];
+  /** ESLint disable comments that can hide an outbox finding (suppressions.ts); absent in analyses made before them. */
+  suppressions?: SuppressionDirective[];
   diagnostics: FileDiagnostic[];
 }
