@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ChecklistSettings } from './checklist/settings.js';
+import { CHECK_IDS, CHECKLIST_PROFILES } from './checklist/profiles.js';
 
 /**
  * `outbox.config.json`: the settings shared by the audit, the ESLint plugin and the codemods. It is JSON and is only
@@ -8,7 +9,7 @@ import type { ChecklistSettings } from './checklist/settings.js';
 export const CONFIG_FILE_NAME = 'outbox.config.json';
 
 type JsonSchema =
-  | { type: 'string'; description?: string; minLength?: number }
+  | { type: 'string'; description?: string; minLength?: number; enum?: readonly string[] }
   | { type: 'boolean'; description?: string }
   | { type: 'array'; items: JsonSchema; description?: string }
   | { type: 'object'; properties: Record<string, JsonSchema>; additionalProperties: false; description?: string };
@@ -60,6 +61,16 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
+        profile: {
+          type: 'string',
+          enum: Object.keys(CHECKLIST_PROFILES),
+          description: 'Which checks run: "default" (the generic checks) or "seed" (the seed report\'s 12 items).',
+        },
+        disable: {
+          type: 'array',
+          items: { type: 'string', enum: CHECK_IDS },
+          description: 'Check ids turned off (each check has a doc page under packages/audit-cli/docs/checks/).',
+        },
         aiBaseClasses: strings('Abstract base class(es) of the AI orchestration layer.'),
         aiFactoryFunctions: strings('Factory function(s) of the orchestrator.'),
         matchingEngineClass: { type: 'string', minLength: 1 },
@@ -119,6 +130,14 @@ function check(value: unknown, schema: JsonSchema, key: string, problems: Config
     case 'string':
       if (typeof value !== 'string') problems.push({ key, message: `must be a string, got ${describe(value)}` });
       else if (schema.minLength && value.length < schema.minLength) problems.push({ key, message: 'must not be empty' });
+      else if (schema.enum && !schema.enum.includes(value)) {
+        const lower = value.toLowerCase();
+        const close = schema.enum.filter((c) => distance(c.toLowerCase(), lower) <= 3 || (lower.length >= 4 && c.toLowerCase().startsWith(lower)));
+        problems.push({
+          key,
+          message: `unknown value ${JSON.stringify(value)}${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}; one of ${schema.enum.map((c) => `"${c}"`).join(', ')}`,
+        });
+      }
       return;
     case 'boolean':
       if (typeof value !== 'boolean') problems.push({ key, message: `must be true or false, got ${describe(value)}` });

@@ -78,8 +78,8 @@ describe('isCandidate', () => {
     expect(isCandidate(path, text, DEFAULT_SETTINGS)).toBe(expected);
   });
 
-  describe('files with no role, with the checklist settings the audit resolves', () => {
-    const settings = resolveSettings({ checklist: { ...DEFAULT_CHECKLIST_SETTINGS } });
+  describe('files with no role, with the seed checklist (the one that looks for classes by name)', () => {
+    const settings = resolveSettings({ checklist: { ...DEFAULT_CHECKLIST_SETTINGS, profile: 'seed' } });
     const checklistCases: [path: string, text: string, expected: boolean][] = [
       ['src/ai/orchestrators/base.ts', 'export abstract class BaseAIOrchestrator {}', true],
       ['src/modules/matching/matching-engine.ts', 'export class MatchingEngine {}', true],
@@ -92,9 +92,17 @@ describe('isCandidate', () => {
     });
 
     it('none when the checklist looks for other names', () => {
-      const settings = resolveSettings({ checklist: { aiBaseClasses: ['AiBase'], aiFactoryFunctions: ['makeAi'] } });
+      const settings = resolveSettings({ checklist: { profile: 'seed', aiBaseClasses: ['AiBase'], aiFactoryFunctions: ['makeAi'] } });
       expect(isCandidate('src/ai/orchestrators/base.ts', 'export abstract class BaseAIOrchestrator {}', settings)).toBe(false);
       expect(isCandidate('src/ai/orchestrators/base.ts', 'export abstract class AiBase {}', settings)).toBe(true);
+    });
+
+    it('none by default, or when the checks that read a class are turned off: only routers and services are parsed', () => {
+      const text = 'export abstract class BaseAIOrchestrator {}';
+      expect(isCandidate('src/ai/orchestrators/base.ts', text, DEFAULT_SETTINGS)).toBe(false);
+      const off = resolveSettings({ checklist: { profile: 'seed', disable: ['ai-orchestrator-exists'] } });
+      expect(isCandidate('src/ai/orchestrators/base.ts', text, off)).toBe(false);
+      expect(isCandidate('src/modules/matching/matching-engine.ts', 'export class MatchingEngine {}', off)).toBe(true);
     });
   });
 });

@@ -15,7 +15,7 @@ describe('outbox.config.json validation', () => {
         dbHandles: ['db', 'tx'],
         outbox: { eventCalls: ['addEvent', 'publish'] },
         idempotency: { keyParams: ['requestKey'] },
-        checklist: { matchingEngineClass: 'Matcher', lintCommands: ['\\bmake lint\\b'] },
+        checklist: { profile: 'seed', disable: ['webhooks-operational'], matchingEngineClass: 'Matcher', lintCommands: ['\\bmake lint\\b'] },
       }),
     ).toEqual([]);
   });
@@ -29,6 +29,8 @@ describe('outbox.config.json validation', () => {
     [{ checklist: { riskEngineClass: '' } }, 'checklist.riskEngineClass', 'must not be empty'],
     [{ checklist: { lintCommands: ['(unclosed'] } }, 'checklist.lintCommands[0]', expect.stringMatching(/not a valid regular expression/)],
     [[], '', 'must be an object, got an array'],
+    [{ checklist: { profile: 'sead' } }, 'checklist.profile', 'unknown value "sead" (did you mean "seed"?); one of "default", "seed"'],
+    [{ checklist: { disable: ['pr-lint-workflow'] } }, 'checklist.disable[0]', expect.stringMatching(/^unknown value "pr-lint-workflow" \(did you mean "pr-lint-workflow-exists"\?\)/)],
   ])('rejects %j naming the key', (config, key, message) => {
     expect(validateConfig(config)).toEqual([{ key, message }]);
   });
