@@ -12,7 +12,7 @@ export {
   type OutboxCallSettings,
   type IdempotencySettings,
 } from './settings.js';
-export { classifyFile, isCandidate, normalizePath, type FileClass } from './classify.js';
+export { classifyFile, isCandidate, moduleOf, normalizePath, type FileClass, type PackageInfo, type ProjectLayout } from './classify.js';
 export * from './checklist/index.js';
 export * from './config.js';
 export * from './findings.js';

@@ -20,7 +20,7 @@ export interface Finding {
   file: string;
   message: string;
   span: SourceSpan;
-  /** `partners/PartnerService/createPartner` or `organization/router/POST /organizations`. */
+  /** `src/partners/partner.service.ts | PartnerService.createPartner` or `src/organization/router.ts | POST /organizations`. */
   operationKey?: string;
   /** Stable identity of the finding: operation key + flag, or router file + route + call. */
   identity: string;
@@ -28,8 +28,17 @@ export interface Finding {
   suppressedBy?: SuppressionDirective;
 }
 
-/** The key an operation is known by across edits: module, class (or `router`), method or route. */
-export function operationKey(op: Pick<Operation, 'module' | 'className' | 'method' | 'kind'>): string {
+/**
+ * The key an operation is known by across edits: its file, and its class and method (or its route). No line, so
+ * it survives edits; the file, so that a class of the same name in another package (or a `dist/` twin) is another
+ * operation.
+ */
+export function operationKey(op: Pick<Operation, 'file' | 'className' | 'method' | 'kind'>): string {
+  return `${op.file} | ${op.kind === 'router' || !op.className ? op.method : `${op.className}.${op.method}`}`;
+}
+
+/** The identity of format 1 (module / class or `router` / method), which had no file: for reading old baselines. */
+export function legacyOperationKey(op: Pick<Operation, 'module' | 'className' | 'method' | 'kind'>): string {
   return `${op.module}/${op.kind === 'router' ? 'router' : (op.className ?? '?')}/${op.method}`;
 }
 

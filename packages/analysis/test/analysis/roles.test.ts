@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFile, DEFAULT_SETTINGS, isCandidate, resolveSettings } from '../../src/index.js';
+import { classifyFile, DEFAULT_SETTINGS, isCandidate, resolveSettings, type ProjectLayout } from '../../src/index.js';
 import { DEFAULT_CHECKLIST_SETTINGS } from '../../src/checklist/settings.js';
 
 describe('classifyFile: roles', () => {
@@ -63,6 +63,40 @@ describe('classifyFile: modules', () => {
   ];
   it.each(cases)('%s → %s', (path, module) => {
     expect(classifyFile(path, DEFAULT_SETTINGS).module).toBe(module);
+  });
+
+  describe('with the packages of a monorepo', () => {
+    const layout: ProjectLayout = {
+      packages: [
+        { dir: '', name: 'acme' },
+        { dir: 'apps/api', name: '@acme/api' },
+        { dir: 'apps/billing', name: '@acme/billing' },
+        { dir: 'libs/unnamed' },
+        { dir: 'packages/reference-runtime', name: 'reference-runtime' },
+      ],
+    };
+    const cases: [path: string, module: string][] = [
+      // The nearest package's name and the folder: two packages' `services` are two modules.
+      ['apps/api/src/services/billing.service.ts', '@acme/api/services'],
+      ['apps/billing/src/services/billing.service.ts', '@acme/billing/services'],
+      ['apps/api/src/orders/orders.controller.ts', '@acme/api/orders'],
+      // Straight in the package (or its src/): the package.
+      ['apps/api/src/app.service.ts', '@acme/api'],
+      ['apps/api/app.service.ts', '@acme/api'],
+      // A package without a name is known by its folder.
+      ['libs/unnamed/src/jobs/jobs.service.ts', 'libs/unnamed/jobs'],
+      // Outside every nested package: the root package.
+      ['scripts/seed/seed.service.ts', 'acme/seed'],
+      // `modules/<x>` still wins, so the runtime keeps its module names.
+      ['packages/reference-runtime/src/modules/partners/router.ts', 'partners'],
+    ];
+    it.each(cases)('%s → %s', (path, module) => {
+      expect(classifyFile(path, DEFAULT_SETTINGS, layout).module).toBe(module);
+    });
+
+    it('is told apart from the same path without a layout', () => {
+      expect(classifyFile('apps/api/src/services/billing.service.ts', DEFAULT_SETTINGS).module).toBe('services');
+    });
   });
 });
 
