@@ -6,8 +6,10 @@ import picomatch from 'picomatch';
 import {
   CONFIG_FILE_NAME,
   analyzeWorkflow,
+  classifyFile,
   readConfigFile,
   resolveSettings,
+  routerCallNames,
   type OutboxConfigFile,
   type OutboxSettings,
   type PartialSettings,
@@ -16,6 +18,7 @@ import {
 import { analyzeFiles } from './analyze.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
+import { readProjectLayout } from './layout.js';
 import { buildReport, type AuditReport, type ReportInput } from './report.js';
 
 /** A mistake in how the audit was called (exit code 2). */
@@ -163,13 +166,21 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   const files = shard ? discovery.files.filter((f) => inShard(f.relative, shard)) : discovery.files;
   // A folder-level diagnostic belongs to one shard too, so the merged report lists it once.
   const discoveryDiagnostics = shard ? discovery.diagnostics.filter((d) => inShard(d.file, shard)) : discovery.diagnostics;
+  // Every shard reads every package.json (modules are named after packages), and reports their problems once.
+  const { layout, diagnostics: layoutDiagnostics } = readProjectLayout(root, discovery.packageDirs);
+  const ownLayoutDiagnostics = shard ? layoutDiagnostics.filter((d) => inShard(d.file, shard)) : layoutDiagnostics;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  // The size limit decides which files are analysed at all, so a cache made under another limit is not reused.
+  // The size limit decides which files are analysed at all, so a cache made under another limit is not reused; the
+  // packages name the modules, so a cache made with other packages is not reused either.
   const cache = options.cacheFile
-    ? openCache(path.resolve(options.cacheFile), cacheKey(settings, [toolVersion(), analysisFingerprint(), `max-file-size=${maxFileSize}`]))
+    ? openCache(
+        path.resolve(options.cacheFile),
+        cacheKey(settings, [toolVersion(), analysisFingerprint(), `max-file-size=${maxFileSize}`, `layout=${JSON.stringify(layout)}`]),
+      )
     : undefined;
   const result = await analyzeFiles(files, {
     settings: partial,
+    layout,
     maxFileSize,
     workers: options.workers,
     onProgress: options.onProgress,
@@ -184,14 +195,22 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   }
   const workflows = readWorkflows(root, checklistSettings.workflowsDir, checklistSettings.lintCommands);
 
+  const roles = { router: 0, service: 0 };
+  for (const f of files) {
+    const { role } = classifyFile(f.relative, settings);
+    if (role !== 'other') roles[role]++;
+  }
+
   const input: ReportInput = {
     version: toolVersion(),
     strict: options.strict ?? false,
     analyses: result.analyses,
     workflows,
-    diagnostics: [...discoveryDiagnostics, ...result.diagnostics],
+    diagnostics: [...discoveryDiagnostics, ...ownLayoutDiagnostics, ...result.diagnostics],
     warnings: globWarnings(config, configFile ? path.relative(process.cwd(), configFile) || configFile : undefined, discovery.files),
     checklistSettings,
+    routerCalls: routerCallNames(settings),
+    roles,
     filesScanned: files.length,
     filesParsed: result.parsed,
   };

@@ -5,6 +5,7 @@ import {
   type FileAnalysis,
   type FileDiagnostic,
   type PartialSettings,
+  type ProjectLayout,
 } from 'outbox-analysis/core';
 import { contentHash, type CacheEntry } from './cache.js';
 import { decodeSource, type DiscoveredFile } from './discover.js';
@@ -40,6 +41,7 @@ export async function analyzeBatch(
   maxFileSize: number,
   onProgress?: (done: number, total: number) => void,
   cache?: ReadonlyMap<string, CacheEntry>,
+  layout?: ProjectLayout,
 ): Promise<BatchResult> {
   const settings = resolveSettings(partial);
   const result: BatchResult = { analyses: [], diagnostics: [], parsed: 0, skipped: 0, fromCache: 0, cacheChanged: 0, ...(cache ? { cacheEntries: [] } : {}) };
@@ -81,7 +83,7 @@ export async function analyzeBatch(
       reuse(file.relative, { ...hit, ...stamp }, true);
       continue;
     }
-    if (!isCandidate(file.relative, source.text, settings)) {
+    if (!isCandidate(file.relative, source.text, settings, layout)) {
       result.skipped++;
       if (cache) {
         result.cacheEntries!.push([file.relative, stamp]);
@@ -91,7 +93,7 @@ export async function analyzeBatch(
     }
     const analyzeFile = parser ?? (await loadParser());
     try {
-      const analysis = analyzeFile(file.relative, source.text, settings);
+      const analysis = analyzeFile(file.relative, source.text, settings, layout);
       result.parsed++;
       result.analyses.push(analysis);
       result.diagnostics.push(...analysis.diagnostics);

@@ -22,6 +22,8 @@ export interface DiscoveredFile {
 
 export interface Discovery {
   files: DiscoveredFile[];
+  /** Folders (relative, '' for the root) that hold a package.json: the packages modules are named after. */
+  packageDirs: string[];
   diagnostics: FileDiagnostic[];
 }
 
@@ -34,6 +36,7 @@ const toPosix = (p: string): string => p.split(path.sep).join('/');
 export async function discoverFiles(root: string, ignore: string[]): Promise<Discovery> {
   const isIgnored = picomatch(ignore, { dot: true });
   const files: DiscoveredFile[] = [];
+  const packageDirs: string[] = [];
   const diagnostics: FileDiagnostic[] = [];
   const visited = new Set<string>();
   const reason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
@@ -87,6 +90,8 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
         // A folder is skipped when a file inside it would be ignored (`**/dist/**` matches `dist/<anything>`).
         if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(`${rel}/__outbox_probe__`)) continue;
         subdirs.push([abs, rel]);
+      } else if (isFile && entry.name === 'package.json') {
+        if (!isIgnored(rel)) packageDirs.push(relDir);
       } else if (isFile && SOURCE_EXTENSIONS.has(path.extname(entry.name)) && !isIgnored(rel)) {
         if (size === undefined) {
           try {
@@ -105,7 +110,8 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
 
   walk(root, '');
   files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-  return { files, diagnostics };
+  packageDirs.sort();
+  return { files, packageDirs, diagnostics };
 }
 
 export type SourceText = { ok: true; text: string } | { ok: false; message: string };

@@ -45,8 +45,8 @@ describe('outbox-audit exit codes', () => {
     const written = await runCli([root, '--write-baseline', baseline]);
     expect(written.code).toBe(0);
     expect(JSON.parse(readFileSync(baseline, 'utf8'))).toMatchObject({
-      schemaVersion: 1,
-      operations: { 'orders/OrderService/cancelOrder': { outbox: true, idempotency: false, event: false, commit: false } },
+      schemaVersion: 2,
+      operations: { 'src/modules/orders/order.service.ts | OrderService.cancelOrder': { outbox: true, idempotency: false, event: false, commit: false } },
       routerCalls: { 'src/modules/orders/router.ts | POST /orders/:id/cancel | commit': 1 },
     });
     expect((await runCli([root, '--baseline', baseline])).code).toBe(0);
@@ -59,7 +59,7 @@ describe('outbox-audit exit codes', () => {
     const worse = await runCli([root, '--baseline', baseline, '--format', 'json']);
     expect(worse.code).toBe(1);
     expect(worse.stderr).toContain('new: src/modules/orders/router.ts | POST /orders | commit');
-    expect(worse.stderr).toContain('new: orders/OrderService/placeOrder');
+    expect(worse.stderr).toContain('new: src/modules/orders/order.service.ts | OrderService.placeOrder (line 12) lacks event');
 
     writeFileSync(service, ORDER_SERVICE);
     writeFileSync(router, ORDER_ROUTER.replace('    await request.db.commit();\n', ''));
@@ -71,7 +71,11 @@ describe('outbox-audit exit codes', () => {
   it('gates on --min-score and --min-compliance', async () => {
     const root = project();
     expect((await runCli([root, '--min-score', '0'])).code).toBe(0);
-    expect((await runCli([root, '--min-score', '12'])).code).toBe(1);
+    // The default profile runs 7 checks: 7 can fail, 8 can never pass and is a usage error that says why.
+    expect((await runCli([root, '--min-score', '7'])).code).toBe(1);
+    const unreachable = await runCli([root, '--min-score', '12']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('--min-score 12 can never be met: the checklist runs 7 item(s) (profile "default"');
     expect((await runCli([root, '--min-compliance', '50'])).code).toBe(0);
     expect((await runCli([root, '--min-compliance', '51'])).code).toBe(1);
   });

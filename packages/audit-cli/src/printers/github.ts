@@ -70,7 +70,9 @@ export async function printGithub(
   }
   for (const d of report.diagnostics) core.warning(d.message, { title: 'outbox-audit: file not analysed', file: `${prefix}${d.file}`, ...(d.line ? { startLine: d.line } : {}) });
   const s = report.summary;
-  core.info(`outbox-audit: ${s.compliant}/${s.operations} operations compliant (${s.percent}%), checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)`);
+  core.info(
+    `outbox-audit: ${s.percent === null ? 'no operations found' : `${s.compliant}/${s.operations} operations compliant (${s.percent}%)`}, checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)${s.suppressed > 0 ? `, ${s.suppressed} suppressed by inline disable comments (listed in the job summary)` : ''}`,
+  );
   if (accepted > 0) core.info(`${accepted} known finding(s) accepted by the baseline are not annotated; the job summary and the SARIF upload list every finding`);
   if (omitted > 0) core.info(`${omitted} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); all are in the job summary and the SARIF upload`);
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
