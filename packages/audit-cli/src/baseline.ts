@@ -85,7 +85,7 @@ export interface BaselineUpgrade {
 /**
  * Reads a format-1 baseline against the current report: each old key (module / class / method) becomes the key of
  * every operation that has it now. A key two files share now (the collision format 2 exists for) is accepted for
- * both, as format 1 accepted it; a key no operation has is dropped (that gap is gone).
+ * both, as format 1 accepted it; a key no operation has stays as it was, and the comparison reports that gap as gone.
  */
 export function upgradeBaseline(baseline: AnyBaseline, report: AuditReport, file = 'the baseline'): BaselineUpgrade {
   if (baseline.schemaVersion === BASELINE_FORMAT) return { baseline };
@@ -96,9 +96,13 @@ export function upgradeBaseline(baseline: AnyBaseline, report: AuditReport, file
   let gone = 0;
   for (const [legacy, flags] of Object.entries(baseline.operations)) {
     const keys = byLegacy.get(legacy) ?? [];
-    if (keys.length === 0) gone++;
     if (keys.length > 1) shared++;
     for (const key of keys) operations[key] = flags;
+    // Kept under its old key, which no operation has: the comparison reports it as gone (fixed).
+    if (keys.length === 0) {
+      gone++;
+      operations[legacy] = flags;
+    }
   }
   const count = Object.keys(baseline.operations).length;
   const message =

@@ -27,8 +27,8 @@ export interface GateResult {
 }
 
 /**
- * Decides the exit code. With no option the gate is strict: any finding fails, and so does a tree with no router and
- * no service file (nothing was checked). A baseline replaces that with a ratchet (only new findings and regressions
+ * Decides the exit code. With no option the gate is strict: any finding fails, and so does a tree where no operation
+ * was recognised (nothing was checked). A baseline replaces that with a ratchet (only new findings and regressions
  * fail); --min-score and --min-compliance add thresholds, and no operation at all never meets --min-compliance.
  * Findings an inline ESLint disable comment hides never fail the gate; every report lists them.
  */
@@ -70,6 +70,9 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
       failures.push(`${noncompliant} non-compliant operation(s), ${routerCalls} router DB call(s)`);
     } else if (s.routers + s.services === 0) {
       failures.push('nothing checked: no router or service file found (set routerFiles / serviceFiles in outbox.config.json, or run outbox-audit init)');
+    } else if (s.operations === 0) {
+      // Passing would read as "all operations are fine" when none was recognised: say so and fail, as ESLint does on no files.
+      failures.push('no operations found: nothing to gate (point serviceFiles, routerFiles and dbHandles at the code, or run outbox-audit init; --report-only to look without gating)');
     }
   }
   return {
@@ -87,6 +90,5 @@ function passSummary(report: AuditReport, options: GateOptions): string {
   if (options.minScore !== undefined || options.minCompliance !== undefined) return 'thresholds met';
   const s = report.summary;
   const accepted = s.suppressed > 0 ? ` (${s.suppressed} finding(s) accepted by inline disable comments)` : '';
-  if (s.operations === 0) return `no operations found; no router DB calls in ${s.routers} router file(s)${accepted}`;
   return `${s.compliant}/${s.operations} operations compliant, no router DB calls${accepted}`;
 }
