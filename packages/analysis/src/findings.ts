@@ -57,7 +57,8 @@ export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean
       severity: 'error',
       file: analysis.file,
       message: `${call.handle}.${call.call}() in a router${call.route ? ` (${call.route})` : ''}: move the database work into a service operation that commits with its outbox event`,
-      span: call,
+      // The span alone: the call's other facts are in the analysis, not in every finding printed from it.
+      span: { line: call.line, column: call.column, endLine: call.endLine, endColumn: call.endColumn, start: call.start, end: call.end },
       identity: `router:${analysis.file}:${call.route ?? '-'}:${call.call}`,
     });
   }

@@ -80,10 +80,40 @@ describe('outbox-audit exit codes', () => {
     expect((await runCli([root, '--min-compliance', '51'])).code).toBe(1);
   });
 
-  it('teaches in --help', async () => {
+  it('teaches in --help, with init and merge as subcommands that have their own help', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
     expect(help.stdout).toContain('--baseline <file>');
+    expect(help.stdout).toMatch(/Commands:\n\s+init \[options\] \[path\]\s+write a starter outbox\.config\.json/);
+    expect(help.stdout).toMatch(/\n\s+merge \[options\] <parts\.\.\.>\s+the report of a sharded audit/);
+    expect(help.stdout).toMatch(/--max-file-size <MiB>[^]*?\(default:\s+2 MiB\)/);
+    const merge = await runCli(['merge', '--help']);
+    expect(merge.code).toBe(0);
+    expect(merge.stdout).toContain('Usage: outbox-audit merge [options] <parts...>');
+    expect(merge.stdout).toContain('--format <format>');
+    expect(merge.stdout).not.toMatch(/^\s+--shard /m);
+    const init = await runCli(['init', '--help']);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('Usage: outbox-audit init [options] [path]');
+    expect(init.stdout).toContain('--force');
+    expect(init.stdout).not.toContain('--format');
+  });
+
+  it('writes -o, --sarif and --write-baseline into folders it creates', async () => {
+    const root = project();
+    const out = path.join(root, 'reports', 'deep');
+    const run = await runCli([root, '--report-only', '--format', 'json', '-o', path.join(out, 'report.json'), '--sarif', path.join(out, 'sarif', 'outbox.sarif')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(readFileSync(path.join(out, 'sarif', 'outbox.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect((await runCli([root, '--write-baseline', path.join(out, 'b', 'baseline.json')])).code).toBe(0);
+  });
+
+  it('states the date and the commit in the Markdown report', async () => {
+    const root = project();
+    const md = await runCli([root, '--format', 'markdown', '--report-only'], { env: { SOURCE_DATE_EPOCH: '1767225600', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567' } });
+    expect(md.stdout).toContain('Made on 2026-01-01T00:00:00Z at commit `0123456789abcdef0123456789abcdef01234567`.');
   });
 });
