@@ -13,13 +13,15 @@ import { collectSuppressions } from './comments.js';
  * module and is copied into the result as given; `layout` (the packages of the tree) names modules after their package.
  */
 export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings, layout?: ProjectLayout): FileAnalysis {
-  const { role, module } = classifyFile(path, settings, layout);
+  const { role, module, test } = classifyFile(path, settings, layout);
   const diagnostics = parseDiagnostics(sourceFile, path);
   try {
-    const model = buildFileModel(sourceFile, settings, role);
+    const model = buildFileModel(sourceFile, settings, role, path, test === true);
+    // A `@Controller` class makes a router of a file the globs did not name.
+    const effectiveRole = role === 'router' || model.classes.some((cls) => cls.role === 'router') ? 'router' : role;
     return {
       file: path,
-      role,
+      role: effectiveRole,
       module,
       routerDbCalls: model.routerDbCalls,
       operations: new OperationAnalyzer(model, path, module).operations(),
@@ -27,6 +29,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
       functions: model.functions,
       imports: model.imports,
       suppressions: collectSuppressions(sourceFile),
+      ...(model.strayDbCalls.length > 0 ? { strayDbCalls: model.strayDbCalls } : {}),
       diagnostics,
     };
   } catch (error) {

@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { FileRole } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { checklistNames } from './checklist/settings.js';
+import { stackRulesFor } from './stack.js';
 
 export interface FileClass {
   role: FileRole;
@@ -12,6 +13,8 @@ export interface FileClass {
   module: string;
   /** True when the path matches `ignore`: such a file is never analysed (its role is 'other'). */
   ignored: boolean;
+  /** True for a test file: read, but never a router or a service, whatever its classes' decorators say. */
+  test?: boolean;
 }
 
 /** A folder of the audited tree with a package.json: its path relative to the root ('' for the root) and its name. */
@@ -37,6 +40,8 @@ interface Matchers {
   handleNames: string[];
   /** A file with no role is worth parsing only if it mentions one of these (a class or function the checklist reads). */
   checklistNames: string[];
+  /** A stack's data preset is on: any router or service file may do DB work through an ORM, so each is parsed. */
+  anyRoleFile: boolean;
   /** Paths classified so far: the audit asks about each file up to three times (a monorepo's paths, a few MB at most). */
   classes: Map<string, FileClass>;
   /** The same, per project layout. */
@@ -56,7 +61,8 @@ function matchersFor(settings: OutboxSettings): Matchers {
       router: compile(settings.routerFiles),
       service: compile(settings.serviceFiles),
       handleNames: [...settings.dbHandles, ...checklistNames(settings.checklist)],
-      checklistNames: checklistNames(settings.checklist),
+      checklistNames: [...checklistNames(settings.checklist), ...stackRulesFor(settings).roleMarkers],
+      anyRoleFile: stackRulesFor(settings).hasData,
       classes: new Map(),
       classesIn: new WeakMap(),
     };
@@ -92,7 +98,7 @@ export function classifyFile(path: string, settings: OutboxSettings, layout?: Pr
 function classify(normalized: string, matchers: Matchers, layout: ProjectLayout | undefined): FileClass {
   const module = moduleOf(normalized, layout);
   if (matchers.ignore(normalized)) return { role: 'other', module, ignored: true };
-  if (matchers.test(normalized)) return { role: 'other', module, ignored: false };
+  if (matchers.test(normalized)) return { role: 'other', module, ignored: false, test: true };
   // A path that is both (e.g. `routes/user.service.ts`) is a router: DB work there is what the router rule is for.
   if (matchers.router(normalized)) return { role: 'router', module, ignored: false };
   if (matchers.service(normalized)) return { role: 'service', module, ignored: false };
@@ -134,6 +140,17 @@ export function isCandidate(path: string, text: string, settings: OutboxSettings
   const { role, ignored } = classifyFile(path, settings, layout);
   if (ignored) return false;
   const matchers = matchersFor(settings);
+  if (role !== 'other' && matchers.anyRoleFile) return true;
   const names = role === 'other' ? matchers.checklistNames : matchers.handleNames;
   return names.some((name) => text.includes(name));
+}
+
+/**
+ * A file the globs give no role may still declare routes by its decorators (`@Controller()` in any file, when a web
+ * preset such as nestjs is on). The front-ends analyse such a file rather than skip it on its path.
+ */
+export function mayDeclareRoutes(text: string, settings: OutboxSettings, path?: string): boolean {
+  if (path !== undefined && classifyFile(path, settings).test) return false;
+  const markers = stackRulesFor(settings).roleMarkers;
+  return markers.length > 0 && markers.some((marker) => text.includes(marker));
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ChecklistSettings } from './checklist/settings.js';
 import { CHECK_IDS, CHECKLIST_PROFILES } from './checklist/profiles.js';
+import { PRESET_NAMES } from './presets/index.js';
 
 /**
  * `outbox.config.json`: the settings shared by the audit, the ESLint plugin and the codemods. It is JSON and is only
@@ -10,22 +11,37 @@ export const CONFIG_FILE_NAME = 'outbox.config.json';
 
 type JsonSchema =
   | { type: 'string'; description?: string; minLength?: number; enum?: readonly string[] }
+  | { anyOf: readonly JsonSchema[]; description?: string }
   | { type: 'boolean'; description?: string }
   | { type: 'array'; items: JsonSchema; description?: string }
   | { type: 'object'; properties: Record<string, JsonSchema>; additionalProperties: false; description?: string };
 
-const strings = (description: string): JsonSchema => ({ type: 'array', items: { type: 'string', minLength: 1 }, description });
+const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+
+/** A list: given as an array it replaces the default; `{ "add": [...], "remove": [...] }` changes the default instead. */
+const strings = (description: string): JsonSchema => ({
+  description,
+  anyOf: [
+    stringList,
+    { type: 'object', additionalProperties: false, properties: { add: stringList, remove: stringList } },
+  ],
+});
 
 /** The published JSON schema of outbox.config.json (written to schema/outbox.config.schema.json by a test). */
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/analysis/schema/outbox.config.schema.json',
   title: 'outbox.config.json',
-  description: 'Settings of the outbox toolkit (eslint-plugin-outbox, outbox-audit, outbox-codemod). Every key is optional; absent keys keep their defaults; arrays replace the default list.',
+  description: 'Settings of the outbox toolkit (eslint-plugin-outbox, outbox-audit, outbox-codemod). Every key is optional; absent keys keep their defaults; an array replaces the default list, { "add": [...], "remove": [...] } changes it.',
   type: 'object',
   additionalProperties: false,
   properties: {
     $schema: { type: 'string', description: 'Path or URL of this schema, for editors.' },
+    presets: {
+      type: 'array',
+      items: { type: 'string', enum: PRESET_NAMES },
+      description: 'Stacks the code is written on (outbox-audit init detects them): their DB handles, verbs, transactions and routes are added to the keys below.',
+    },
     routerFiles: strings('Globs of router / controller files (relative to the audited root).'),
     serviceFiles: strings('Globs of service files.'),
     testFiles: strings('Globs of test files: read, but never a router or a service.'),
@@ -36,8 +52,19 @@ export const CONFIG_SCHEMA = {
     executeCalls: strings('Handle methods whose first argument is SQL.'),
     commitCalls: strings('Handle methods that commit.'),
     writeStatements: strings('SQL keywords that make a statement a write.'),
+    dbWriteCalls: strings("Methods that write on any preset's handle or model instance, beside the preset's own verbs (a team's own saveWithCtx)."),
+    dbReadCalls: strings("Methods that read on any preset's handle, beside the preset's own verbs."),
+    repositoryNames: strings('Name patterns of the codebase\'s own repositories and stores (*Store): with a data preset on, their create…/update…/delete… methods write.'),
     unresolvedSqlIsWrite: { type: 'boolean', description: 'Whether SQL the analysis cannot resolve counts as a write.' },
     routeMethods: strings('Router methods that declare a route (app.post(...)).'),
+    dualWrite: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        receivers: strings('A receiver whose last name contains one of these is an event bus, a queue or a broker.'),
+        calls: strings('Its methods that publish (outside the transaction: a dual write).'),
+      },
+    },
     outbox: {
       type: 'object',
       additionalProperties: false,
@@ -126,17 +153,22 @@ function describe(value: unknown): string {
 }
 
 function check(value: unknown, schema: JsonSchema, key: string, problems: ConfigProblem[]): void {
+  if ('anyOf' in schema) {
+    // A list: an array, or { add, remove }. Report against the form the value has.
+    const form = schema.anyOf.find((alternative) => 'type' in alternative && (alternative.type === 'array') === Array.isArray(value));
+    if (form && (Array.isArray(value) || (typeof value === 'object' && value !== null))) check(value, form, key, problems);
+    else problems.push({ key, message: `must be a list of strings, or { "add": [...], "remove": [...] }, got ${describe(value)}` });
+    return;
+  }
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string') problems.push({ key, message: `must be a string, got ${describe(value)}` });
       else if (schema.minLength && value.length < schema.minLength) problems.push({ key, message: 'must not be empty' });
       else if (schema.enum && !schema.enum.includes(value)) {
         const lower = value.toLowerCase();
-        const close = schema.enum.filter((c) => distance(c.toLowerCase(), lower) <= 3 || (lower.length >= 4 && c.toLowerCase().startsWith(lower)));
-        problems.push({
-          key,
-          message: `unknown value ${JSON.stringify(value)}${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}; one of ${schema.enum.map((c) => `"${c}"`).join(', ')}`,
-        });
+        // A near miss, or the start of a longer id (`pr-lint-workflow` for `pr-lint-workflow-exists`).
+        const close = schema.enum.filter((c) => distance(c.toLowerCase(), lower) <= 2 || (lower.length >= 4 && c.toLowerCase().startsWith(lower)));
+        problems.push({ key, message: `unknown value ${JSON.stringify(value)}${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}; one of: ${schema.enum.join(', ')}` });
       }
       return;
     case 'boolean':
@@ -175,7 +207,8 @@ export function validateConfig(value: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   check(value, CONFIG_SCHEMA as unknown as JsonSchema, '', problems);
   if (problems.length === 0) {
-    const lint = (value as { checklist?: { lintCommands?: string[] } }).checklist?.lintCommands ?? [];
+    const listed = (value as { checklist?: { lintCommands?: string[] | { add?: string[] } } }).checklist?.lintCommands;
+    const lint = Array.isArray(listed) ? listed : (listed?.add ?? []);
     lint.forEach((pattern, i) => {
       try {
         new RegExp(pattern);

@@ -12,7 +12,9 @@ export {
   type OutboxCallSettings,
   type IdempotencySettings,
 } from './settings.js';
-export { classifyFile, isCandidate, moduleOf, normalizePath, type FileClass, type PackageInfo, type ProjectLayout } from './classify.js';
+export { classifyFile, isCandidate, mayDeclareRoutes, moduleOf, normalizePath, type FileClass, type PackageInfo, type ProjectLayout } from './classify.js';
+export { PRESETS, PRESET_NAMES, presetByName, type Preset } from './presets/index.js';
+export { detectPresets, type PresetDetection, type PresetEvidence } from './detect.js';
 export * from './checklist/index.js';
 export * from './config.js';
 export * from './findings.js';

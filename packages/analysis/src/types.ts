@@ -20,10 +20,14 @@ export interface SourceSpan {
 }
 
 /**
- * What a router DB call does, by the configured names: `commit` for a `commitCalls` method, `execute` for an
- * `executeCalls` method (it runs SQL: write-like), `other` for anything else `routerCalls` / `strictRouterCalls` names.
+ * How the reports count a router DB call: `commit` (commit-like: a `commitCalls` method, or a preset's commit or
+ * transaction scope), `execute` (write-like: an `executeCalls` method, which runs SQL, or a preset's write), `other`
+ * (anything else forbidden: reads, rollbacks, the strict calls).
  */
 export type RouterDbCallKind = 'commit' | 'execute' | 'other';
+
+/** What a DB call does: writes, reads, or controls a transaction (`scope` runs a callback in one and commits). */
+export type DbEffect = 'write' | 'read' | 'begin' | 'commit' | 'rollback' | 'scope';
 
 /** A DB-handle call in a router file: `db.commit()`, `req.db.execute(...)`, `conn?.['commit']()`, … */
 export interface RouterDbCall extends SourceSpan {
@@ -37,6 +41,10 @@ export interface RouterDbCall extends SourceSpan {
   strictOnly: boolean;
   /** The route whose handler holds the call (`POST /organizations`), when it sits inside one. */
   route?: string;
+  /** What the call does, when the analysis can tell (a stack's verb, the SQL it runs). */
+  effect?: DbEffect;
+  /** The preset whose idiom the call is written in (`prisma`, `knex`); absent for the session style. */
+  preset?: string;
 }
 
 export type OperationFlag = 'outbox' | 'idempotency' | 'event' | 'commit';
@@ -54,6 +62,8 @@ export type MissingReason =
   | 'event-after-commit'
   /** event: some path reaches the commit (or the end, after writing) without an event. */
   | 'event-missing-on-path'
+  /** event: it publishes on a bus, a queue or a broker instead, outside the transaction (a dual write). */
+  | 'event-dual-write'
   /** commit: nothing commits in the operation; the router (or nobody) does. */
   | 'commit-left-to-router';
 
@@ -135,6 +145,14 @@ export interface FileDiagnostic {
   line?: number;
 }
 
+/** A DB call in a file that has no role: work that no router or service rule looks at (`init` lists these). */
+export interface StrayDbCall {
+  line: number;
+  call: string;
+  effect: DbEffect;
+  preset?: string;
+}
+
 export interface FileAnalysis {
   file: string;
   role: FileRole;
@@ -147,5 +165,7 @@ export interface FileAnalysis {
   imports: { from: string; names: string[] }[];
   /** ESLint disable comments that can hide an outbox finding (suppressions.ts); absent in analyses made before them. */
   suppressions?: SuppressionDirective[];
+  /** Files without a role only: the DB calls found there (a role glob or a preset may be missing). */
+  strayDbCalls?: StrayDbCall[];
   diagnostics: FileDiagnostic[];
 }

@@ -8,6 +8,7 @@ import {
   analyzeWorkflow,
   classifyFile,
   readConfigFile,
+  detectPresets,
   resolveSettings,
   routerCallNames,
   type OutboxConfigFile,
@@ -157,7 +158,9 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   if (!info.isDirectory()) throw new UsageError(`${options.root}: not a folder (give the root of the code to audit)`);
 
   const { file: configFile, config } = loadConfig(root, options.configFile);
-  const partial = config as PartialSettings;
+  // Without a config file the stacks come from what the code depends on, as `init` would write them.
+  const detected = configFile === undefined ? detectPresets(root) : undefined;
+  const partial = (detected && detected.presets.length > 0 ? { ...config, presets: detected.presets } : config) as PartialSettings;
   const settings = resolveSettings(partial);
   const checklistSettings = settings.checklist;
 
@@ -195,11 +198,13 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   }
   const workflows = readWorkflows(root, checklistSettings.workflowsDir, checklistSettings.lintCommands);
 
+  // Files per role: by the globs (a router that names no DB handle is never parsed), and by what the analysis found
+  // (a `@Controller` class makes a router of a file no glob names).
+  const roleOf = new Map<string, string>();
+  for (const f of files) roleOf.set(f.relative, classifyFile(f.relative, settings).role);
+  for (const a of result.analyses) roleOf.set(a.file, a.role);
   const roles = { router: 0, service: 0 };
-  for (const f of files) {
-    const { role } = classifyFile(f.relative, settings);
-    if (role !== 'other') roles[role]++;
-  }
+  for (const role of roleOf.values()) if (role === 'router' || role === 'service') roles[role]++;
 
   const input: ReportInput = {
     version: toolVersion(),
@@ -207,7 +212,12 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     analyses: result.analyses,
     workflows,
     diagnostics: [...discoveryDiagnostics, ...ownLayoutDiagnostics, ...result.diagnostics],
-    warnings: globWarnings(config, configFile ? path.relative(process.cwd(), configFile) || configFile : undefined, discovery.files),
+    warnings: [
+      ...(detected && detected.presets.length > 0
+        ? [`no ${CONFIG_FILE_NAME}: using the presets its dependencies name (${detected.presets.join(', ')}); \`outbox-audit init\` writes them to a config`]
+        : []),
+      ...globWarnings(config, configFile ? path.relative(process.cwd(), configFile) || configFile : undefined, discovery.files),
+    ],
     checklistSettings,
     routerCalls: routerCallNames(settings),
     roles,

@@ -131,7 +131,7 @@ export interface AuditReport {
   findings: Finding[];
   /** Every finding an inline ESLint disable comment hides, with the comment's reason. */
   suppressed: SuppressedFinding[];
-  /** Files doing DB work outside every role (filled once the analysis publishes that fact; empty until then). */
+  /** Files doing DB work outside every role (the analysis' stray DB calls): a role glob or a preset may be missing. */
   unassignedDbFiles: UnassignedDbFile[];
 }
 
@@ -148,7 +148,6 @@ export interface ReportInput {
   roles: { router: number; service: number };
   filesScanned: number;
   filesParsed: number;
-  unassignedDbFiles?: UnassignedDbFile[];
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
@@ -247,7 +246,13 @@ export function buildReport(input: ReportInput): AuditReport {
     warnings: input.warnings,
     findings,
     suppressed,
-    unassignedDbFiles: input.unassignedDbFiles ?? [],
+    unassignedDbFiles: input.analyses
+      .filter((a) => (a.strayDbCalls?.length ?? 0) > 0)
+      .map((a) => {
+        const calls = a.strayDbCalls!;
+        const verbs = [...new Set(calls.map((c) => `${c.call} (${c.effect})`))].slice(0, 4).join(', ');
+        return { file: a.file, line: calls[0]!.line, message: `${calls.length} DB call(s) — ${verbs} — in a file that is neither a router nor a service` };
+      }),
   };
 }
 

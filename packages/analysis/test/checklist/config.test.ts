@@ -22,14 +22,14 @@ describe('outbox.config.json validation', () => {
 
   it.each([
     [{ routerFile: ['x'] }, 'routerFile', 'unknown key (did you mean "routerFiles"?)'],
-    [{ routerFiles: 'src/**' }, 'routerFiles', 'must be an array, got string "src/**"'],
+    [{ routerFiles: 'src/**' }, 'routerFiles', 'must be a list of strings, or { "add": [...], "remove": [...] }, got string "src/**"'],
     [{ dbHandles: ['db', 3] }, 'dbHandles[1]', 'must be a string, got number 3'],
     [{ outbox: { eventCall: ['x'] } }, 'outbox.eventCall', 'unknown key (did you mean "eventCalls"?)'],
     [{ unresolvedSqlIsWrite: 'yes' }, 'unresolvedSqlIsWrite', 'must be true or false, got string "yes"'],
     [{ checklist: { riskEngineClass: '' } }, 'checklist.riskEngineClass', 'must not be empty'],
     [{ checklist: { lintCommands: ['(unclosed'] } }, 'checklist.lintCommands[0]', expect.stringMatching(/not a valid regular expression/)],
     [[], '', 'must be an object, got an array'],
-    [{ checklist: { profile: 'sead' } }, 'checklist.profile', 'unknown value "sead" (did you mean "seed"?); one of "default", "seed"'],
+    [{ checklist: { profile: 'sead' } }, 'checklist.profile', 'unknown value "sead" (did you mean "seed"?); one of: default, seed'],
     [{ checklist: { disable: ['pr-lint-workflow'] } }, 'checklist.disable[0]', expect.stringMatching(/^unknown value "pr-lint-workflow" \(did you mean "pr-lint-workflow-exists"\?\)/)],
   ])('rejects %j naming the key', (config, key, message) => {
     expect(validateConfig(config)).toEqual([{ key, message }]);

@@ -189,8 +189,7 @@ function routerRow(router: ReportRouter, link: Linker): string {
 function routersSection(report: AuditReport, link: Linker): string {
   const s = report.summary;
   const withCalls = report.routers.filter((r) => r.findings.length > 0);
-  const names = (list: string[]) => (list.length > 0 ? list.map((c) => `<code>${esc(`${report.routerCalls.handle}.${c}()`)}</code>`).join(', ') : 'none configured');
-  const intro = `<p>Forbidden in routers: commit ${names(report.routerCalls.commit)}; execute ${names(report.routerCalls.execute)}; other ${names(report.routerCalls.other)}${report.strict ? ' (and the strict calls)' : ''}. ${s.routersWithFindings} of ${s.routers} router file(s) have findings.</p>`;
+  const intro = `<p>${s.routerDbCommit} commit, ${s.routerDbExecute} execute and ${s.routerDbOther} other DB call(s)${report.strict ? ' (with the strict calls)' : ''}; ${s.routersWithFindings} of ${s.routers} router file(s) have findings. Commit: a commit or a transaction; execute: SQL run or a write; other: reads and anything else forbidden.</p>`;
   if (withCalls.length === 0) return `<section id="routers"><h2>Router findings</h2>${intro}<p class="empty">No DB-handle calls in any router.</p></section>`;
   return `<section id="routers"><h2>Router findings</h2>${intro}
 <table class="routers"><thead><tr><th>Router</th><th>Module</th><th>Commit</th><th>Execute</th><th>Other</th><th>Lines</th></tr></thead>

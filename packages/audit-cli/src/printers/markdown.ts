@@ -38,6 +38,7 @@ const SHORT: Record<ReportOperation['missing'][number]['reason'], string> = {
   'no-event': 'no event',
   'event-after-commit': 'event after the commit',
   'event-missing-on-path': 'event missing on a path',
+  'event-dual-write': 'event published outside the transaction (dual write)',
   'commit-left-to-router': 'commit left to the router',
 };
 
@@ -72,8 +73,6 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   const without = (flag: 'outbox' | 'idempotency' | 'event') => report.operations.filter((o) => !o[flag]).length;
   const critical = report.checklist.some((c) => !c.pass);
   const none = s.percent === null;
-  const calls = report.routerCalls;
-  const callNames = (names: string[]) => (names.length > 0 ? names.map((n) => `${calls.handle}.${n}()`).join('/') : 'none configured');
   let number = 0;
   const next = () => ++number;
 
@@ -99,7 +98,7 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
     out.push(`- ${yes(without('event') === 0)} Event emission: ${without('event') === 0 ? 'every operation emits its event before the commit' : `missing from ${without('event')}/${s.operations} operations`}`);
   }
   out.push(
-    `- ${yes(s.routerDbCommit + s.routerDbExecute + s.routerDbOther === 0)} Routers: ${s.routerDbCommit} commit (${callNames(calls.commit)}), ${s.routerDbExecute} execute (${callNames(calls.execute)})${s.routerDbOther > 0 || report.strict ? ` and ${s.routerDbOther} other` : ''} call(s) in ${s.routersWithFindings} of ${s.routers} router file(s) with findings`,
+    `- ${yes(s.routerDbCommit + s.routerDbExecute + s.routerDbOther === 0)} Routers: ${s.routerDbCommit} commit, ${s.routerDbExecute} execute${s.routerDbOther > 0 || report.strict ? ` and ${s.routerDbOther} other` : ''} DB call(s) in ${s.routersWithFindings} of ${s.routers} router file(s) with findings`,
   );
   if (s.suppressed > 0) out.push(`- ⚠️ Suppressed: ${s.suppressed} finding(s) hidden by inline disable comments (listed below)`);
   out.push('', '---', '');
