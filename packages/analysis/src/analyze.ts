@@ -37,7 +37,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
     const message = error instanceof Error ? error.message : String(error);
     return {
       ...emptyAnalysis(path, settings, layout),
-      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape` }],
+      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape`, fatal: true }],
     };
   }
 }
@@ -50,7 +50,7 @@ export function analyzeFile(path: string, text: string, settings: OutboxSettings
     sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...emptyAnalysis(path, settings, layout), diagnostics: [{ file: path, message: `parse error: ${message}` }] };
+    return { ...emptyAnalysis(path, settings, layout), diagnostics: [{ file: path, message: `parse error: ${message}`, fatal: true }] };
   }
   return analyzeSourceFile(sourceFile, path, settings, layout);
 }

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { supportsColor } from 'chalk';
 import { ConfigError, enableTypeScriptCodeCache } from 'outbox-analysis/core';
-import { UsageError, bundledRuntimeRoot, collectAudit, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
+import { UsageError, bundledRuntimeRoot, collectAudit, repositoryRoot, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
 import { createBaseline, findingsBeyondBaseline, readBaseline, upgradeBaseline, type Baseline } from './baseline.js';
-import { DEFAULT_CACHE_FILE } from './cache.js';
+import { defaultCacheFile } from './cache.js';
 import { evaluateGate } from './gate.js';
 import type { AuditReport } from './report.js';
 import { initCommand, runInitCommand } from './init.js';
@@ -14,6 +14,7 @@ import { mergePartials, readPartials } from './merge.js';
 import { printJson } from './printers/json.js';
 import { printMarkdown } from './printers/markdown.js';
 import { printSarif } from './printers/sarif.js';
+import { guardCommandLines, terminalText } from './printers/escape.js';
 import { printText } from './printers/text.js';
 import { createPartial, parseShard, printPartial, type ShardSpec } from './shard.js';
 import { writeAtomic } from './write.js';
@@ -77,6 +78,28 @@ function webUrl(value: string): string {
   return value;
 }
 
+/**
+ * Writes an output (report, SARIF, baseline, partial): its folder is created, then it goes through a new temporary
+ * file and a rename, so a reader never sees half of it and a link planted at the path is replaced, never written
+ * through (write.ts, safe-fs.ts).
+ */
+function writeOutput(file: string, text: string): void {
+  try {
+    writeAtomic(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${file}: ${code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * Text for standard error: every line shown safely (control characters escaped, no line that GitHub's runner would
+ * take for a workflow command). Values from the audited tree reach these lines.
+ */
+function say(text: string): void {
+  process.stderr.write(guardCommandLines(text.split('\n').map(terminalText).join('\n')));
+}
+
 function colorLevel(options: ReportOptions, toFile: boolean): 0 | 1 | 2 | 3 {
   if (!options.color || toFile || (process.env.NO_COLOR ?? '') !== '') return 0;
   if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return (supportsColor ? supportsColor.level : 1) || 1;
@@ -134,7 +157,10 @@ const EXIT_CODES = `
 Exit codes:
   0  the gate passed (or --report-only / --write-baseline)
   1  the gate failed: a finding (no options), a new finding or regression (--baseline), a threshold missed
-  2  usage or configuration error (bad option, unreadable path, invalid outbox.config.json or baseline)`;
+  2  usage or configuration error (bad option, unreadable path, invalid outbox.config.json or baseline)
+  3  the gate failed because files in scope could not be analysed (binary, not UTF-8, too large, unreadable, a
+     parse that failed, a link out of the root, a folder not entered) and the config's "unanalysable" list does
+     not accept them; listed in the report, and failing whatever else the gate checks`;
 
 function buildProgram(run: (result: Promise<number>) => void): Command {
   const program = new Command()
@@ -150,7 +176,7 @@ function buildProgram(run: (result: Promise<number>) => void): Command {
     .option('--strict', 'also forbid rollback/flush/begin/query in routers and warn on the racy Redis idempotency pattern')
     .addOption(new Option('--max-file-size <MiB>', 'larger files are reported, not analysed').argParser(mebibytes).default(DEFAULT_MAX_FILE_SIZE, '2 MiB'))
     .option('--workers <n>', 'analysis threads (default: one; the cores for large trees on 4+ cores)', integer(1, 256))
-    .option('--cache', `reuse the analysis of unchanged files from the last run (kept in <path>/${DEFAULT_CACHE_FILE})`)
+    .option('--cache', 'reuse the analysis of unchanged files from the last run (kept in node_modules/.cache/outbox-audit/)')
     .option('--cache-location <file>', 'where --cache keeps its file (implies --cache)')
     .option('--shard <i/n>', 'audit only shard i of n (a stable share of the files) and write a partial report for outbox-audit merge', parseShard);
   addReportOptions(program)
@@ -207,7 +233,7 @@ async function auditMain(given: string | undefined, options: AuditCliOptions): P
   const root = given ?? bundledRuntimeRoot();
   if (!root) throw new UsageError('no path given and no bundled reference runtime beside this install: pass the folder to audit');
   const target = given ?? path.relative(process.cwd(), root) ?? root;
-  const rootInRepo = path.relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), path.resolve(root)).split(path.sep).join('/');
+  const rootInRepo = path.relative(repositoryRoot(root), path.resolve(root)).split(path.sep).join('/');
   const auditOptions = {
     root,
     configFile: options.config,
@@ -217,11 +243,12 @@ async function auditMain(given: string | undefined, options: AuditCliOptions): P
     onProgress: progressReporter(),
     ...(options.cache || options.cacheLocation
       ? {
-          cacheFile: options.cacheLocation ?? path.join(root, DEFAULT_CACHE_FILE),
+          cacheFile: options.cacheLocation ?? defaultCacheFile(root),
           onCache: ({ file, reused, analysed }: { file: string; reused: number; analysed: number }) =>
-            process.stderr.write(`outbox-audit: cache ${path.relative(process.cwd(), file) || file}: ${reused} file(s) reused, ${analysed} analysed\n`),
+            say(`outbox-audit: cache ${path.relative(process.cwd(), file) || file}: ${reused} file(s) reused, ${analysed} analysed\n`),
         }
       : {}),
+    onWarning: (message: string) => say(`outbox-audit: warning: ${message}\n`),
   };
   if (options.shard) {
     const gating = ['baseline', 'writeBaseline', 'sarif', 'minScore', 'minCompliance'] as const;
@@ -231,7 +258,7 @@ async function auditMain(given: string | undefined, options: AuditCliOptions): P
     }
     const collected = await collectAudit({ ...auditOptions, shard: options.shard });
     const text = printPartial(createPartial(collected, options.shard, { target, rootInRepo }));
-    if (options.output) writeAtomic(options.output, text);
+    if (options.output) writeOutput(options.output, text);
     else process.stdout.write(text);
     return 0;
   }
@@ -254,8 +281,8 @@ async function finish(
 ): Promise<number> {
   if (options.writeBaseline) {
     const b = createBaseline(report);
-    writeAtomic(options.writeBaseline, JSON.stringify(b, null, 2) + '\n');
-    process.stderr.write(
+    writeOutput(options.writeBaseline, JSON.stringify(b, null, 2) + '\n');
+    say(
       `outbox-audit: wrote ${options.writeBaseline}: ${Object.keys(b.operations).length} non-compliant operation(s), ${Object.values(b.routerCalls).reduce((n, c) => n + c, 0)} router DB call(s)\n`,
     );
     return 0;
@@ -268,7 +295,7 @@ async function finish(
   let baseline: Baseline | undefined;
   if (where.baseline) {
     const upgraded = upgradeBaseline(where.baseline, report, options.baseline);
-    if (upgraded.message) process.stderr.write(`outbox-audit: ${upgraded.message}\n`);
+    if (upgraded.message) say(`outbox-audit: ${upgraded.message}\n`);
     baseline = upgraded.baseline;
   }
 
@@ -279,7 +306,8 @@ async function finish(
     baselineFile: options.baseline,
     reportOnly: options.reportOnly,
   });
-  if (options.sarif) writeAtomic(options.sarif, printSarif(report));
+  const sarifOptions = { rootInRepo: where.rootInRepo };
+  if (options.sarif) writeOutput(options.sarif, printSarif(report, sarifOptions));
 
   let text: string | undefined;
   switch (options.format) {
@@ -293,7 +321,7 @@ async function finish(
       text = printJson(report, gate);
       break;
     case 'sarif':
-      text = printSarif(report);
+      text = printSarif(report, sarifOptions);
       break;
     case 'html': {
       const { printHtml } = await import('./printers/html.js');
@@ -308,19 +336,25 @@ async function finish(
     case 'github': {
       // Loaded only for this format: @actions/core brings an HTTP client that costs every other run ~35 ms to load.
       const { printGithub } = await import('./printers/github.js');
-      await printGithub(report, gate, { target: where.target, root: where.rootInRepo, ...(baseline ? { annotate: findingsBeyondBaseline(report, baseline) } : {}) });
+      await printGithub(report, gate, {
+        target: where.target,
+        root: where.rootInRepo,
+        ...(options.sarif ? { sarifFile: options.sarif } : {}),
+        ...(baseline ? { annotate: findingsBeyondBaseline(report, baseline) } : {}),
+      });
       break;
     }
   }
   if (text !== undefined) {
-    if (options.output) writeAtomic(options.output, text);
+    if (options.output) writeOutput(options.output, text);
     else process.stdout.write(text);
   }
   if (options.format !== 'text' && !options.reportOnly && !gate.pass) {
-    process.stderr.write(`outbox-audit: gate failed: ${gate.summary}\n`);
-    for (const d of gate.details.filter((d) => !d.startsWith('fixed:'))) process.stderr.write(`  ${d}\n`);
+    say(`outbox-audit: gate failed: ${gate.summary}\n`);
+    for (const d of gate.details.filter((d) => !d.startsWith('fixed:'))) say(`  ${d}\n`);
   }
-  return options.reportOnly || gate.pass ? 0 : 1;
+  if (options.reportOnly || gate.pass) return 0;
+  return gate.unanalysed > 0 ? 3 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -345,13 +379,13 @@ main(process.argv).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) {
-      process.stderr.write(`outbox-audit: invalid configuration\n${error.message}\n`);
+      say(`outbox-audit: invalid configuration\n${error.message}\n`);
     } else if (error instanceof UsageError) {
-      process.stderr.write(`outbox-audit: ${error.message}\n`);
+      say(`outbox-audit: ${error.message}\n`);
     } else {
-      process.stderr.write(`outbox-audit: internal error: ${(error as Error)?.message ?? String(error)}\n`);
-      if (process.env.OUTBOX_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
-      process.stderr.write('This is a bug in outbox-audit; please report it with the command you ran.\n');
+      say(`outbox-audit: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+      if (process.env.OUTBOX_DEBUG) say(`${(error as Error)?.stack ?? ''}\n`);
+      say('This is a bug in outbox-audit; please report it with the command you ran.\n');
     }
     process.exitCode = 2;
   },

@@ -24,6 +24,11 @@ export interface GateResult {
   fixed: string[];
   /** The comparison with the baseline, when one was given (the HTML report shows it). */
   comparison?: BaselineComparison;
+  /**
+   * Files in scope the audit could not analyse and the config does not accept. They fail the gate whatever else it
+   * checks (a baseline, thresholds): what the audit cannot see, it cannot pass. Exit code 3.
+   */
+  unanalysed: number;
 }
 
 /**
@@ -38,6 +43,11 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
   let fixed: string[] = [];
   let comparison: BaselineComparison | undefined;
   const s = report.summary;
+  const unanalysed = report.unanalysed.filter((u) => u.accepted === undefined);
+  if (unanalysed.length > 0) {
+    failures.push(`${unanalysed.length} file(s) in scope could not be analysed`);
+    for (const u of unanalysed) details.push(`not analysed: ${u.file}${u.folder ? '/' : ''} — ${u.message}`);
+  }
   if (options.minScore !== undefined && s.checklistPassed < options.minScore) {
     failures.push(`checklist ${s.checklistPassed}/${s.checklistTotal} is below --min-score ${options.minScore}`);
   }
@@ -63,7 +73,8 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
     }
     for (const c of cmp.newRouterCalls) details.push(`new: ${c.key} — ${c.count} call(s), baseline ${c.baseline}`);
     for (const f of fixed) details.push(`fixed: ${f}`);
-  } else if (options.minScore === undefined && options.minCompliance === undefined) {
+  }
+  if (!options.baseline && options.minScore === undefined && options.minCompliance === undefined) {
     const noncompliant = report.operations.filter((o) => gatedMissing(o).length > 0).length;
     const routerCalls = report.routers.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
     if (noncompliant > 0 || routerCalls > 0) {
@@ -82,13 +93,16 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
     details,
     fixed,
     ...(comparison ? { comparison } : {}),
+    unanalysed: unanalysed.length,
   };
 }
 
 function passSummary(report: AuditReport, options: GateOptions): string {
-  if (options.baseline) return `nothing new or worse than ${options.baselineFile ?? 'the baseline'}`;
-  if (options.minScore !== undefined || options.minCompliance !== undefined) return 'thresholds met';
+  const unanalysable = report.unanalysed.length;
+  const note = unanalysable > 0 ? ` (${unanalysable} unanalysable file(s) accepted by the config)` : '';
+  if (options.baseline) return `nothing new or worse than ${options.baselineFile ?? 'the baseline'}${note}`;
+  if (options.minScore !== undefined || options.minCompliance !== undefined) return `thresholds met${note}`;
   const s = report.summary;
   const accepted = s.suppressed > 0 ? ` (${s.suppressed} finding(s) accepted by inline disable comments)` : '';
-  return `${s.compliant}/${s.operations} operations compliant, no router DB calls${accepted}`;
+  return `${s.compliant}/${s.operations} operations compliant, no router DB calls${accepted}${note}`;
 }

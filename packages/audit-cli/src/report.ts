@@ -15,7 +15,9 @@ import {
   type SuppressionKind,
   type WorkflowFacts,
   type ChecklistSettings,
+  type UnanalysableEntry,
 } from 'outbox-analysis/core';
+import type { UnanalysedFile } from './unanalysed.js';
 
 /** The JSON report's version: 2 added the file to every identity, router calls by kind, `percent: null` and suppressions. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -111,6 +113,8 @@ export interface AuditSummary {
   suppressed: number;
   filesScanned: number;
   filesParsed: number;
+  /** Files (or folders) in scope the audit could not analyse and the config does not accept: each fails the gate. */
+  unanalysed: number;
 }
 
 /** The audit's result: what every printer formats. DESIGN.md's JSON contract, at schemaVersion 2. */
@@ -125,6 +129,11 @@ export interface AuditReport {
   routers: ReportRouter[];
   checklist: ChecklistItem[];
   diagnostics: FileDiagnostic[];
+  /**
+   * Files in scope the audit could not analyse (also among the diagnostics), with the config's reason when its
+   * `unanalysable` list accepts one. Those not accepted fail the gate.
+   */
+  unanalysed: UnanalysedFile[];
   /** Configuration warnings (a glob that matches nothing, …). */
   warnings: string[];
   /** Every finding the gate sees, in file order; SARIF and annotations print these. */
@@ -141,6 +150,10 @@ export interface ReportInput {
   analyses: FileAnalysis[];
   workflows: WorkflowFacts[];
   diagnostics: FileDiagnostic[];
+  /** Files in scope that could not be analysed, before the allow-list. */
+  unanalysed: UnanalysedFile[];
+  /** The config's allow-list of files that may not be analysable. */
+  unanalysable: UnanalysableEntry[];
   warnings: string[];
   checklistSettings: ChecklistSettings;
   routerCalls: RouterCallNames;
@@ -151,6 +164,7 @@ export interface ReportInput {
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
+const byFile = <T extends { file: string }>(a: T, b: T): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 
 const suppressionRef = (finding: Finding | undefined): SuppressionRef | undefined =>
   finding?.suppressedBy
@@ -217,6 +231,14 @@ export function buildReport(input: ReportInput): AuditReport {
   const suppressed: SuppressedFinding[] = allFindings
     .filter((f) => f.suppressedBy)
     .map((f) => ({ rule: f.rule, file: f.file, line: f.span.line, column: f.span.column, message: f.message, suppression: suppressionRef(f)! }));
+  const accepted = new Map(input.unanalysable.map((e) => [e.path, e.reason]));
+  const unanalysed: UnanalysedFile[] = [...input.unanalysed]
+    .sort(byFile)
+    .map((u) => (accepted.has(u.file) ? { ...u, accepted: accepted.get(u.file)! } : u));
+  const used = new Set(unanalysed.map((u) => u.file));
+  const stale = input.unanalysable
+    .filter((e) => !used.has(e.path))
+    .map((e) => `unanalysable: "${e.path}" was analysed (or is not in the tree): remove it from the list, which should only name what cannot be analysed`);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'outbox-audit', version: input.version },
@@ -238,12 +260,14 @@ export function buildReport(input: ReportInput): AuditReport {
       suppressed: suppressed.length,
       filesScanned: input.filesScanned,
       filesParsed: input.filesParsed,
+      unanalysed: unanalysed.filter((u) => u.accepted === undefined).length,
     },
     operations,
     routers,
     checklist,
-    diagnostics: [...input.diagnostics].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
-    warnings: input.warnings,
+    diagnostics: [...input.diagnostics].sort(byFile),
+    unanalysed,
+    warnings: [...input.warnings, ...stale],
     findings,
     suppressed,
     unassignedDbFiles: input.analyses

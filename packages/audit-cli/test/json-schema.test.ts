@@ -22,6 +22,9 @@ describe('the published JSON Schema of --format json', () => {
   it('describes the other shapes: no operations, --strict, suppressions, a baseline comparison', async () => {
     const empty = await runAudit({ root: makeProject({ 'src/util.ts': 'export const x = 1;\n' }) });
     expectValid(printJson(empty, evaluateGate(empty, { minCompliance: 10 })));
+    const binary = await runAudit({ root: makeProject({ 'src/modules/a/data.service.ts': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]) }) });
+    expect(binary.unanalysed).toHaveLength(1);
+    expectValid(printJson(binary, evaluateGate(binary, {})));
     const root = makeProject({
       'src/modules/orders/order.service.ts': ORDER_SERVICE,
       'src/modules/orders/router.ts': ORDER_ROUTER.replace('    await request.db.commit();', '    await request.db.rollback(); // eslint-disable-line outbox/no-db-in-router -- aborts\n    await request.db.commit();'),

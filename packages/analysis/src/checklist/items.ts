@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import type { FileAnalysis } from '../types.js';
+import { compileGlobs } from '../patterns.js';
 import { CHECK_DOCS_BASE, routerCallNames, type ChecklistDetail, type RouterCallNames } from './check.js';
 import { CHECKS } from './checks/index.js';
 import { enabledCheckIds, type CheckId } from './profiles.js';
@@ -37,7 +37,7 @@ const DEFAULT_CALLS = routerCallNames({ dbHandles: ['db', 'session'], routerCall
 
 /** The checks the settings enable (a profile, minus what `disable` turns off), in the profile's order. */
 export function computeChecklist(input: ChecklistInput, settings: ChecklistSettings): ChecklistItem[] {
-  const isTest = picomatch(settings.testFiles, { dot: true });
+  const isTest = compileGlobs(settings.testFiles);
   const context = {
     files: input.files,
     operations: input.files.flatMap((f) => f.operations),

@@ -96,6 +96,8 @@ function header(report: AuditReport, gate: GateResult | undefined, options: Html
   const calls = s.routerDbCommit + s.routerDbExecute + s.routerDbOther;
   const routers = `<div class="card ${calls === 0 ? 'ok' : 'bad'}"><h2>Routers</h2><p class="big">${calls}</p><p>DB call(s): ${s.routerDbCommit} commit, ${s.routerDbExecute} execute, ${s.routerDbOther} other, in ${s.routersWithFindings} of ${s.routers} router file(s) with findings</p></div>`;
   const checklist = `<div class="card ${s.checklistPassed === s.checklistTotal ? 'ok' : 'bad'}"><h2>Checklist</h2><p class="big">${s.checklistPassed}/${s.checklistTotal}</p><p>items pass (profile ${esc(s.checklistProfile)})</p>${bar(s.checklistPassed, s.checklistTotal, 'checklist items passing')}</div>`;
+  const unanalysed =
+    s.unanalysed > 0 ? `<div class="card bad"><h2>Not analysed</h2><p class="big">${s.unanalysed}</p><p>file(s) in scope the audit could not read or parse</p></div>` : '';
   const suppressed = `<div class="card ${s.suppressed === 0 ? '' : 'mid'}"><h2>Suppressed</h2><p class="big">${s.suppressed}</p><p>finding(s) hidden by inline disable comments</p></div>`;
   const verdict = gate
     ? `<p class="gate ${gate.pass ? 'ok' : 'bad'}" id="gate"><strong>Gate ${gate.pass ? 'passed' : 'failed'}${gate.enforced ? '' : ' (report only, not enforced)'}</strong>: ${esc(gate.summary)}</p>`
@@ -104,7 +106,7 @@ function header(report: AuditReport, gate: GateResult | undefined, options: Html
 <h1>Outbox verification report</h1>
 <p class="meta">${esc(options.target)} · ${provenance.join(' · ')}</p>
 ${verdict}
-<div class="cards">${ops}${routers}${checklist}${suppressed}</div>
+<div class="cards">${ops}${routers}${checklist}${suppressed}${unanalysed}</div>
 ${report.warnings.length > 0 ? `<ul class="warnings">${report.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
 </header>`;
 }
@@ -232,8 +234,18 @@ function suppressedSection(report: AuditReport, link: Linker): string {
 }
 
 function diagnosticsSection(report: AuditReport, link: Linker): string {
-  if (report.diagnostics.length === 0) return '';
-  return `<section id="diagnostics"><h2>Files not fully analysed (${report.diagnostics.length})</h2><ul>${report.diagnostics.map((d) => `<li>${link(d.file, d.line)} — ${esc(d.message)}</li>`).join('')}</ul></section>`;
+  const parts: string[] = [];
+  if (report.unanalysed.length > 0) {
+    parts.push(
+      `<section id="unanalysed"><h2>Not analysed (${report.unanalysed.length})</h2><p>Files in scope the audit could not analyse: each fails the gate unless <code>unanalysable</code> in the config accepts it, with a reason.</p><ul>${report.unanalysed
+        .map((u) => `<li class="${u.accepted === undefined ? 'bad' : 'ok'}">${link(`${u.file}${u.folder ? '/' : ''}`)} — ${esc(u.message)}${u.accepted === undefined ? '' : ` <span class="tag">accepted: ${esc(u.accepted)}</span>`}</li>`)
+        .join('')}</ul></section>`,
+    );
+  }
+  if (report.diagnostics.length > 0) {
+    parts.push(`<section id="diagnostics"><h2>Diagnostics (${report.diagnostics.length})</h2><ul>${report.diagnostics.map((d) => `<li>${link(d.file, d.line)} — ${esc(d.message)}</li>`).join('')}</ul></section>`);
+  }
+  return parts.join('\n');
 }
 
 const STYLE = `
