@@ -13,13 +13,15 @@ import { spanOf } from './spans.js';
  * module and is copied into the result as given.
  */
 export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings): FileAnalysis {
-  const { role, module } = classifyFile(path, settings);
+  const { role, module, test } = classifyFile(path, settings);
   const diagnostics = parseDiagnostics(sourceFile, path);
   try {
-    const model = buildFileModel(sourceFile, settings, role);
+    const model = buildFileModel(sourceFile, settings, role, path, test === true);
+    // A `@Controller` class makes a router of a file the globs did not name.
+    const effectiveRole = role === 'router' || model.classes.some((cls) => cls.role === 'router') ? 'router' : role;
     return {
       file: path,
-      role,
+      role: effectiveRole,
       module,
       routerDbCalls: model.routerDbCalls,
       routes: model.routes.map((unit) => ({
@@ -31,6 +33,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
       classes: model.classes.map((cls) => cls.facts).sort((a, b) => a.line - b.line),
       functions: model.functions,
       imports: model.imports,
+      ...(model.strayDbCalls.length > 0 ? { strayDbCalls: model.strayDbCalls } : {}),
       diagnostics,
     };
   } catch (error) {
@@ -38,7 +41,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
     const message = error instanceof Error ? error.message : String(error);
     return {
       ...emptyAnalysis(path, settings),
-      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape` }],
+      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape`, fatal: true }],
     };
   }
 }
@@ -51,7 +54,7 @@ export function analyzeFile(path: string, text: string, settings: OutboxSettings
     sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${message}` }] };
+    return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${message}`, fatal: true }] };
   }
   return analyzeSourceFile(sourceFile, path, settings);
 }

@@ -1,7 +1,8 @@
-import picomatch from 'picomatch';
 import type { FileRole } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { checklistNames } from './checklist/settings.js';
+import { compileGlobs } from './patterns.js';
+import { stackRulesFor } from './stack.js';
 
 export interface FileClass {
   role: FileRole;
@@ -9,6 +10,8 @@ export interface FileClass {
   module: string;
   /** True when the path matches `ignore`: such a file is never analysed (its role is 'other'). */
   ignored: boolean;
+  /** True for a test file: read, but never a router or a service, whatever its classes' decorators say. */
+  test?: boolean;
 }
 
 interface Matchers {
@@ -20,6 +23,8 @@ interface Matchers {
   handleNames: string[];
   /** A file with no role is worth parsing only if it mentions one of these (a class or function the checklist reads). */
   checklistNames: string[];
+  /** A stack's data preset is on: any router or service file may do DB work through an ORM, so each is parsed. */
+  anyRoleFile: boolean;
   /** Paths classified so far: the audit asks about each file up to three times (a monorepo's paths, a few MB at most). */
   classes: Map<string, FileClass>;
 }
@@ -30,14 +35,16 @@ const matcherCache = new WeakMap<OutboxSettings, Matchers>();
 function matchersFor(settings: OutboxSettings): Matchers {
   let matchers = matcherCache.get(settings);
   if (!matchers) {
-    const compile = (globs: string[]) => (globs.length === 0 ? () => false : picomatch(globs, { dot: true }));
+    // Linear-time matchers: the globs come from a config a pull request can change (see patterns.ts).
+    const compile = (globs: string[]) => compileGlobs(globs);
     matchers = {
       ignore: compile(settings.ignore),
       test: compile(settings.testFiles),
       router: compile(settings.routerFiles),
       service: compile(settings.serviceFiles),
       handleNames: [...settings.dbHandles, ...checklistNames(settings.checklist)],
-      checklistNames: checklistNames(settings.checklist),
+      checklistNames: [...checklistNames(settings.checklist), ...stackRulesFor(settings).roleMarkers],
+      anyRoleFile: stackRulesFor(settings).hasData,
       classes: new Map(),
     };
     matcherCache.set(settings, matchers);
@@ -64,7 +71,7 @@ export function classifyFile(path: string, settings: OutboxSettings): FileClass 
 function classify(normalized: string, matchers: Matchers): FileClass {
   const module = moduleOf(normalized);
   if (matchers.ignore(normalized)) return { role: 'other', module, ignored: true };
-  if (matchers.test(normalized)) return { role: 'other', module, ignored: false };
+  if (matchers.test(normalized)) return { role: 'other', module, ignored: false, test: true };
   // A path that is both (e.g. `routes/user.service.ts`) is a router: DB work there is what the router rule is for.
   if (matchers.router(normalized)) return { role: 'router', module, ignored: false };
   if (matchers.service(normalized)) return { role: 'service', module, ignored: false };
@@ -88,6 +95,17 @@ export function isCandidate(path: string, text: string, settings: OutboxSettings
   const { role, ignored } = classifyFile(path, settings);
   if (ignored) return false;
   const matchers = matchersFor(settings);
+  if (role !== 'other' && matchers.anyRoleFile) return true;
   const names = role === 'other' ? matchers.checklistNames : matchers.handleNames;
   return names.some((name) => text.includes(name));
+}
+
+/**
+ * A file the globs give no role may still declare routes by its decorators (`@Controller()` in any file, when a web
+ * preset such as nestjs is on). The front-ends analyse such a file rather than skip it on its path.
+ */
+export function mayDeclareRoutes(text: string, settings: OutboxSettings, path?: string): boolean {
+  if (path !== undefined && classifyFile(path, settings).test) return false;
+  const markers = stackRulesFor(settings).roleMarkers;
+  return markers.length > 0 && markers.some((marker) => text.includes(marker));
 }

@@ -298,6 +298,12 @@ export class FlowWalker {
     return out;
   }
 
+  private certain(fn: TS.FunctionLikeDeclaration, states: States): States {
+    const summary = this.context.summaryOfNested(this.context.unit, fn);
+    if (summary.exits.length === 1 && summary.exits[0]!.bits === 0) return states;
+    return join(this.applySummary(states, summary, fn));
+  }
+
   private nested(fn: TS.FunctionLikeDeclaration, states: States): States {
     const summary = this.context.summaryOfNested(this.context.unit, fn);
     if (summary.exits.length === 1 && summary.exits[0]!.bits === 0) return states;
@@ -343,8 +349,16 @@ export class FlowWalker {
       case SyntaxKind.CallExpression: {
         const call = node as TS.CallExpression;
         let current = this.expr(call.expression, states);
-        for (const argument of call.arguments) current = this.expr(argument, current);
         const facts = this.context.model.calls.get(call);
+        for (const argument of call.arguments) {
+          // A transaction scope runs its callback once, before it commits: its effects are certain, not possible.
+          current = facts?.scope && isFunctionNode(argument) ? this.certain(argument, current) : this.expr(argument, current);
+        }
+        return facts ? this.applyCall(facts, current) : current;
+      }
+      case SyntaxKind.TaggedTemplateExpression: {
+        const current = this.expr((node as TS.TaggedTemplateExpression).template, states);
+        const facts = this.context.model.calls.get(node);
         return facts ? this.applyCall(facts, current) : current;
       }
       case SyntaxKind.BinaryExpression: {

@@ -1,8 +1,9 @@
 import type TS from 'typescript';
 import ts from './typescript.js';
-import type { ClassFacts, FileRole, FunctionFacts, RouterDbCall } from './types.js';
+import type { ClassFacts, DbEffect, FileRole, FunctionFacts, RouterDbCall, StrayDbCall } from './types.js';
 import type { OutboxSettings } from './settings.js';
-import { resolveText, isWriteSql, type ConstLookup } from './sql.js';
+import { resolveText, isWriteSql, classifySql, type ConstLookup } from './sql.js';
+import { idiomByName, idiomByType, stackRulesFor, type Idiom, type StackRules } from './stack.js';
 import { lineOf, spanOf } from './spans.js';
 
 // TypeScript's bundle exposes its API through getters; the walks below read these once, not once per node.
@@ -14,7 +15,8 @@ const {
   isNonNullExpression, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOptionalChain,
   isParameterPropertyDeclaration, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression,
   isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isStringLiteral, isStringLiteralLike,
-  isTypeAliasDeclaration, isTypeAssertionExpression, isVariableStatement
+  isTypeAliasDeclaration, isTypeAssertionExpression, isVariableStatement, isTaggedTemplateExpression, getDecorators,
+  isDecorator, isTemplateExpression, isNoSubstitutionTemplateLiteral, isBlock
 } = ts;
 
 /**
@@ -28,7 +30,8 @@ export type CheckStyle = 'redis' | 'store';
 
 /** A call that matters to an operation's flags. */
 export interface CallFacts {
-  node: TS.CallExpression;
+  /** The call; or a tagged template that runs SQL (`` prisma.$executeRaw`…` ``). */
+  node: TS.CallExpression | TS.TaggedTemplateExpression;
   /** A DB-handle execute of data-modifying (or unreadable) SQL. */
   write: boolean;
   /** A DB-handle commit. */
@@ -37,10 +40,16 @@ export interface CallFacts {
   event: boolean;
   /** An idempotency check: a Redis `get` of an `idempotency:` key, or a call on an idempotency store. */
   check?: CheckStyle;
-  /** `this.helper(...)` / `this.#helper(...)`: a call to a non-public method of the same class. */
+  /** `this.helper(...)` / `this.#helper(...)`: a call to a non-public method of the same class (or a same-file function). */
   helper?: string;
   /** Reached through `?.`: it may not run at all. */
   optional: boolean;
+  /** A transaction scope (`$transaction(cb)`, `em.transactional(cb)`): its callbacks run once, then it commits. */
+  scope?: boolean;
+  /** A publish on a bus, a queue or a broker: outside the transaction it is a dual write, never an outbox event. */
+  publish?: boolean;
+  /** What the call does to the database, for a DB call of any style. */
+  effect?: DbEffect;
   /** For a DB-handle call: the handle, local aliases resolved (`this.db` for `const db = this.db; db.execute()`). */
   handle?: string;
 }
@@ -65,10 +74,14 @@ export interface FunctionUnit {
   /** Methods only. */
   owner?: ClassModel;
   isPublic: boolean;
-  /** Route handlers only: the registering call (`app.post(...)`). */
+  /** Route handlers only: the registering call (`app.post(...)`); absent for a decorated method or an exported handler. */
   routeCall?: TS.CallExpression;
   /** An arrow-function property (`create = async () => …`): the property, which spans the whole member. */
-  holder?: TS.PropertyDeclaration;
+  holder?: TS.PropertyDeclaration | TS.VariableStatement;
+  /** It runs in a transaction that commits when it returns (`@Transactional()`). */
+  commitsAtExit?: boolean;
+  /** A transaction was begun earlier in it (`client.query('BEGIN')`, `queryRunner.startTransaction()`). */
+  inTransaction?: boolean;
 }
 
 export interface ClassModel {
@@ -80,6 +93,12 @@ export interface ClassModel {
   helpers: Set<string>;
   /** It holds an outbox repository (constructor parameter or property whose name, type or `new` mentions it). */
   holdsOutbox: boolean;
+  /** Its role when its decorators say so (`@Controller` → router, `@Injectable` → service), whatever the file's. */
+  role?: FileRole;
+  /** Declared types of its constructor parameters and properties, for `this.x` handles by type. */
+  memberTypes: Map<string, string>;
+  /** The file's top-level functions, gathered like a class's members (not a class: no facts are published). */
+  isModule?: boolean;
 }
 
 export interface FileModel {
@@ -91,14 +110,19 @@ export interface FileModel {
   routes: FunctionUnit[];
   functions: FunctionFacts[];
   imports: { from: string; names: string[] }[];
+  /** Top-level functions of the file as units: exported ones can be operations, the others their helpers. */
+  moduleUnits: ClassModel;
+  strayDbCalls: StrayDbCall[];
   /** Every node that is, or contains, an effect call. */
   effectful: Set<TS.Node>;
-  calls: Map<TS.CallExpression, CallFacts>;
+  calls: Map<TS.Node, CallFacts>;
 }
 
 /** What a local name is bound to, within its function. */
 type Binding =
   | { kind: 'handle'; text: string }
+  /** A handle of a preset's stack; `tx` when it is a transaction's (a scope's callback parameter, `trx`). */
+  | { kind: 'db'; idiom: Idiom; tx: boolean; text: string; instance?: boolean }
   | { kind: 'method'; method: string; handle: string }
   | { kind: 'const'; init: TS.Expression }
   | { kind: 'outbox' }
@@ -239,6 +263,50 @@ function callSetsFor(settings: OutboxSettings): CallSets {
   return sets;
 }
 
+/** What the session style's other router calls do (`rollback`, `begin`, `query`, `flush`). */
+const SESSION_EFFECTS = new Map<string, DbEffect>([['rollback', 'rollback'], ['begin', 'begin'], ['query', 'read'], ['flush', 'write']]);
+
+/** A handle of a preset's stack, as the model found it. */
+interface DbHandle {
+  idiom: Idiom;
+  /** It belongs to a transaction (a scope's callback parameter, `await sequelize.transaction()`). */
+  tx: boolean;
+  text: string;
+  /** A model instance (`const group = await Group.findByPk(id)`): only its own write verbs reach the DB. */
+  instance?: boolean;
+  /** A model class (`Group` in `Group.destroy(…)`). */
+  model?: boolean;
+}
+
+interface DbChain {
+  handle: DbHandle;
+  /** Methods called along the chain, outermost first; the last one is called on the handle itself. */
+  methods: string[];
+  /** The call made on the handle itself (it holds the SQL of a SQL verb). */
+  innermost: TS.CallExpression;
+  /** Rooted at a call of the handle: `knex('items')…`. */
+  callable: boolean;
+}
+
+interface PresetDbCall {
+  idiom: Idiom;
+  handle: DbHandle;
+  effect: DbEffect;
+  verb: string;
+  /** Inside a transaction: its writes wait for the commit. */
+  tx: boolean;
+  /** A write that commits by itself (an ORM call outside any transaction). */
+  commitsToo: boolean;
+  /** A write into the outbox table, entity or model. */
+  outbox: boolean;
+}
+
+/** `{ transaction: t }` among a call's arguments. */
+function hasProperty(argument: TS.Expression, name: string): boolean {
+  const value = unwrap(argument);
+  return isObjectLiteralExpression(value) && value.properties.some((property) => memberName(property.name) === name);
+}
+
 class ModelBuilder {
   private readonly sourceFile: TS.SourceFile;
   private readonly settings: OutboxSettings;
@@ -255,6 +323,24 @@ class ModelBuilder {
   private readonly storeCalls: Set<string>;
   private readonly routeMethods: Set<string>;
   private readonly keyParams: Set<string>;
+
+  private readonly stack: StackRules;
+  private readonly publishCalls: Set<string>;
+  private readonly publishReceivers: string[];
+  /** Model classes of a preset's ORM known in this file (declared here, or imported from a models path). */
+  private readonly modelNames = new Map<string, Idiom>();
+  /** Route prefixes of router objects of this file: `new Router({ prefix: '/api' })`, `router.prefix('/x')`. */
+  private readonly routerPrefixes = new Map<string, string>();
+  /** Functions passed to a transaction scope: their first parameter is the transaction's handle. */
+  private readonly scopeCallbacks = new Map<TS.Node, Idiom>();
+  /** Calls that are the inner links of a chain (`knex('t')` in `knex('t').where(…).update(…)`): the outer call records. */
+  private readonly chainLinks = new Set<TS.Node>();
+  /** How many transaction-scope callbacks the walk is inside. */
+  private txDepth = 0;
+  /** The key of the object property being walked, if any. */
+  private propertyKey: string | undefined;
+  /** The prefix of routes registered inside a `register(plugin, { prefix })` callback. */
+  private registerPrefix = '';
 
   private scope: Scope;
   private currentClass: ClassModel | undefined;
@@ -283,7 +369,7 @@ class ModelBuilder {
 
   readonly model: FileModel;
 
-  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole) {
+  constructor(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, private readonly path: string, private readonly test = false) {
     this.sourceFile = sourceFile;
     this.settings = settings;
     this.role = role;
@@ -302,6 +388,9 @@ class ModelBuilder {
     this.routeMethods = sets.routeMethods;
     this.keyParams = sets.keyParams;
     this.scope = { parent: undefined, bindings: new Map() };
+    this.stack = stackRulesFor(settings);
+    this.publishCalls = new Set(settings.dualWrite.calls);
+    this.publishReceivers = settings.dualWrite.receivers.map((name) => name.toLowerCase());
     this.model = {
       sourceFile,
       settings,
@@ -311,6 +400,8 @@ class ModelBuilder {
       routes: [],
       functions: [],
       imports: [],
+      moduleUnits: { node: sourceFile as unknown as TS.ClassLikeDeclaration, facts: { name: '', line: 1, abstract: false, implements: [], methods: [], constructorParams: [], properties: [], calls: [] }, members: new Map(), helpers: new Set(), holdsOutbox: false, memberTypes: new Map(), isModule: true },
+      strayDbCalls: [],
       effectful: new Set(),
       calls: new Map(),
     };
@@ -320,9 +411,111 @@ class ModelBuilder {
     // Module-level constants may be declared below the function that uses them (SQL at the bottom of a file).
     for (const statement of this.sourceFile.statements) {
       if (isVariableStatement(statement)) this.declareModuleConsts(statement);
+      if (this.stack.hasData) this.noteModelDeclarations(statement);
     }
+    if (this.role !== 'other') this.declareModuleUnits();
     for (const statement of this.sourceFile.statements) this.visit(statement);
+    this.dropRegisteringFunctions();
     return this.model;
+  }
+
+  // ---- the file's own functions ---------------------------------------------------------------------------------
+
+  /**
+   * Top-level functions become units before the walk, like a class's members: in a service file an exported one that
+   * writes is an operation (`export async function createOrder`), in a router file an exported one is a route handler
+   * (`export async function POST`, `export const rename = async (req, res) => …`); the others are their helpers.
+   */
+  private declareModuleUnits(): void {
+    const owner = this.model.moduleUnits;
+    for (const statement of this.sourceFile.statements) {
+      if (isFunctionDeclaration(statement) && statement.name && statement.body) {
+        this.addModuleUnit(owner, statement.name.text, statement.name, statement, hasModifier(statement, SyntaxKind.ExportKeyword));
+      } else if (isVariableStatement(statement)) {
+        const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
+        for (const declaration of statement.declarationList.declarations) {
+          if (isIdentifier(declaration.name) && isFunctionValue(declaration.initializer)) {
+            this.addModuleUnit(owner, declaration.name.text, declaration.name, declaration.initializer, exported, statement);
+          }
+        }
+      }
+    }
+  }
+
+  private addModuleUnit(owner: ClassModel, name: string, nameNode: TS.Node, fn: TS.FunctionLikeDeclaration, exported: boolean, holder?: TS.VariableStatement): void {
+    const handler = this.role === 'router' && exported && (this.stack.web.exportedHandlers.has(name) || takesRequest(fn));
+    const unit: FunctionUnit = {
+      kind: handler ? 'route' : 'method',
+      name: handler ? this.exportedRouteName(name) : name,
+      nameNode,
+      fn,
+      effects: [],
+      params: paramNames(fn),
+      keyNames: new Set(),
+      takesKey: false,
+      owner,
+      isPublic: exported,
+      ...(holder ? { holder } : {}),
+    };
+    owner.members.set(name, unit);
+    if (!exported) owner.helpers.add(name);
+    this.unitByFunction.set(fn, unit);
+    if (handler) this.model.routes.push(unit);
+  }
+
+  /** `POST` in `app/api/orders/route.ts` is `POST /api/orders`; any other exported handler keeps its name. */
+  private exportedRouteName(name: string): string {
+    if (!this.stack.web.exportedHandlers.has(name)) return name;
+    const segments = this.path.replace(/\\/g, '/').split('/');
+    const file = segments.pop() ?? '';
+    const appAt = segments.lastIndexOf('app');
+    const pagesAt = segments.lastIndexOf('pages');
+    const from = appAt >= 0 ? appAt + 1 : pagesAt >= 0 ? pagesAt + 1 : -1;
+    if (from < 0) return name;
+    const parts = segments.slice(from).filter((part) => !(part.startsWith('(') && part.endsWith(')')));
+    if (pagesAt >= 0 && appAt < 0 && !/^index\./.test(file)) parts.push(file.replace(/\.[^.]+$/, ''));
+    return `${name} /${parts.join('/')}`;
+  }
+
+  /**
+   * A router file's exported `registerRoutes(app)` holds route handlers; it is not a handler itself. Units that
+   * contain a route are dropped, and so are their effects from the routes they hold.
+   */
+  private dropRegisteringFunctions(): void {
+    const routes = this.model.routes;
+    const registering = new Set<FunctionUnit>();
+    for (const unit of routes) {
+      if (unit.owner?.isModule !== true) continue;
+      if (routes.some((other) => other !== unit && other.fn.pos >= unit.fn.pos && other.fn.end <= unit.fn.end)) registering.add(unit);
+    }
+    if (registering.size === 0) return;
+    this.model.routes = routes.filter((unit) => !registering.has(unit));
+    for (const unit of registering) this.model.moduleUnits.members.delete(unit.name);
+  }
+
+  /** `class Group extends Model {}`, `import { Group } from '../models/group'`: a model whose statics reach the DB. */
+  private noteModelDeclarations(statement: TS.Statement): void {
+    if (ts.isClassDeclaration(statement) && statement.name) {
+      for (const clause of statement.heritageClauses ?? []) {
+        if (clause.token !== SyntaxKind.ExtendsKeyword) continue;
+        const base = clause.types[0] ? lastName(clause.types[0].expression) : undefined;
+        const idiom = base !== undefined ? this.stack.modelBases.get(base) : undefined;
+        if (idiom) this.modelNames.set(statement.name.text, idiom);
+      }
+      return;
+    }
+    if (!ts.isImportDeclaration(statement) || !isStringLiteral(statement.moduleSpecifier) || this.stack.modelImports.length === 0) return;
+    const from = statement.moduleSpecifier.text.toLowerCase();
+    const mark = this.stack.modelImports.find((entry) => from.includes(entry.mark));
+    if (!mark) return;
+    const clause = statement.importClause;
+    if (!clause || clause.isTypeOnly) return;
+    const names: string[] = [];
+    if (clause.name) names.push(clause.name.text);
+    if (clause.namedBindings && isNamedImports(clause.namedBindings)) {
+      for (const element of clause.namedBindings.elements) if (!element.isTypeOnly) names.push(element.name.text);
+    }
+    for (const name of names) if (/^[A-Z]/.test(name)) this.modelNames.set(name, mark.idiom);
   }
 
   // ---- scopes -------------------------------------------------------------------------------------------------
@@ -357,6 +550,257 @@ class ModelBuilder {
     }
     const name = isPropertyAccessExpression(target) || isElementAccessExpression(target) ? lastName(target) : undefined;
     return name !== undefined && this.handleNames.has(name);
+  }
+
+  /** The role where the walk is: a decorated class's own (`@Controller`, `@Injectable`), else the file's. */
+  private roleHere(): FileRole {
+    return this.currentClass?.role ?? this.role;
+  }
+
+  /**
+   * A handle of a preset's stack: a local bound to one (a scope's transaction, `const repo = getRepository(X)`), a
+   * model class, a name or name pattern (`prisma`, `*Repository`), `this.x` by its declared type, or a model
+   * delegate of a handle (`prisma.user`, `tx.order`).
+   */
+  private dbHandleOf(expression: TS.Expression, depth = 0): DbHandle | undefined {
+    const target = unwrap(expression);
+    if (isIdentifier(target)) {
+      const binding = this.lookup(target.text);
+      if (binding?.kind === 'db') return { idiom: binding.idiom, tx: binding.tx, text: binding.text, ...(binding.instance ? { instance: true } : {}) };
+      const model = this.modelNames.get(target.text);
+      if (model) return { idiom: model, tx: false, text: target.text, model: true };
+      const idiom = idiomByName(this.stack, target.text);
+      return idiom ? { idiom, tx: false, text: target.text } : undefined;
+    }
+    if (!isPropertyAccessExpression(target) && !isElementAccessExpression(target)) return undefined;
+    const name = lastName(target);
+    if (name === undefined || depth > 6) return undefined;
+    const object = unwrap(target.expression);
+    if (object.kind === SyntaxKind.ThisKeyword) {
+      const type = this.currentClass?.memberTypes.get(name);
+      const byType = type !== undefined ? idiomByType(this.stack, type) : undefined;
+      if (byType) return { idiom: byType, tx: /Transaction/.test(type!), text: target.getText(this.sourceFile) };
+    }
+    const idiom = idiomByName(this.stack, name);
+    if (idiom) return { idiom, tx: false, text: target.getText(this.sourceFile) };
+    // `prisma.user`, `tx.outboxEvent`, `db.query.posts`, `models.Group`: a model delegate of a handle.
+    const inner = this.dbHandleOf(object, depth + 1);
+    if (inner && !inner.instance && inner.idiom.shapes.has('delegate')) return { ...inner, text: target.getText(this.sourceFile) };
+    return undefined;
+  }
+
+  /**
+   * The chain a call ends: `knex('t').where(…).update(…)` is one DB call made of three, rooted at the handle `knex`.
+   * Returns the handle and the methods called along the way, outermost first.
+   */
+  private dbChain(call: TS.CallExpression): DbChain | undefined {
+    const methods: string[] = [];
+    let node: TS.CallExpression = call;
+    for (let depth = 0; depth < 24; depth++) {
+      const callee = unwrap(node.expression);
+      if (isPropertyAccessExpression(callee)) {
+        // `this.knex('items')`, `fastify.knex('items')`: a callable handle reached through a property.
+        const handle = this.dbHandleOf(callee);
+        if (handle && handle.idiom.shapes.has('callable') && !handle.instance && !handle.model) return { handle, methods, innermost: node, callable: true };
+      }
+      const parts = calleeParts(node.expression);
+      if (!parts) {
+        const callee = unwrap(node.expression);
+        const handle = this.dbHandleOf(callee);
+        // `knex('items')`, `trx('outbox')`: the handle called with a table.
+        if (handle && handle.idiom.shapes.has('callable') && !handle.instance) return { handle, methods, innermost: node, callable: true };
+        // `getRepository(User)`: a function that returns a handle.
+        if (isIdentifier(callee)) {
+          const idiom = this.stack.producerFunctions.get(callee.text);
+          if (idiom && this.lookup(callee.text) === undefined) return { handle: { idiom, tx: false, text: callee.text }, methods: [...methods, callee.text], innermost: node, callable: false };
+        }
+        return undefined;
+      }
+      methods.push(parts.method);
+      const receiver = unwrap(parts.receiver);
+      const handle = this.dbHandleOf(receiver);
+      if (handle) return { handle, methods, innermost: node, callable: false };
+      // `this.connection.getRepository(ctx, User).save(…)`: a repository made by a call whose name says so, on
+      // whatever object the team wraps its ORM in.
+      const made = this.stack.producerFunctions.get(parts.method);
+      if (made && methods.length > 1 && /Repository|EntityManager|QueryRunner/.test(parts.method)) {
+        return { handle: { idiom: made, tx: false, text: receiver.getText(this.sourceFile) }, methods, innermost: node, callable: false };
+      }
+      if (!isCallExpression(receiver)) return undefined;
+      node = receiver;
+    }
+    return undefined;
+  }
+
+  /** What a call does to the database in a preset's idiom, or undefined when it is no DB call of any preset. */
+  private presetDbCall(call: TS.CallExpression): PresetDbCall | undefined {
+    const chain = this.dbChain(call);
+    if (!chain) return undefined;
+    const { handle, methods } = chain;
+    const idiom = handle.idiom;
+    const found = (verbs: ReadonlySet<string>) => methods.find((method) => verbs.has(method));
+    let effect: DbEffect | undefined;
+    let verb: string | undefined;
+    let sql: string | undefined;
+    if (handle.instance) {
+      // `group.save()`, `user.destroy()`: only the instance's own writes.
+      const own = methods[methods.length - 1];
+      if (own !== undefined && idiom.instanceWrite.has(own)) [effect, verb] = ['write', own];
+    } else {
+      const onHandle = methods[methods.length - 1];
+      const hasCallback = call.arguments.some((argument) => isFunctionValue(unwrap(argument)));
+      if (onHandle !== undefined && idiom.sql.has(onHandle)) {
+        const text = this.sqlText(chain.innermost.arguments[0]);
+        if (text === null) return undefined;
+        verb = onHandle;
+        sql = text?.literal;
+        effect = this.sqlEffect(text, idiom);
+      } else {
+        const scope = methods.find((method) => idiom.scope.has(method) && (hasCallback || !idiom.txProducers.has(method)));
+        const begin = found(idiom.txProducers) ?? found(idiom.begin);
+        const write = found(idiom.write) ?? (idiom.writePrefix ? methods.find((method) => idiom.writePrefix!.test(method)) : undefined);
+        const commit = found(idiom.commit);
+        const rollback = found(idiom.rollback);
+        const read = found(idiom.read) ?? (idiom.readPrefix ? methods.find((method) => idiom.readPrefix!.test(method)) : undefined);
+        if (scope !== undefined) [effect, verb] = ['scope', scope];
+        else if (write !== undefined) [effect, verb] = ['write', write];
+        else if (commit !== undefined) [effect, verb] = ['commit', commit];
+        else if (rollback !== undefined) [effect, verb] = ['rollback', rollback];
+        else if (begin !== undefined) [effect, verb] = ['begin', begin];
+        else if (read !== undefined) [effect, verb] = ['read', read];
+        else if (chain.callable) [effect, verb] = ['read', methods[0] ?? handle.text];
+      }
+    }
+    if (effect === undefined || verb === undefined) return undefined;
+    const unit = this.currentUnit;
+    const tx =
+      handle.tx ||
+      this.txDepth > 0 ||
+      (unit?.inTransaction ?? false) ||
+      (idiom.txOption !== undefined && call.arguments.some((argument) => hasProperty(argument, idiom.txOption!)));
+    const commitsToo = effect === 'write' && !tx && (idiom.autocommit || idiom.commit.has(verb));
+    const outbox = effect === 'write' && this.writesOutbox(call, sql);
+    return { idiom, handle, effect, verb, tx, commitsToo, outbox };
+  }
+
+  /** SQL a call passes: a string, a template, a constant, `{ text: '…' }`; null when the argument is not SQL at all. */
+  private sqlText(argument: TS.Expression | undefined): ReturnType<typeof resolveText> | null {
+    if (!argument) return null;
+    const value = unwrap(argument);
+    if (isObjectLiteralExpression(value)) {
+      const text = value.properties.find((property) => isPropertyAssignment(property) && memberName(property.name) === 'text');
+      return text && isPropertyAssignment(text) ? resolveText(text.initializer, this.constLookup) : null;
+    }
+    if (isFunctionValue(value) || isArrayLiteralExpression(value)) return null;
+    return resolveText(value, this.constLookup);
+  }
+
+  private sqlEffect(text: ReturnType<typeof resolveText>, idiom: Idiom): DbEffect {
+    if (text && idiom.sqlTransactionControl) {
+      const keyword = /^\s*(\w+)/.exec(text.head)?.[1]?.toUpperCase();
+      if (keyword === 'BEGIN' || (keyword === 'START' && /^\s*START\s+TRANSACTION/i.test(text.head))) return 'begin';
+      if (keyword === 'COMMIT' || keyword === 'END') return 'commit';
+      if (keyword === 'ROLLBACK' || keyword === 'ABORT') return 'rollback';
+    }
+    const kind = classifySql(text, this.settings);
+    return kind === 'write' || (kind === 'unresolved' && this.settings.unresolvedSqlIsWrite) ? 'write' : 'read';
+  }
+
+  /**
+   * A local that holds a handle: `const repo = this.dataSource.getRepository(User)`, `const client = await
+   * pool.connect()`, `const t = await sequelize.transaction()`, `const group = await Group.findByPk(id)`,
+   * `const prisma = new PrismaClient()`, `const tx: Prisma.TransactionClient = …`, or an alias of a handle.
+   */
+  /** `const router = new Router({ prefix: '/api' })`, `const app = new Hono().basePath('/api')`. */
+  private noteRouterPrefix(name: string, init: TS.Expression): void {
+    let value = unwrap(init);
+    if (isCallExpression(value)) {
+      const parts = calleeParts(value.expression);
+      if (parts?.method === 'basePath' && value.arguments[0] && isStringLiteralLike(value.arguments[0])) this.routerPrefixes.set(name, value.arguments[0].text);
+      return;
+    }
+    if (!isNewExpression(value) || !value.arguments?.[0]) return;
+    value = unwrap(value.arguments[0]);
+    if (!isObjectLiteralExpression(value)) return;
+    const prefix = value.properties.find((property) => isPropertyAssignment(property) && memberName(property.name) === 'prefix');
+    if (prefix && isPropertyAssignment(prefix) && isStringLiteralLike(prefix.initializer)) this.routerPrefixes.set(name, prefix.initializer.text);
+  }
+
+  private handleFromDeclaration(declaration: TS.VariableDeclaration): DbHandle | undefined {
+    const typeText = declaration.type?.getText(this.sourceFile);
+    const byType = typeText !== undefined ? idiomByType(this.stack, typeText) : undefined;
+    if (byType) return { idiom: byType, tx: /Transaction/.test(typeText!), text: '' };
+    const init = declaration.initializer ? unwrap(declaration.initializer) : undefined;
+    if (!init) return undefined;
+    if (isNewExpression(init)) {
+      const name = lastName(init.expression);
+      if (name === undefined) return undefined;
+      const model = this.modelNames.get(name);
+      if (model) return { idiom: model, tx: false, text: '', instance: true };
+      const idiom = idiomByType(this.stack, name);
+      return idiom ? { idiom, tx: false, text: '' } : undefined;
+    }
+    if (isIdentifier(init) || isPropertyAccessExpression(init) || isElementAccessExpression(init)) {
+      const alias = this.dbHandleOf(init);
+      return alias && !alias.model ? alias : undefined;
+    }
+    if (!isCallExpression(init)) return undefined;
+    const chain = this.dbChain(init);
+    if (!chain) return undefined;
+    const outer = chain.methods[0];
+    if (outer === undefined) return undefined;
+    const { idiom } = chain.handle;
+    const hasCallback = init.arguments.some((argument) => isFunctionValue(unwrap(argument)));
+    if (idiom.txProducers.has(outer) && !hasCallback) return { idiom, tx: true, text: '' };
+    if (idiom.producers.has(outer)) return { idiom, tx: chain.handle.tx, text: '' };
+    if (chain.handle.model && idiom.instanceProducers.has(outer)) return { idiom, tx: false, text: '', instance: true };
+    return undefined;
+  }
+
+  /** A write into the outbox: its table, entity or model named in the chain, in its first argument, or in its SQL. */
+  private writesOutbox(call: TS.CallExpression | TS.TaggedTemplateExpression, sql: string | undefined): boolean {
+    const outbox = this.names.outbox;
+    if (sql !== undefined) {
+      const table = /\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+["`]?([\w."]+)/i.exec(sql)?.[1];
+      return table !== undefined && mentionsAny(table, outbox);
+    }
+    if (!isCallExpression(call)) return false;
+    if (mentionsAny(call.expression.getText(this.sourceFile), outbox)) return true;
+    const first = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+    if (!first) return false;
+    const named = isNewExpression(first) ? first.expression : first;
+    return (isIdentifier(named) || isPropertyAccessExpression(named) || isStringLiteralLike(named)) && mentionsAny(named.getText(this.sourceFile), outbox);
+  }
+
+  /** `this.eventEmitter.emit(…)`, `this.queue.add(…)`, `bus.publish(…)`: a publish outside any transaction. */
+  private isPublish(method: string, receiver: TS.Expression): boolean {
+    if (!this.publishCalls.has(method)) return false;
+    const name = lastName(receiver);
+    return name !== undefined && mentionsAny(name, this.publishReceivers);
+  }
+
+  /** `this.outboxRepo.addEvent(…)`, `this.idempotency.claim(…)`: the outbox's and the idempotency store's own calls. */
+  private isOutboxOrStoreCall(call: TS.CallExpression): boolean {
+    const parts = calleeParts(call.expression);
+    if (!parts) return false;
+    if (this.eventCalls.has(parts.method) && this.mentionsOutbox(parts.receiver)) return true;
+    return this.storeCalls.has(parts.method) && mentionsAny(lastName(parts.receiver) ?? '', this.names.stores);
+  }
+
+  /** Inner links of a chain are recorded by its outermost call, once. */
+  private markChainLinks(call: TS.CallExpression): void {
+    let node: TS.Expression = call.expression;
+    for (let depth = 0; depth < 24; depth++) {
+      const target = unwrap(node);
+      if (isCallExpression(target)) {
+        this.chainLinks.add(target);
+        node = target.expression;
+      } else if (isPropertyAccessExpression(target) || isElementAccessExpression(target)) {
+        node = target.expression;
+      } else {
+        return;
+      }
+    }
   }
 
   /** The handle an expression stands for, through local aliases: `this.db` for `db` after `const db = this.db`. */
@@ -422,6 +866,18 @@ class ModelBuilder {
       case SyntaxKind.BinaryExpression:
         this.visitBinary(node as TS.BinaryExpression);
         return;
+      case SyntaxKind.PropertyAssignment: {
+        // The key a value is held under names a tRPC procedure (`createDocument: authedProcedure…mutation(…)`).
+        const outer = this.propertyKey;
+        this.propertyKey = memberName((node as TS.PropertyAssignment).name) ?? outer;
+        forEachChild(node, this.visitChild);
+        this.propertyKey = outer;
+        return;
+      }
+      case SyntaxKind.TaggedTemplateExpression:
+        forEachChild(node, this.visitChild);
+        if (this.stack.hasData) this.visitTaggedSql(node as TS.TaggedTemplateExpression);
+        return;
       case SyntaxKind.PropertyAccessExpression:
       case SyntaxKind.ElementAccessExpression:
         this.noteKeyRead(node as TS.PropertyAccessExpression | TS.ElementAccessExpression);
@@ -485,6 +941,15 @@ class ModelBuilder {
     if (isIdentifier(name)) {
       // A parameter shadows any alias of the same name from an outer function; one named `db` is a handle by name.
       this.bind(name.text, { kind: 'other' });
+      if (this.stack.hasData) {
+        // `$transaction(async (tx) => …)`: the scope's transaction; `(manager: EntityManager)`: a handle by its type.
+        const scope = fn.parameters[0] === parameter ? this.scopeCallbacks.get(fn) : undefined;
+        const typeText = parameter.type?.getText(this.sourceFile);
+        const byType = typeText !== undefined ? idiomByType(this.stack, typeText) : undefined;
+        if (scope) this.bind(name.text, { kind: 'db', idiom: scope, tx: true, text: name.text });
+        // A client, a manager or a transaction handed in by the caller belongs to the caller's transaction.
+        else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction|PoolClient|EntityManager|QueryRunner/.test(typeText!), text: name.text });
+      }
       if (unit && unit.fn === fn && this.keyParams.has(name.text)) {
         unit.takesKey = true;
         unit.keyNames.add(name.text);
@@ -504,10 +969,20 @@ class ModelBuilder {
 
   private visitVariable(declaration: TS.VariableDeclaration): void {
     const init = declaration.initializer;
-    if (init) this.visit(init);
+    if (init) {
+      // `export const createDocument = authedProcedure…mutation(…)`: the name a tRPC procedure is held under.
+      const outer = this.propertyKey;
+      if (isIdentifier(declaration.name)) this.propertyKey = declaration.name.text;
+      this.visit(init);
+      this.propertyKey = outer;
+    }
     const name = declaration.name;
     if (isIdentifier(name)) {
-      if (!init) {
+      if (init && this.role === 'router') this.noteRouterPrefix(name.text, init);
+      const db = this.stack.hasData ? this.handleFromDeclaration(declaration) : undefined;
+      if (db) {
+        this.bind(name.text, { kind: 'db', idiom: db.idiom, tx: db.tx, text: name.text, ...(db.instance ? { instance: true } : {}) });
+      } else if (!init) {
         this.bind(name.text, { kind: 'other' });
       } else if (this.isHandle(init)) {
         this.bind(name.text, { kind: 'handle', text: this.handleOrigin(init) });
@@ -600,8 +1075,26 @@ class ModelBuilder {
   }
 
   private visitCall(call: TS.CallExpression): void {
-    if (this.role === 'router') this.noteRoute(call);
-    forEachChild(call, this.visitChild);
+    const role = this.roleHere();
+    if (role === 'router') this.noteRoute(call);
+    this.markChainLinks(call);
+    // Decided before the walk goes inside: a transaction scope's callbacks hold its transaction handle.
+    const db = this.stack.hasData && !this.chainLinks.has(call) && !this.isOutboxOrStoreCall(call) ? this.presetDbCall(call) : undefined;
+    const prefix = this.registerPrefixOf(call);
+    const outerPrefix = this.registerPrefix;
+    if (prefix !== undefined) this.registerPrefix = outerPrefix + prefix;
+    if (db?.effect === 'scope') {
+      for (const argument of call.arguments) {
+        const fn = unwrap(argument);
+        if (isFunctionValue(fn)) this.scopeCallbacks.set(fn, db.idiom);
+      }
+      this.txDepth++;
+      forEachChild(call, this.visitChild);
+      this.txDepth--;
+    } else {
+      forEachChild(call, this.visitChild);
+    }
+    this.registerPrefix = outerPrefix;
 
     const callee = call.expression;
     const parts = calleeParts(callee);
@@ -609,7 +1102,14 @@ class ModelBuilder {
       const called = parts?.method ?? (isIdentifier(unwrap(callee)) ? (unwrap(callee) as TS.Identifier).text : undefined);
       if (called !== undefined) this.classCalls.get(this.currentClass)!.add(called);
     }
-    if (this.role === 'other') return;
+    if (role === 'other') {
+      if (db) this.model.strayDbCalls.push({ line: lineOf(call, this.sourceFile), call: db.verb, effect: db.effect, preset: db.idiom.preset });
+      return;
+    }
+    if (db) {
+      this.recordPresetCall(call, db, role);
+      return;
+    }
 
     let method: string | undefined;
     let handleText: string | undefined;
@@ -632,18 +1132,21 @@ class ModelBuilder {
     let event = false;
     let check: CheckStyle | undefined;
     let helper: string | undefined;
+    let publish = false;
     if (method !== undefined && handleText !== undefined) {
-      if (this.role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
+      commit = this.commitCalls.has(method);
+      if (role === 'router' && (this.routerCalls.has(method) || this.strictRouterCalls.has(method))) {
+        const effect: DbEffect | undefined = commit ? 'commit' : this.executeCalls.has(method) ? (write ? 'write' : 'read') : SESSION_EFFECTS.get(method);
         this.model.routerDbCalls.push({
           ...spanOf(call, this.sourceFile),
           call: method,
           handle: handleText,
           strictOnly: !this.routerCalls.has(method),
           ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
+          ...(effect ? { effect } : {}),
         });
       }
-      if (this.executeCalls.has(method)) write = isWriteSql(resolveText(call.arguments[0], this.constLookup), this.settings);
-      commit = this.commitCalls.has(method);
     } else if (parts) {
       const { method: called, receiver } = parts;
       if (this.eventCalls.has(called) && this.mentionsOutbox(receiver)) {
@@ -659,10 +1162,17 @@ class ModelBuilder {
         this.currentClass.helpers.has(called)
       ) {
         helper = called;
+      } else if (this.isPublish(called, receiver)) {
+        publish = true;
       }
+    } else if (!parts && isIdentifier(unwrap(callee))) {
+      // `insertLine(client, …)`: a same-file function helping an exported one.
+      const name = (unwrap(callee) as TS.Identifier).text;
+      const owner = this.currentUnit?.owner;
+      if (owner?.isModule && owner.helpers.has(name) && this.lookup(name) === undefined) helper = name;
     }
     // Most calls are none of these; only the ones that are get a record.
-    if (write || commit || event || check || helper) {
+    if (write || commit || event || check || helper || publish) {
       this.record({
         node: call,
         write,
@@ -672,8 +1182,75 @@ class ModelBuilder {
         ...(handleOrigin !== undefined && (write || commit) ? { handle: handleOrigin } : {}),
         ...(check ? { check } : {}),
         ...(helper !== undefined ? { helper } : {}),
+        ...(publish ? { publish } : {}),
+        ...(write ? { effect: 'write' as const } : commit ? { effect: 'commit' as const } : {}),
       });
     }
+  }
+
+  /** A DB call in a preset's idiom: a router finding in a router, an effect of the operation around it. */
+  private recordPresetCall(call: TS.CallExpression | TS.TaggedTemplateExpression, db: PresetDbCall, role: FileRole): void {
+    if (role === 'router') {
+      this.model.routerDbCalls.push({
+        ...spanOf(call, this.sourceFile),
+        call: db.verb,
+        handle: db.handle.text,
+        strictOnly: false,
+        ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
+        effect: db.effect,
+        preset: db.idiom.preset,
+      });
+    }
+    const unit = this.currentUnit;
+    if (db.effect === 'begin' && unit) unit.inTransaction = true;
+    const write = db.effect === 'write';
+    const event = write && db.outbox && !db.commitsToo;
+    const commit = db.effect === 'commit' || db.effect === 'scope' || db.commitsToo;
+    if (!write && !commit) return;
+    this.record({
+      node: call,
+      write,
+      commit,
+      event,
+      optional: isCallExpression(call) && isOptionalChain(call),
+      effect: db.effect,
+      ...(db.effect === 'scope' ? { scope: true } : {}),
+    });
+  }
+
+  /** `` prisma.$executeRaw`UPDATE …` ``: a tagged template on a handle whose text is SQL. */
+  private visitTaggedSql(tagged: TS.TaggedTemplateExpression): void {
+    const parts = calleeParts(tagged.tag);
+    if (!parts) return;
+    const handle = this.dbHandleOf(parts.receiver);
+    if (!handle || !handle.idiom.sqlTags.has(parts.method)) return;
+    const effect = this.sqlEffect(resolveText(tagged.template, this.constLookup), handle.idiom);
+    const role = this.roleHere();
+    const tx = handle.tx || this.txDepth > 0 || (this.currentUnit?.inTransaction ?? false);
+    const db: PresetDbCall = {
+      idiom: handle.idiom,
+      handle,
+      effect,
+      verb: parts.method,
+      tx,
+      commitsToo: effect === 'write' && !tx && handle.idiom.autocommit,
+      outbox: effect === 'write' && this.writesOutbox(tagged, resolveText(tagged.template, this.constLookup)?.literal ?? ''),
+    };
+    if (role === 'other') {
+      this.model.strayDbCalls.push({ line: lineOf(tagged, this.sourceFile), call: db.verb, effect: db.effect, preset: db.idiom.preset });
+      return;
+    }
+    this.recordPresetCall(tagged, db, role);
+  }
+
+  /** `fastify.register(async (app) => { … }, { prefix: '/v1' })`: the routes inside get the prefix. */
+  private registerPrefixOf(call: TS.CallExpression): string | undefined {
+    const parts = calleeParts(call.expression);
+    if (!parts || parts.method !== 'register' || call.arguments.length < 2) return undefined;
+    const options = unwrap(call.arguments[1]!);
+    if (!isObjectLiteralExpression(options)) return undefined;
+    const prefix = options.properties.find((property) => isPropertyAssignment(property) && memberName(property.name) === 'prefix');
+    return prefix && isPropertyAssignment(prefix) && isStringLiteralLike(prefix.initializer) ? prefix.initializer.text : undefined;
   }
 
   private isIdempotencyRedisKey(argument: TS.Expression | undefined): boolean {
@@ -702,14 +1279,33 @@ class ModelBuilder {
     const parts = calleeParts(call.expression);
     if (!parts) return;
     const args = call.arguments;
-    if (this.routeMethods.has(parts.method) && args.length >= 2) {
+    // Prefixes of router objects: `router.prefix('/api')`, `const api = new Hono().basePath('/api')`.
+    if ((parts.method === 'prefix' || parts.method === 'basePath') && args.length === 1 && isStringLiteralLike(args[0]!)) {
+      const owner = lastName(parts.receiver);
+      if (owner !== undefined) this.routerPrefixes.set(owner, args[0].text);
+    }
+    const web = this.stack.web;
+    if (web.procedureMethods.has(parts.method) && args.length === 1 && isFunctionValue(args[0]) && web.procedureReceiver) {
+      // `authedProcedure.input(schema).mutation(async ({ ctx, input }) => …)`: named by the key that holds it.
+      let root: TS.Expression = parts.receiver;
+      for (let depth = 0; depth < 16 && (isCallExpression(root) || isPropertyAccessExpression(root)); depth++) root = unwrap(root.expression);
+      const rootName = lastName(root);
+      if (rootName !== undefined && web.procedureReceiver.test(rootName)) {
+        const key = this.propertyKey ?? handlerName(args[0]) ?? 'procedure';
+        this.addRoute(`${parts.method.toUpperCase()} ${key}`, call.expression, args[0], call);
+        return;
+      }
+    }
+    if ((this.routeMethods.has(parts.method) || this.stack.web.routeMethods.has(parts.method)) && args.length >= 2) {
       const handler = args[args.length - 1];
       if (!isFunctionValue(handler)) return;
       const pathNode = args[0]!;
-      const verb = parts.method.toUpperCase();
       const path = isStringLiteralLike(pathNode) ? pathNode.text : undefined;
+      // `this.cache.get(ctx, key, () => …)` is no route: a route's path is a literal, or its receiver is a router.
+      if (path === undefined && !isTemplateExpression(pathNode) && !this.isRouterReceiver(parts.receiver)) return;
+      const verb = parts.method === 'del' ? 'DELETE' : parts.method.toUpperCase();
       const name =
-        path !== undefined ? `${verb} ${path}` : (handlerName(handler) ?? `${verb} ${pathNode.getText(this.sourceFile)}`);
+        path !== undefined ? `${verb} ${this.prefixed(parts.receiver, path)}` : (handlerName(handler) ?? `${verb} ${pathNode.getText(this.sourceFile)}`);
       this.addRoute(name, pathNode, handler, call);
       return;
     }
@@ -735,6 +1331,20 @@ class ModelBuilder {
       const name = path !== undefined ? `${verb} ${path}` : handlerName(handler) ?? verb;
       this.addRoute(name, pathNode ?? call.expression, handler, call);
     }
+  }
+
+  private isRouterReceiver(receiver: TS.Expression): boolean {
+    const name = lastName(receiver);
+    if (name === undefined) return false;
+    return this.stack.web.routerNames.has(name) || /^(app|router|routes|server|fastify|instance|api)$/i.test(name) || /(Router|Routes|App)$/.test(name);
+  }
+
+  /** The path with the prefixes known for its router: `register(…, { prefix })` around it, `new Router({ prefix })`. */
+  private prefixed(receiver: TS.Expression, path: string): string {
+    const owner = lastName(receiver);
+    const own = owner !== undefined ? this.routerPrefixes.get(owner) : undefined;
+    if (own === undefined && this.registerPrefix === '') return path;
+    return joinPaths(this.registerPrefix, own ?? '', path);
   }
 
   private addRoute(name: string, nameNode: TS.Node, fn: TS.FunctionLikeDeclaration, call: TS.CallExpression): void {
@@ -773,7 +1383,22 @@ class ModelBuilder {
       if (clause.token === SyntaxKind.ExtendsKeyword) facts.extends = names[0];
       else facts.implements.push(...names);
     }
-    const model: ClassModel = { node, facts, members: new Map(), helpers: new Set(), holdsOutbox: false };
+    const model: ClassModel = { node, facts, members: new Map(), helpers: new Set(), holdsOutbox: false, memberTypes: new Map() };
+    // `@Controller('users')` / `@Resolver()` make a router wherever the file is; `@Injectable()` in a
+    // `*.controller.ts` is a provider (a worker), not HTTP.
+    const web = this.stack.web;
+    let routePrefix = '';
+    for (const decorator of this.test ? [] : decoratorsOf(node)) {
+      if (web.controllerDecorators.has(decorator.name)) {
+        model.role = 'router';
+        routePrefix = pathArgument(decorator.args[0]) ?? '';
+      }
+    }
+    if (model.role === undefined && this.role === 'router' && decoratorsOf(node).some((decorator) => web.serviceDecorators.has(decorator.name))) {
+      // A provider in a `*.controller.ts` (a worker, a listener) is not HTTP: what it writes are service operations.
+      model.role = 'service';
+    }
+    const isRouterClass = (model.role ?? this.role) === 'router';
 
     for (const member of node.members) {
       const name = memberName(member.name);
@@ -816,9 +1441,25 @@ class ModelBuilder {
         !name.startsWith('_') &&
         !hasModifier(member, SyntaxKind.PrivateKeyword) &&
         !hasModifier(member, SyntaxKind.ProtectedKeyword);
+      const memberDecorators = decoratorsOf(member);
+      // A public method of a controller class, or of a router file's class that takes a request, is a route handler:
+      // named by its route decorator when it has one.
+      const asRoute = isRouterClass && isPublic && (model.role === 'router' || (fn !== undefined && takesRequest(fn, true)));
+      let routeName = `${facts.name || 'class'}.${name}`;
+      for (const decorator of memberDecorators) {
+        const verb = web.routeDecorators.get(decorator.name);
+        if (verb === undefined) continue;
+        const path = pathArgument(decorator.args[0]);
+        routeName = /^[A-Z]+$/.test(verb) && ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ALL', 'HEAD', 'OPTIONS'].includes(verb)
+          ? `${verb} ${joinPaths(routePrefix, path ?? '')}`
+          : `${verb} ${path ?? name}`;
+        break;
+      }
+      const inTransaction = memberDecorators.some((decorator) => this.stack.txDecorators.has(decorator.name));
       const unit: FunctionUnit = {
-        kind: 'method',
-        name,
+        kind: asRoute ? 'route' : 'method',
+        ...(inTransaction ? { commitsAtExit: true, inTransaction: true } : {}),
+        name: asRoute ? routeName : name,
         nameNode: member.name!,
         fn,
         effects: [],
@@ -832,6 +1473,10 @@ class ModelBuilder {
       model.members.set(name, unit);
       if (!isPublic) model.helpers.add(name);
       this.unitByFunction.set(fn, unit);
+      if (asRoute) this.model.routes.push(unit);
+    }
+    for (const entry of [...facts.constructorParams, ...facts.properties]) {
+      if (entry.type !== undefined) model.memberTypes.set(entry.name, entry.type);
     }
 
     const outerClass = this.currentClass;
@@ -896,11 +1541,54 @@ class ModelBuilder {
   }
 }
 
+/** `(req, res)`, `(ctx)`, `(request: FastifyRequest)`, `(c: Context)`: a function that handles a request. */
+function takesRequest(fn: TS.FunctionLikeDeclaration, method = false): boolean {
+  const first = fn.parameters[0];
+  if (!first) return false;
+  const type = first.type && ts.isTypeReferenceNode(first.type) ? (isIdentifier(first.type.typeName) ? first.type.typeName.text : first.type.typeName.right.text) : undefined;
+  // A method's `ctx` is as often a service's request context (`ctx: RequestContext`) as Koa's: only a request counts.
+  if (method) return (isIdentifier(first.name) && /^(req|request)$/.test(first.name.text) && (type === undefined || /Request$/.test(type))) || (type !== undefined && /^(Request|FastifyRequest|ExpressRequest)$/.test(type));
+  if (type !== undefined) return /(Request|Context)$/.test(type) && type !== 'RequestContext';
+  return isIdentifier(first.name) && /^(req|request|ctx|context|c)$/.test(first.name.text);
+}
+
+/** `@Post(':id')` → { name: 'Post', args: [':id'] }; `@Injectable` → { name: 'Injectable', args: [] }. */
+function decoratorsOf(node: TS.Node): { name: string; args: readonly TS.Expression[] }[] {
+  const decorators = ts.canHaveDecorators(node) ? getDecorators(node) : undefined;
+  if (!decorators) return [];
+  const found: { name: string; args: readonly TS.Expression[] }[] = [];
+  for (const decorator of decorators) {
+    const expression = decorator.expression;
+    const call = isCallExpression(expression) ? expression : undefined;
+    const name = lastName(call ? call.expression : expression);
+    if (name !== undefined) found.push({ name, args: call ? call.arguments : [] });
+  }
+  return found;
+}
+
+/** A route path given as a literal, or as `{ path: '…' }` (`@Controller({ path: 'users' })`). */
+function pathArgument(argument: TS.Expression | undefined): string | undefined {
+  if (!argument) return undefined;
+  const value = unwrap(argument);
+  if (isStringLiteralLike(value)) return value.text;
+  if (isObjectLiteralExpression(value)) {
+    const path = value.properties.find((property) => isPropertyAssignment(property) && memberName(property.name) === 'path');
+    if (path && isPropertyAssignment(path) && isStringLiteralLike(path.initializer)) return path.initializer.text;
+  }
+  return undefined;
+}
+
+/** `/api` + `users/:id` → `/api/users/:id`. */
+function joinPaths(...parts: string[]): string {
+  const joined = parts.map((part) => part.replace(/^\/+|\/+$/g, '')).filter((part) => part.length > 0).join('/');
+  return `/${joined}`;
+}
+
 function handlerName(handler: TS.FunctionLikeDeclaration): string | undefined {
   return handler.name && isIdentifier(handler.name) ? handler.name.text : undefined;
 }
 
 /** Walks the file once and returns what it found. `role` 'other' records only classes, functions and imports. */
-export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole): FileModel {
-  return new ModelBuilder(sourceFile, settings, role).build();
+export function buildFileModel(sourceFile: TS.SourceFile, settings: OutboxSettings, role: FileRole, path = sourceFile.fileName, test = false): FileModel {
+  return new ModelBuilder(sourceFile, settings, role, path, test).build();
 }

@@ -10,10 +10,12 @@ interface UnitFacts {
   write: boolean;
   commit: boolean;
   event: boolean;
+  /** It publishes on a bus, a queue or a broker. */
+  publish: boolean;
   checks: Set<CheckStyle>;
 }
 
-const NOTHING: UnitFacts = { write: false, commit: false, event: false, checks: new Set() };
+const NOTHING: UnitFacts = { write: false, commit: false, event: false, publish: false, checks: new Set() };
 
 /**
  * Decides which units are operations and computes their four flags. One instance per file: helper facts and
@@ -39,16 +41,17 @@ export class OperationAnalyzer {
 
   operations(): Operation[] {
     const operations: Operation[] = [];
-    if (this.model.role === 'service') {
-      for (const cls of this.model.classes) {
-        for (const unit of cls.members.values()) {
-          if (unit.isPublic && this.unitFacts(unit).write) operations.push(this.operation(unit));
-        }
+    const fileRole = this.model.role;
+    // A class's decorators may give it a role of its own (`@Controller` in any file, `@Injectable` in a controller file).
+    const owners = [...this.model.classes.filter((cls) => (cls.role ?? fileRole) === 'service')];
+    if (fileRole === 'service') owners.push(this.model.moduleUnits);
+    for (const owner of owners) {
+      for (const unit of owner.members.values()) {
+        if (unit.kind === 'method' && unit.isPublic && this.unitFacts(unit).write) operations.push(this.operation(unit));
       }
-    } else if (this.model.role === 'router') {
-      for (const unit of this.model.routes) {
-        if (this.unitFacts(unit).write) operations.push(this.operation(unit));
-      }
+    }
+    for (const unit of this.model.routes) {
+      if (this.unitFacts(unit).write) operations.push(this.operation(unit));
     }
     return operations.sort((a, b) => a.span.start - b.span.start);
   }
@@ -65,13 +68,14 @@ export class OperationAnalyzer {
     if (known) return known;
     // A recursive helper contributes nothing more than what is already being collected.
     this.facts.set(unit, NOTHING);
-    const facts: UnitFacts = { write: false, commit: false, event: false, checks: new Set() };
+    const facts: UnitFacts = { write: false, commit: unit.commitsAtExit === true, event: false, publish: false, checks: new Set() };
     for (const effect of unit.effects) {
       const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
       const inner = helper ? this.unitFacts(helper) : NOTHING;
       facts.write ||= effect.write || inner.write;
       facts.commit ||= effect.commit || inner.commit;
       facts.event ||= effect.event || inner.event;
+      facts.publish ||= effect.publish === true || inner.publish;
       if (effect.check) facts.checks.add(effect.check);
       for (const style of inner.checks) facts.checks.add(style);
     }
@@ -140,10 +144,10 @@ export class OperationAnalyzer {
     const sourceFile = this.sourceFile;
     const facts = this.unitFacts(unit);
     const isRoute = unit.kind === 'route';
-    const className = unit.owner?.facts.name;
-    const who = isRoute ? unit.name : `${className}.${unit.name}`;
+    const className = unit.owner?.isModule ? undefined : unit.owner?.facts.name;
+    const who = isRoute || className === undefined ? unit.name : `${className}.${unit.name}`;
     const nameSpan = spanOf(unit.nameNode, sourceFile);
-    const where = isRoute ? spanOf(unit.routeCall!, sourceFile) : nameSpan;
+    const where = unit.routeCall ? spanOf(unit.routeCall, sourceFile) : nameSpan;
     const wholeNode = unit.holder ?? unit.fn;
     const firstWriteEffect = unit.effects.find((effect) => this.isWriteEffect(unit, effect));
     const firstWrite = firstWriteEffect ? spanOf(firstWriteEffect.node, sourceFile) : nameSpan;
@@ -153,18 +157,23 @@ export class OperationAnalyzer {
     // (most legacy ones) is decided by what it contains.
     const violations: Violations = { commitWithoutEvent: [], eventAfterCommit: [], writeBeforeCheck: [], exitWithoutEvent: [] };
     if (facts.event || (facts.checks.size > 0 && unit.takesKey)) {
-      new FlowWalker(this.contextOf(unit), violations, !facts.commit).run(unit.fn);
+      // A method that commits when it returns (`@Transactional()`) needs its event on every path, like one that
+      // never commits.
+      new FlowWalker(this.contextOf(unit), violations, !facts.commit || unit.commitsAtExit === true).run(unit.fn);
     }
     const missing: MissingFlag[] = [];
 
-    const outbox = !isRoute && unit.owner!.holdsOutbox;
+    // An ORM service writes its outbox entity or table through the handle it already has: that is holding an outbox.
+    const outbox = !isRoute && (unit.owner!.holdsOutbox || facts.event);
     if (!outbox) {
       missing.push({
         flag: 'outbox',
         reason: 'no-outbox-repository',
         message: isRoute
           ? `${who} writes from the router, where there is no outbox repository; move the writes into a service method that holds an OutboxRepository.`
-          : `${className} holds no outbox repository, so ${unit.name} cannot record an event in its transaction; inject an OutboxRepository and add an event before the commit.`,
+          : className === undefined
+            ? `${who} writes no outbox row in its transaction and its file holds no outbox repository; write the event to the outbox in the same transaction as the change.`
+            : `${className} holds no outbox repository, so ${unit.name} cannot record an event in its transaction; inject an OutboxRepository and add an event before the commit.`,
         at: nameSpan,
       });
     }
@@ -229,6 +238,14 @@ export class OperationAnalyzer {
 
   private eventFinding(who: string, facts: UnitFacts, violations: Violations, nameSpan: SourceSpan): MissingFlag | undefined {
     const eventCall = this.settings.outbox.eventCalls[0] ?? 'addEvent';
+    if (!facts.event && facts.publish) {
+      return {
+        flag: 'event',
+        reason: 'event-dual-write',
+        message: `${who} publishes its event on a bus, a queue or a broker outside the transaction (a dual write: a crash between the commit and the publish loses it, a rollback after it announces a change that never happened); write the event to the outbox in the same transaction instead.`,
+        at: nameSpan,
+      };
+    }
     if (!facts.event) {
       return {
         flag: 'event',

@@ -4,6 +4,7 @@
  */
 
 import { DEFAULT_CHECKLIST_SETTINGS, type ChecklistSettings } from './checklist/settings.js';
+import { presetByName } from './presets/index.js';
 
 export interface OutboxCallSettings {
   /** A receiver, constructor parameter, property or type whose name contains one of these (case-insensitive) is an outbox. */
@@ -25,7 +26,27 @@ export interface IdempotencySettings {
   storeCalls: string[];
 }
 
+/** A file or folder the audit is allowed not to analyse, and why (outbox.config.json's `unanalysable`). */
+export interface UnanalysableEntry {
+  /** Relative to the audited root, with `/`, exactly as the audit reports it. */
+  path: string;
+  reason: string;
+}
+
+export interface DualWriteSettings {
+  /** A receiver whose last name contains one of these (case-insensitive) is a bus, a queue or a broker. */
+  receivers: string[];
+  /** Its methods that publish: a publish outside the transaction is a dual write, never an outbox event. */
+  calls: string[];
+}
+
 export interface OutboxSettings {
+  /**
+   * Stacks the code is written on (`prisma`, `express`, `nestjs`, …; see presets/): each adds its DB handles, verbs,
+   * transaction idioms and route declarations to what the keys below say. The keys below are the `session` style of
+   * the reference runtime and are always on.
+   */
+  presets: string[];
   /** Globs of router files (`/`-separated, matched against the whole path). */
   routerFiles: string[];
   /** Globs of service files. */
@@ -46,21 +67,41 @@ export interface OutboxSettings {
   commitCalls: string[];
   /** First keywords of statements that modify data. */
   writeStatements: string[];
+  /** Methods that write, on top of the presets' own verbs, on any of their handles or model instances (`saveWithCtx`). */
+  dbWriteCalls: string[];
+  /** Methods that read, likewise (a read in a router is still a router DB call). */
+  dbReadCalls: string[];
+  /**
+   * Name patterns of a team's own repositories and stores (`*Store`, `*Repository`): with a data preset on, a call on
+   * one whose method starts like a write (`create…`, `update…`, `delete…`) writes, like a read (`get…`, `find…`) reads.
+   */
+  repositoryNames: string[];
   /** Whether SQL the analysis cannot read (built at run time) counts as a write. */
   unresolvedSqlIsWrite: boolean;
   /** `app.<method>(path, [options], handler)` registers a route; `app.route({ method, url, handler })` too. */
   routeMethods: string[];
   outbox: OutboxCallSettings;
   idempotency: IdempotencySettings;
+  dualWrite: DualWriteSettings;
   checklist: ChecklistSettings;
+  /**
+   * In-scope files the audit may fail to analyse without failing its gate, each with the reason. Whatever else in
+   * scope cannot be analysed (binary, not UTF-8, too large, unreadable, a parse that overflows) fails it.
+   */
+  unanalysable: UnanalysableEntry[];
 }
+
+/** A list in a config file: the list itself (it replaces the default), or what to add to and remove from the default. */
+export type ListSetting = string[] | { add?: string[]; remove?: string[] };
 
 /** What a config file or `settings.outbox` may hold: any subset, nested objects included. */
 export type PartialSettings = {
-  [K in keyof OutboxSettings]?: OutboxSettings[K] extends unknown[]
-    ? OutboxSettings[K]
-    : OutboxSettings[K] extends object
-      ? Partial<OutboxSettings[K]>
+  [K in keyof OutboxSettings]?: OutboxSettings[K] extends string[]
+    ? ListSetting
+    : OutboxSettings[K] extends unknown[]
+      ? OutboxSettings[K]
+      : OutboxSettings[K] extends object
+      ? { [J in keyof OutboxSettings[K]]?: OutboxSettings[K][J] extends unknown[] ? ListSetting : OutboxSettings[K][J] }
       : OutboxSettings[K];
 };
 
@@ -68,6 +109,7 @@ export type PartialSettings = {
 const EXT = '{ts,mts,cts,js,mjs,cjs}';
 
 export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
+  presets: [],
   routerFiles: [
     `**/router.${EXT}`,
     `**/router.*.${EXT}`,
@@ -78,14 +120,17 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
     `**/controllers/**/*.${EXT}`,
   ],
   serviceFiles: [`**/*.service.${EXT}`, `**/service.${EXT}`, `**/services/**/*.${EXT}`, `**/*-service.${EXT}`],
-  testFiles: ['**/*.{test,spec}.*', '**/__tests__/**', '**/__testfixtures__/**'],
-  ignore: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/*.d.{ts,mts,cts}'],
+  testFiles: ['**/*.{test,spec}.*', '**/__tests__/**', '**/__testfixtures__/**', '**/test/**', '**/tests/**', '**/e2e/**', '**/*.e2e-spec.*', '**/__mocks__/**', '**/fixtures/**', '**/*.stories.*'],
+  ignore: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/.next/**', '**/.svelte-kit/**', '**/.output/**', '**/*.d.{ts,mts,cts}'],
   dbHandles: ['db', 'session'],
   routerCalls: ['execute', 'commit'],
   strictRouterCalls: ['rollback', 'flush', 'begin', 'query'],
   executeCalls: ['execute'],
   commitCalls: ['commit'],
   writeStatements: ['INSERT', 'UPDATE', 'DELETE', 'MERGE'],
+  dbWriteCalls: [],
+  dbReadCalls: [],
+  repositoryNames: ['*Repository', '*Repo', '*Store', '*Dao'],
   unresolvedSqlIsWrite: true,
   routeMethods: ['get', 'post', 'put', 'patch', 'delete', 'all'],
   outbox: { names: ['outbox'], eventCalls: ['addEvent', 'add_event'] },
@@ -96,7 +141,12 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
     storeNames: ['idempotency'],
     storeCalls: ['begin', 'claim', 'check'],
   },
+  dualWrite: {
+    receivers: ['eventemitter', 'emitter', 'eventbus', 'bus', 'queue', 'producer', 'publisher', 'broker', 'pubsub', 'kafka', 'nats', 'rabbit', 'amqp', 'sns', 'sqs', 'events'],
+    calls: ['emit', 'emitAsync', 'publish', 'add', 'addBulk', 'send', 'sendMessage', 'sendToQueue', 'dispatch', 'enqueue', 'produce', 'xadd'],
+  },
   checklist: DEFAULT_CHECKLIST_SETTINGS,
+  unanalysable: [],
 });
 
 /**
@@ -105,11 +155,35 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
  */
 export function resolveSettings(partial?: PartialSettings): OutboxSettings {
   if (partial === undefined || partial === null) return DEFAULT_SETTINGS;
-  return mergeOver(DEFAULT_SETTINGS, partial) as OutboxSettings;
+  return mergeOver(withPresets(partial.presets), partial) as OutboxSettings;
+}
+
+/**
+ * The defaults with the file globs of the named presets added (a NestJS app's `*.resolver.ts` are routers, a Next.js
+ * app's `app/**\/route.ts` too). The presets' handles and verbs are read from the presets themselves (stack.ts).
+ */
+function withPresets(names: ListSetting | undefined): OutboxSettings {
+  const list = Array.isArray(names) ? names : [...(names?.add ?? [])];
+  if (list.length === 0) return DEFAULT_SETTINGS;
+  const routerFiles = [...DEFAULT_SETTINGS.routerFiles];
+  const serviceFiles = [...DEFAULT_SETTINGS.serviceFiles];
+  for (const name of list) {
+    const preset = presetByName(name);
+    for (const glob of preset?.routerFiles ?? []) if (!routerFiles.includes(glob)) routerFiles.push(glob);
+    for (const glob of preset?.serviceFiles ?? []) if (!serviceFiles.includes(glob)) serviceFiles.push(glob);
+  }
+  return { ...DEFAULT_SETTINGS, routerFiles, serviceFiles };
 }
 
 function mergeOver(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
+  if (Array.isArray(base) && isPlainObject(over)) {
+    // `{ "add": [...], "remove": [...] }`: change the default list instead of replacing it.
+    const remove = new Set(Array.isArray(over.remove) ? (over.remove as unknown[]) : []);
+    const kept = base.filter((item) => !remove.has(item));
+    for (const item of Array.isArray(over.add) ? (over.add as unknown[]) : []) if (!kept.includes(item)) kept.push(item);
+    return kept;
+  }
   if (!isPlainObject(base) || !isPlainObject(over)) return Array.isArray(over) ? [...over] : over;
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) merged[key] = mergeOver(base[key], value);

@@ -17,6 +17,9 @@ export interface SourceSpan {
   end: number;
 }
 
+/** What a DB call does: writes, reads, or controls a transaction (`scope` runs a callback in one and commits). */
+export type DbEffect = 'write' | 'read' | 'begin' | 'commit' | 'rollback' | 'scope';
+
 /** A DB-handle call in a router file: `db.commit()`, `req.db.execute(...)`, `conn?.['commit']()`, … */
 export interface RouterDbCall extends SourceSpan {
   /** The method called: `execute`, `commit`, and in strict mode also `rollback`, `flush`, `begin`, `query`. */
@@ -27,6 +30,10 @@ export interface RouterDbCall extends SourceSpan {
   strictOnly: boolean;
   /** The route whose handler holds the call (`POST /organizations`), when it sits inside one. */
   route?: string;
+  /** What the call does, when the analysis can tell (a stack's verb, the SQL it runs). */
+  effect?: DbEffect;
+  /** The preset whose idiom the call is written in (`prisma`, `knex`); absent for the session style. */
+  preset?: string;
 }
 
 export type OperationFlag = 'outbox' | 'idempotency' | 'event' | 'commit';
@@ -44,6 +51,8 @@ export type MissingReason =
   | 'event-after-commit'
   /** event: some path reaches the commit (or the end, after writing) without an event. */
   | 'event-missing-on-path'
+  /** event: it publishes on a bus, a queue or a broker instead, outside the transaction (a dual write). */
+  | 'event-dual-write'
   /** commit: nothing commits in the operation; the router (or nobody) does. */
   | 'commit-left-to-router';
 
@@ -140,6 +149,19 @@ export interface FileDiagnostic {
   file: string;
   message: string;
   line?: number;
+  /**
+   * The file yielded no facts at all: its parse or its analysis failed (a parse that overflows the stack, say). A
+   * syntax error the parser recovers from is not fatal: what parsed is still analysed.
+   */
+  fatal?: true;
+}
+
+/** A DB call in a file that has no role: work that no router or service rule looks at (`init` lists these). */
+export interface StrayDbCall {
+  line: number;
+  call: string;
+  effect: DbEffect;
+  preset?: string;
 }
 
 export interface FileAnalysis {
@@ -154,5 +176,7 @@ export interface FileAnalysis {
   functions: FunctionFacts[];
   /** Names this file imports (module specifier → imported names), for wiring checks. */
   imports: { from: string; names: string[] }[];
+  /** Files without a role only: the DB calls found there (a role glob or a preset may be missing). */
+  strayDbCalls?: StrayDbCall[];
   diagnostics: FileDiagnostic[];
 }

@@ -6,4 +6,4 @@ export { ProjectTypeCheck, type IntroducedTypeError } from './engine/typecheck.j
 export { unifiedDiff } from './engine/diff.js';
 export { writeChanges, recoverInterruptedWrite, treeState, dirtyFiles, WriteRefusedError, JOURNAL, type TreeState } from './engine/write.js';
 export { planMigration, selectTransforms, bundledRuntimeRoot, UsageError, type MigrationOptions, type MigrationResult } from './migrate.js';
-export { TRANSFORMS, orderedTransforms, missingTransforms } from './transforms/index.js';
+export { TRANSFORMS, orderedTransforms } from './transforms/index.js';

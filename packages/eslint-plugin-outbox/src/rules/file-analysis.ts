@@ -3,7 +3,7 @@ import type TS from 'typescript';
 import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { analyzeFile, analyzeSourceFile } from 'outbox-analysis';
-import { classifyFile } from 'outbox-analysis';
+import { classifyFile, mayDeclareRoutes } from 'outbox-analysis';
 import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
 import type { FileAnalysis, FileRole, SourceSpan } from 'outbox-analysis';
 
@@ -58,7 +58,10 @@ export function lintTarget(context: AnyContext): LintTarget {
     if (!inside.startsWith('..') && !isAbsolute(inside)) path = inside;
   }
   path = path.replace(/\\/g, '/');
-  const target: LintTarget = { path, role: classifyFile(path, settings).role, settings };
+  const { role: byPath, ignored } = classifyFile(path, settings);
+  // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
+  const role = byPath === 'other' && !ignored && mayDeclareRoutes(context.sourceCode.text, settings, path) ? 'router' : byPath;
+  const target: LintTarget = { path, role, settings };
   lastTarget = { sourceCode: context.sourceCode, target };
   return target;
 }

@@ -62,14 +62,13 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     let target = lintTarget(context);
     if (options.calls) target = { ...target, settings: settingsWithCalls(settingsOf(context), options.calls) };
-    const commitCalls = new Set(target.settings.commitCalls);
     return {
       Program() {
         for (const found of fileAnalysis(context, target).routerDbCalls) {
           if (found.strictOnly && !options.includeStrictCalls) continue;
           context.report({
             loc: locOf(found),
-            messageId: commitCalls.has(found.call) ? 'commitInRouter' : 'dbCallInRouter',
+            messageId: found.effect === 'commit' || found.effect === 'scope' || found.effect === 'begin' ? 'commitInRouter' : 'dbCallInRouter',
             data: { handle: found.handle, call: found.call },
           });
         }
