@@ -120,6 +120,8 @@ export interface Operation extends OperationFlags {
    * `request.db` for `const { db } = request`. Absent when the operation writes only through a helper.
    */
   writeHandle?: string;
+  /** Its own writes (DB-handle executes of modifying SQL, not those of helpers), in source order: each call's span. */
+  writes: SourceSpan[];
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */
