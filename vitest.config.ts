@@ -38,6 +38,10 @@ export default defineConfig({
         : []),
       {
         resolve,
+        test: { name: 'analysis', root: 'packages/analysis', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        resolve,
         test: { name: 'eslint-plugin', root: 'packages/eslint-plugin-outbox', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
       },
       {

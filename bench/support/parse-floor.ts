@@ -12,7 +12,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { isCandidate, resolveSettings } from 'eslint-plugin-outbox/analysis/core';
+import { isCandidate, resolveSettings } from 'outbox-analysis/core';
 
 const root = process.argv[2]!;
 const audited = process.argv.includes('--audited');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { classifyFile, resolveSettings, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
+import { classifyFile, resolveSettings, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings } from 'outbox-analysis/core';
 import type { DiscoveredFile } from './discover.js';
 import { analyzeBatch, type BatchResult } from './batch.js';
 import type { CacheEntry } from './cache.js';

@@ -7,12 +7,13 @@ import {
   CONFIG_FILE_NAME,
   analyzeWorkflow,
   readConfigFile,
+  detectPresets,
   resolveSettings,
   type OutboxConfigFile,
   type OutboxSettings,
   type PartialSettings,
   type WorkflowFacts,
-} from 'eslint-plugin-outbox/analysis/core';
+} from 'outbox-analysis/core';
 import { analyzeFiles } from './analyze.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
@@ -56,7 +57,7 @@ export function toolVersion(): string {
  */
 function analysisFingerprint(): string {
   try {
-    const entry = createRequire(import.meta.url).resolve('eslint-plugin-outbox/analysis');
+    const entry = createRequire(import.meta.url).resolve('outbox-analysis');
     const dir = path.dirname(entry);
     return readdirSync(dir)
       .sort()
@@ -154,7 +155,9 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   if (!info.isDirectory()) throw new UsageError(`${options.root}: not a folder (give the root of the code to audit)`);
 
   const { file: configFile, config } = loadConfig(root, options.configFile);
-  const partial = config as PartialSettings;
+  // Without a config file the stacks come from what the code depends on, as `init` would write them.
+  const detected = configFile === undefined ? detectPresets(root) : undefined;
+  const partial = (detected && detected.presets.length > 0 ? { ...config, presets: detected.presets } : config) as PartialSettings;
   const settings = resolveSettings(partial);
   const checklistSettings = settings.checklist;
 
@@ -190,7 +193,12 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     analyses: result.analyses,
     workflows,
     diagnostics: [...discoveryDiagnostics, ...result.diagnostics],
-    warnings: globWarnings(config, configFile ? path.relative(process.cwd(), configFile) || configFile : undefined, discovery.files),
+    warnings: [
+      ...(detected && detected.presets.length > 0
+        ? [`no ${CONFIG_FILE_NAME}: using the presets its dependencies name (${detected.presets.join(', ')}); \`outbox-audit init\` writes them to a config`]
+        : []),
+      ...globWarnings(config, configFile ? path.relative(process.cwd(), configFile) || configFile : undefined, discovery.files),
+    ],
     checklistSettings,
     filesScanned: files.length,
     filesParsed: result.parsed,

@@ -5,7 +5,7 @@ import {
   type FileAnalysis,
   type FileDiagnostic,
   type PartialSettings,
-} from 'eslint-plugin-outbox/analysis/core';
+} from 'outbox-analysis/core';
 import { contentHash, type CacheEntry } from './cache.js';
 import { decodeSource, type DiscoveredFile } from './discover.js';
 
@@ -24,12 +24,12 @@ export interface BatchResult {
   cacheChanged: number;
 }
 
-type AnalyzeFile = (typeof import('eslint-plugin-outbox/analysis'))['analyzeFile'];
+type AnalyzeFile = (typeof import('outbox-analysis'))['analyzeFile'];
 let parser: AnalyzeFile | undefined;
 
 /** The parser and the analysis on top of it, loaded on the first file that needs them (TypeScript takes ~0.2 s). */
 async function loadParser(): Promise<AnalyzeFile> {
-  parser ??= (await import('eslint-plugin-outbox/analysis')).analyzeFile;
+  parser ??= (await import('outbox-analysis')).analyzeFile;
   return parser;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FileAnalysis, OutboxSettings } from 'eslint-plugin-outbox/analysis';
+import type { FileAnalysis, OutboxSettings } from 'outbox-analysis';
 
 /**
  * `--cache`: the analysis of each file, kept between runs and keyed by the file's content. A file whose bytes have

@@ -3,7 +3,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { supportsColor } from 'chalk';
-import { ConfigError, enableTypeScriptCodeCache } from 'eslint-plugin-outbox/analysis/core';
+import { ConfigError, enableTypeScriptCodeCache } from 'outbox-analysis/core';
 import { UsageError, bundledRuntimeRoot, collectAudit, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
 import { createBaseline, findingsBeyondBaseline, readBaseline } from './baseline.js';
 import { DEFAULT_CACHE_FILE } from './cache.js';

@@ -2,7 +2,7 @@ import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { FileDiagnostic } from 'eslint-plugin-outbox/analysis';
+import type { FileDiagnostic } from 'outbox-analysis';
 
 /** Source extensions the analysis reads. */
 export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);

@@ -1,8 +1,8 @@
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import picomatch from 'picomatch';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, resolveSettings, type FileAnalysis, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, detectPresets, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch } from './batch.js';
 import { createBaseline } from './baseline.js';
@@ -35,6 +35,12 @@ export const CANDIDATE_DB_HANDLES = [
   'queryRunner',
 ];
 
+/**
+ * Libraries that talk to a database or serve HTTP but have no preset yet: init names them ("could not place") so a
+ * silent zero is never mistaken for a clean codebase.
+ */
+const UNPLACED = ['mongoose', '@typegoose/typegoose', 'mongodb', 'objection', 'pg-promise', 'slonik', 'postgres', 'mysql2', 'mysql', 'better-sqlite3', '@supabase/supabase-js', 'firebase-admin', 'typeorm-transactional', '@hapi/hapi', 'restify', '@trpc/server'];
+
 /** The extensions a written glob covers, as the default globs do. */
 const EXT = '{ts,mts,cts,js,mjs,cjs}';
 
@@ -50,6 +56,10 @@ export interface InitResult {
   configFile: string;
   baselineFile: string;
   config: PartialSettings & { $schema: string };
+  /** The stacks found in the codebase's package.json files and imports, and why. */
+  detection: PresetDetection;
+  /** Dependencies that do DB or HTTP work but match no preset. */
+  unplaced: string[];
   /** Files whose route handlers do DB work, relative to the root. */
   routerFiles: string[];
   /** Files with classes whose public methods write through a DB handle. */
@@ -63,10 +73,12 @@ export interface InitResult {
 }
 
 /** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
-async function analyseAs(files: DiscoveredFile[], role: 'router' | 'service', dbHandles: string[]): Promise<FileAnalysis[]> {
+async function analyseAs(files: DiscoveredFile[], role: 'router' | 'service', dbHandles: string[], presets: string[]): Promise<FileAnalysis[]> {
+  // Backend sources only: a `.tsx` component saving a front-end model is no service.
   const settings: PartialSettings = {
-    routerFiles: role === 'router' ? ['**/*'] : [],
-    serviceFiles: role === 'service' ? ['**/*'] : [],
+    presets,
+    routerFiles: role === 'router' ? [`**/*.${EXT}`] : [],
+    serviceFiles: role === 'service' ? [`**/*.${EXT}`] : [],
     dbHandles,
   };
   return (await analyzeBatch(files, settings, DEFAULT_MAX_FILE_SIZE)).analyses.filter((a) =>
@@ -117,19 +129,30 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     }
   }
 
+  const detection = detectPresets(root);
+  const presets = detection.presets;
+  const dataPresets = presets.filter((name) => presetByName(name)?.data?.shapes !== undefined);
+  const unplaced = unplacedDependencies(root, detection);
   const { files } = await discoverFiles(root, DEFAULT_SETTINGS.ignore);
-  const routers = await analyseAs(files, 'router', CANDIDATE_DB_HANDLES);
+  // A stack that declares its routes by decorator or by export (NestJS, route files) finds them wherever they are:
+  // guessing router globs from every file would only make services look like routes.
+  const routesByDeclaration = presets.some((name) => {
+    const web = presetByName(name)?.web;
+    return (web?.controllerDecorators?.length ?? 0) > 0 || (web?.exportedHandlers?.length ?? 0) > 0;
+  });
+  const routers = routesByDeclaration ? [] : await analyseAs(files, 'router', CANDIDATE_DB_HANDLES, presets);
   const routerSet = new Set(routers.map((a) => a.file));
   // A file with route handlers is a router even if it also declares a class, as the analysis itself decides.
-  const services = (await analyseAs(files, 'service', CANDIDATE_DB_HANDLES)).filter((a) => !routerSet.has(a.file));
+  const services = (await analyseAs(files, 'service', CANDIDATE_DB_HANDLES, presets)).filter((a) => !routerSet.has(a.file));
   const routerFiles = routers.map((a) => a.file);
   const serviceFiles = services.map((a) => a.file);
 
-  // The handle names in use: those through which the analysis still finds the same DB work on its own.
+  // The session-style handle names in use: those through which the analysis still finds the same DB work on its own.
+  // A stack's preset names its own handles, so this is only asked when no data preset was found.
   const roleFiles = files.filter((f) => routerSet.has(f.relative) || serviceFiles.includes(f.relative));
   const dbHandles: string[] = [];
-  for (const handle of CANDIDATE_DB_HANDLES) {
-    if ((await analyseAs(roleFiles, 'router', [handle])).length > 0 || (await analyseAs(roleFiles, 'service', [handle])).length > 0) dbHandles.push(handle);
+  for (const handle of dataPresets.length > 0 ? [] : CANDIDATE_DB_HANDLES) {
+    if ((await analyseAs(roleFiles, 'router', [handle], presets)).length > 0 || (await analyseAs(roleFiles, 'service', [handle], presets)).length > 0) dbHandles.push(handle);
   }
 
   // A role keeps the default globs when they match some of its files: the codebase follows that naming convention,
@@ -144,12 +167,13 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   };
 
   const config: PartialSettings & { $schema: string } = {
-    $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+    $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
+    ...(presets.length > 0 ? { presets } : {}),
   };
   if (globs.router === 'written') config.routerFiles = globsFor(routerFiles, serviceFiles);
   if (globs.service === 'written') config.serviceFiles = globsFor(serviceFiles, routerFiles);
   if (dbHandles.some((h) => !defaults.dbHandles.includes(h))) config.dbHandles = dbHandles;
-  const chosen = resolveSettings(config);
+  const chosen = resolveSettings(config as PartialSettings);
   const chosenRouter = picomatch(chosen.routerFiles, { dot: true });
   const chosenService = picomatch(chosen.serviceFiles, { dot: true });
   const unmatched = [...routerFiles.filter((f) => !chosenRouter(f)), ...serviceFiles.filter((f) => chosenRouter(f) || !chosenService(f))].sort();
@@ -158,7 +182,23 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const auditOptions: AuditOptions = { root, configFile };
   const report = await runAudit(auditOptions);
   writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
-  return { configFile, baselineFile, config, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };
+  return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };
+}
+
+/** Dependencies of the root's package.json files that do DB or HTTP work through a library no preset reads. */
+function unplacedDependencies(root: string, detection: PresetDetection): string[] {
+  const found = new Set<string>();
+  for (const where of new Set(detection.evidence.filter((e) => e.where.endsWith('package.json')).map((e) => e.where).concat('package.json'))) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(root, where), 'utf8')) as Record<string, Record<string, string> | undefined>;
+      for (const key of ['dependencies', 'devDependencies']) {
+        for (const name of Object.keys(manifest[key] ?? {})) if (UNPLACED.includes(name)) found.add(name);
+      }
+    } catch {
+      // No package.json at the root: nothing to name.
+    }
+  }
+  return [...found].sort();
 }
 
 /** What init found and what to do next, for a person at a terminal. */
@@ -170,14 +210,25 @@ export function printInit(result: InitResult, target: string): string {
   const list = (files: string[]) => (files.length <= 6 ? files : [...files.slice(0, 5), `… and ${files.length - 5} more`]).map((f) => `    ${f}`);
   const s = result.report.summary;
   const calls = result.report.routers.reduce((n, r) => n + r.findings.length, 0);
+  const detection = result.detection;
+  const evidence = (preset: string) => {
+    const places = detection.evidence.filter((e) => e.preset === preset);
+    const first = places[0];
+    return first ? `${first.enabler} in ${first.where}${places.length > 1 ? ` and ${places.length - 1} more` : ''}` : '';
+  };
   const lines = [
     `outbox-audit init: ${target}`,
     '',
+    `  stacks (presets): ${detection.presets.length > 0 ? detection.presets.join(', ') : 'none recognised'}`,
+    ...detection.presets.map((preset) => `    ${preset.padEnd(16)} ${evidence(preset)}`),
+    ...(result.unplaced.length > 0
+      ? [`  could not place (no preset reads these yet; their DB work is not seen): ${result.unplaced.join(', ')}`]
+      : []),
     `  routers (route handlers doing DB work): ${result.routerFiles.length} file(s)`,
     ...list(result.routerFiles),
-    `  services (classes writing through a DB handle): ${result.serviceFiles.length} file(s)`,
+    `  services (classes or exported functions that write to the DB): ${result.serviceFiles.length} file(s)`,
     ...list(result.serviceFiles),
-    `  DB handles in use: ${result.dbHandles.length > 0 ? result.dbHandles.join(', ') : 'none found'}`,
+    `  DB handles in use: ${result.dbHandles.length > 0 ? result.dbHandles.join(', ') : result.detection.presets.length > 0 ? 'those of the presets' : 'none found'}`,
     '',
   ];
   if (result.routerFiles.length === 0 && result.serviceFiles.length === 0) {

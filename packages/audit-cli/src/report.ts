@@ -10,7 +10,7 @@ import {
   type OperationFlag,
   type WorkflowFacts,
   type ChecklistSettings,
-} from 'eslint-plugin-outbox/analysis/core';
+} from 'outbox-analysis/core';
 
 /** One operation in the report (the JSON contract's fields, and why each false flag is false). */
 export interface ReportOperation {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from 'commander';
-import type { OutboxSettings } from 'eslint-plugin-outbox/analysis';
+import type { OutboxSettings } from 'outbox-analysis';
 import type { CollectedAudit } from './audit.js';
 import type { ReportInput } from './report.js';
 

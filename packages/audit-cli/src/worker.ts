@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { enableTypeScriptCodeCache, type PartialSettings } from 'eslint-plugin-outbox/analysis/core';
+import { enableTypeScriptCodeCache, type PartialSettings } from 'outbox-analysis/core';
 import { analyzeBatch } from './batch.js';
 import type { CacheEntry } from './cache.js';
 import type { DiscoveredFile } from './discover.js';

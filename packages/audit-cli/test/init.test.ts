@@ -1,8 +1,9 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledRuntimeRoot, runAudit } from '../src/index.js';
-import { globsFor } from '../src/init.js';
+import { globsFor, runInit } from '../src/init.js';
 import { makeProject, runCli } from './support/project.js';
 
 // A layout the default globs do not know: controllers under src/api/, services under src/domain/, a `tx` handle.
@@ -67,13 +68,13 @@ describe('outbox-audit init', () => {
     expect(run.code).toBe(0);
     const config = JSON.parse(readFileSync(path.join(root, 'outbox.config.json'), 'utf8'));
     expect(config).toEqual({
-      $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+      $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
       routerFiles: ['src/api/**/*.{ts,mts,cts,js,mjs,cjs}'],
       serviceFiles: ['src/domain/**/*.{ts,mts,cts,js,mjs,cjs}'],
       dbHandles: ['tx'],
     });
     expect(run.stdout).toContain('routers (route handlers doing DB work): 2 file(s)');
-    expect(run.stdout).toContain('services (classes writing through a DB handle): 1 file(s)');
+    expect(run.stdout).toContain('services (classes or exported functions that write to the DB): 1 file(s)');
     expect(run.stdout).toContain('DB handles in use: tx');
     expect(run.stdout).toMatch(/audit with this config: 3 operation\(s\), 0 compliant \(0%\), 4 router DB call\(s\)/);
     expect(run.stdout).toContain('Next:');
@@ -123,7 +124,7 @@ describe('outbox-audit init', () => {
     const run = await runCli(['init', root]);
     expect(run.code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(root, 'outbox.config.json'), 'utf8'))).toEqual({
-      $schema: './node_modules/eslint-plugin-outbox/schema/outbox.config.schema.json',
+      $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
     });
     expect(run.stdout).toContain("routerFiles: the defaults (they match this codebase's router files)");
     expect(run.stdout).toContain("serviceFiles: the defaults (they match this codebase's service files)");
@@ -139,3 +140,43 @@ describe('outbox-audit init', () => {
     expect(globsFor(['src/m/router.ts'], ['src/m/service.ts'])).toEqual(['src/m/router.ts']);
   });
 });
+
+// Every preset's fixture app (packages/analysis/test/apps): init names its stacks and the audit it runs with the
+// written config finds every operation and router DB call the app's markers expect.
+describe('init on the fixture apps of the presets', () => {
+  const appsRoot = path.resolve(__dirname, '../../analysis/test/apps');
+  const apps = readdirSync(appsRoot, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+
+  it.each(apps)('%s', async (app) => {
+    const root = mkdtempSync(path.join(tmpdir(), `outbox-init-${app}-`));
+    try {
+      cpSync(path.join(appsRoot, app), root, { recursive: true });
+      const expected = JSON.parse(readFileSync(path.join(root, 'app.json'), 'utf8')) as { presets: string[] };
+      const markers = countMarkers(root);
+      const result = await runInit({ root });
+      expect(result.config.presets).toEqual(expected.presets);
+      expect(result.report.summary.operations).toBe(markers.operation);
+      expect(result.report.routers.reduce((n, router) => n + router.findings.length, 0)).toBeGreaterThanOrEqual(markers.routerDbCall);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Counts `// expect: operation` and `// expect: router-db-call` markers in an app's sources (compiled copies carry none). */
+function countMarkers(root: string): { operation: number; routerDbCall: number } {
+  const counts = { operation: 0, routerDbCall: 0 };
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|js)$/.test(entry.name)) {
+        const text = readFileSync(full, 'utf8');
+        counts.operation += (text.match(/\/\/ expect: operation\b/g) ?? []).length;
+        counts.routerDbCall += (text.match(/\/\/ expect: router-db-call\b/g) ?? []).length;
+      }
+    }
+  };
+  walk(root);
+  return counts;
+}

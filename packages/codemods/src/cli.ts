@@ -3,7 +3,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from 'eslint-plugin-outbox/analysis';
+import { ConfigError } from 'outbox-analysis';
 import { unifiedDiff } from './engine/diff.js';
 import { dirtyFiles, writeChanges } from './engine/write.js';
 import { TRANSFORM_ORDER } from './engine/types.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FILE_NAME, readConfigFile, type PartialSettings } from 'eslint-plugin-outbox/analysis';
+import { CONFIG_FILE_NAME, readConfigFile, type PartialSettings } from 'outbox-analysis';
 import { runTransforms, type TransformSummary } from './engine/run.js';
 import type { CodemodOptions, SkipEntry, Transform } from './engine/types.js';
 import { OverlayWorkspace, type FileChange } from './engine/workspace.js';

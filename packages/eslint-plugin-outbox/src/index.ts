@@ -1,8 +1,8 @@
 import * as tsParser from '@typescript-eslint/parser';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { rules, type RuleName } from './rules/index.js';
-import { readConfigFile } from './analysis/config.js';
-import type { PartialSettings } from './analysis/settings.js';
+import { readConfigFile } from 'outbox-analysis';
+import type { PartialSettings } from 'outbox-analysis';
 import type { OutboxRuleDocs } from './rules/create-rule.js';
 
 /** Kept equal to package.json's version by a test (importing the JSON would put it outside `rootDir`). */

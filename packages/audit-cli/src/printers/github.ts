@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import type { Finding } from 'eslint-plugin-outbox/analysis';
+import type { Finding } from 'outbox-analysis';
 import type { AuditReport } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { printMarkdown } from './markdown.js';

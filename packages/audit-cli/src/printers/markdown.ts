@@ -1,4 +1,4 @@
-import type { ChecklistItem } from 'eslint-plugin-outbox/analysis';
+import type { ChecklistItem } from 'outbox-analysis';
 import type { AuditReport, ReportOperation } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { operationName, tallyByModule } from './modules.js';
@@ -34,6 +34,7 @@ const SHORT: Record<ReportOperation['missing'][number]['reason'], string> = {
   'no-event': 'no event',
   'event-after-commit': 'event after the commit',
   'event-missing-on-path': 'event missing on a path',
+  'event-dual-write': 'event published outside the transaction (dual write)',
   'commit-left-to-router': 'commit left to the router',
 };
 

@@ -43,7 +43,7 @@ export function makeCheckout(): string {
   }
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   mkdirSync(path.join(root, 'packages'));
-  for (const pkg of ['eslint-plugin-outbox', 'audit-cli', 'codemods']) {
+  for (const pkg of ['analysis', 'eslint-plugin-outbox', 'audit-cli', 'codemods']) {
     symlinkSync(path.join(REPO_ROOT, 'packages', pkg), path.join(root, 'packages', pkg), 'dir');
   }
   const runtime = path.join(REPO_ROOT, 'packages/reference-runtime');
@@ -86,7 +86,7 @@ export function runStep(script: string, cwd: string, env: Record<string, string>
 
 /** Builds what the workflow's build step builds (tsc -b is incremental: quick when nothing changed). */
 export function buildToolkit(): Promise<CommandRun> {
-  return runStep('npx tsc -b packages/eslint-plugin-outbox packages/audit-cli', REPO_ROOT);
+  return runStep('npx tsc -b packages/analysis packages/eslint-plugin-outbox packages/audit-cli', REPO_ROOT);
 }
 
 /** Edits one file of a checkout; throws when the text to replace is not there (the runtime changed under the test). */

@@ -1,4 +1,4 @@
-import type { FileAnalysis, OutboxSettings } from 'eslint-plugin-outbox/analysis';
+import type { FileAnalysis, OutboxSettings } from 'outbox-analysis';
 
 /** The transforms, in the order `all` runs them (each one's output is the next one's input). */
 export const TRANSFORM_ORDER = [

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { analyzeSourceFile, resolveSettings, type FileAnalysis, type OutboxSettings, type PartialSettings } from 'eslint-plugin-outbox/analysis';
+import { analyzeSourceFile, resolveSettings, type FileAnalysis, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
 import { parseSource } from './parse.js';
 import type { CodemodOptions, SkipEntry, TransformName, Workspace } from './types.js';
 

@@ -1,5 +1,5 @@
 import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
-import type { FileRole } from '../analysis/types.js';
+import type { FileRole } from 'outbox-analysis';
 import { lintTarget } from './file-analysis.js';
 
 /** Where a rule sits in the shared configs; the configs are built from this, never listed by hand. */

@@ -1,11 +1,11 @@
 import { isAbsolute, relative } from 'node:path';
 import type TS from 'typescript';
-import ts from '../analysis/typescript.js';
+import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { analyzeFile, analyzeSourceFile } from '../analysis/analyze.js';
-import { classifyFile } from '../analysis/classify.js';
-import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from '../analysis/settings.js';
-import type { FileAnalysis, FileRole, SourceSpan } from '../analysis/types.js';
+import { analyzeFile, analyzeSourceFile } from 'outbox-analysis';
+import { classifyFile, mayDeclareRoutes } from 'outbox-analysis';
+import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
+import type { FileAnalysis, FileRole, SourceSpan } from 'outbox-analysis';
 
 /**
  * The rules' door to the analysis. Each rule asks for the file it is linting; the first one to ask analyses the
@@ -58,7 +58,10 @@ export function lintTarget(context: AnyContext): LintTarget {
     if (!inside.startsWith('..') && !isAbsolute(inside)) path = inside;
   }
   path = path.replace(/\\/g, '/');
-  const target: LintTarget = { path, role: classifyFile(path, settings).role, settings };
+  const { role: byPath, ignored } = classifyFile(path, settings);
+  // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
+  const role = byPath === 'other' && !ignored && mayDeclareRoutes(context.sourceCode.text, settings, path) ? 'router' : byPath;
+  const target: LintTarget = { path, role, settings };
   lastTarget = { sourceCode: context.sourceCode, target };
   return target;
 }

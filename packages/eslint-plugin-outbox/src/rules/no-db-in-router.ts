@@ -1,4 +1,4 @@
-import type { OutboxSettings } from '../analysis/settings.js';
+import type { OutboxSettings } from 'outbox-analysis';
 import { createRule } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf, settingsOf } from './file-analysis.js';
 
@@ -62,14 +62,13 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     let target = lintTarget(context);
     if (options.calls) target = { ...target, settings: settingsWithCalls(settingsOf(context), options.calls) };
-    const commitCalls = new Set(target.settings.commitCalls);
     return {
       Program() {
         for (const found of fileAnalysis(context, target).routerDbCalls) {
           if (found.strictOnly && !options.includeStrictCalls) continue;
           context.report({
             loc: locOf(found),
-            messageId: commitCalls.has(found.call) ? 'commitInRouter' : 'dbCallInRouter',
+            messageId: found.effect === 'commit' || found.effect === 'scope' || found.effect === 'begin' ? 'commitInRouter' : 'dbCallInRouter',
             data: { handle: found.handle, call: found.call },
           });
         }

@@ -1,14 +1,15 @@
-import type { MissingReason } from '../analysis/types.js';
+import type { MissingReason } from 'outbox-analysis';
 import { createRule } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf } from './file-analysis.js';
 
-export type MessageIds = 'noOutboxRepository' | 'noEvent' | 'eventAfterCommit' | 'eventMissingOnPath';
+export type MessageIds = 'noOutboxRepository' | 'noEvent' | 'eventAfterCommit' | 'eventMissingOnPath' | 'eventDualWrite';
 
 const messageIdOf: Partial<Record<MissingReason, MessageIds>> = {
   'no-outbox-repository': 'noOutboxRepository',
   'no-event': 'noEvent',
   'event-after-commit': 'eventAfterCommit',
   'event-missing-on-path': 'eventMissingOnPath',
+  'event-dual-write': 'eventDualWrite',
 };
 
 export default createRule<[], MessageIds>({
@@ -26,6 +27,7 @@ export default createRule<[], MessageIds>({
       noEvent: '{{message}}',
       eventAfterCommit: '{{message}}',
       eventMissingOnPath: '{{message}}',
+      eventDualWrite: '{{message}}',
     },
     schema: [],
     defaultOptions: [],

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { parseSource } from '../../engine/parse.js';
-import type { ClassFacts, FileAnalysis, RouterDbCall } from 'eslint-plugin-outbox/analysis';
+import type { ClassFacts, FileAnalysis, RouterDbCall } from 'outbox-analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { detectStyle, indentAt, todoEdit, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { closureOf, importLines, isExported, isTypeDeclaration, rebaseSpecifier, topLevelOf, type ImportBinding } from './declarations.js';

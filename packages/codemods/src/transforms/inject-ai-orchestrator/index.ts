@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { ClassFacts } from 'eslint-plugin-outbox/analysis';
+import type { ClassFacts } from 'outbox-analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, detectStyle, indentAt, relativeImport, render, todoEdit, type CodeStyle, type TextEdit } from '../shared/edits.js';
 

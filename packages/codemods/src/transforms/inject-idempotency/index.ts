@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Operation } from 'eslint-plugin-outbox/analysis';
+import type { Operation } from 'outbox-analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';

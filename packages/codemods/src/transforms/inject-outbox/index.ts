@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { ClassFacts, FileAnalysis, MissingFlag, Operation } from 'eslint-plugin-outbox/analysis';
+import type { ClassFacts, FileAnalysis, MissingFlag, Operation } from 'outbox-analysis';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, resultAt } from '../shared/operation-code.js';

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Operation, OutboxSettings } from 'eslint-plugin-outbox/analysis';
+import type { Operation, OutboxSettings } from 'outbox-analysis';
 import { snakeCase, type CodeStyle } from './edits.js';
 import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, writeHandle } from './source.js';
 

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Operation, OutboxSettings } from 'eslint-plugin-outbox/analysis';
+import type { Operation, OutboxSettings } from 'outbox-analysis';
 import { parseSource } from '../../engine/parse.js';
 import { type CodeStyle, type TextEdit, quoted, render } from './edits.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS, computeChecklist } from 'eslint-plugin-outbox/analysis';
+import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS, computeChecklist } from 'outbox-analysis';
 import { addPrLintWorkflow, prLintWorkflow } from '../../../src/transforms/add-pr-lint-workflow/index.js';
 import { fixtureSuite } from '../../support/fixtures.js';
 

@@ -1,0 +1,86 @@
+import type TS from 'typescript';
+import ts from './typescript.js';
+import type { FileAnalysis, FileDiagnostic } from './types.js';
+import type { OutboxSettings } from './settings.js';
+import { classifyFile } from './classify.js';
+import { buildFileModel } from './model.js';
+import { OperationAnalyzer } from './operations.js';
+
+/**
+ * The facts about one file, from a TypeScript AST: the ESLint rules pass the SourceFile typescript-eslint already
+ * parsed, the codemods one they parse themselves, the audit one from `analyzeFile`. `path` decides the role and the
+ * module and is copied into the result as given.
+ */
+export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings): FileAnalysis {
+  const { role, module, test } = classifyFile(path, settings);
+  const diagnostics = parseDiagnostics(sourceFile, path);
+  try {
+    const model = buildFileModel(sourceFile, settings, role, path, test === true);
+    // A `@Controller` class makes a router of a file the globs did not name.
+    const effectiveRole = role === 'router' || model.classes.some((cls) => cls.role === 'router') ? 'router' : role;
+    return {
+      file: path,
+      role: effectiveRole,
+      module,
+      routerDbCalls: model.routerDbCalls,
+      operations: new OperationAnalyzer(model, path, module).operations(),
+      classes: model.classes.map((cls) => cls.facts).sort((a, b) => a.line - b.line),
+      functions: model.functions,
+      imports: model.imports,
+      ...(model.strayDbCalls.length > 0 ? { strayDbCalls: model.strayDbCalls } : {}),
+      diagnostics,
+    };
+  } catch (error) {
+    // An analysis bug must not take a whole audit or lint run down with it: report it against the file.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...emptyAnalysis(path, settings),
+      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape` }],
+    };
+  }
+}
+
+/** Parses `text` (never throws) and analyses it. A syntax error becomes a diagnostic; what parsed is still analysed. */
+export function analyzeFile(path: string, text: string, settings: OutboxSettings): FileAnalysis {
+  let sourceFile: TS.SourceFile;
+  try {
+    // No parent pointers: the analysis never reads them (model.ts), and setting them is a quarter of the parse.
+    sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${message}` }] };
+  }
+  return analyzeSourceFile(sourceFile, path, settings);
+}
+
+function emptyAnalysis(path: string, settings: OutboxSettings): FileAnalysis {
+  const { role, module } = classifyFile(path, settings);
+  return { file: path, role, module, routerDbCalls: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [] };
+}
+
+export function scriptKindOf(path: string): TS.ScriptKind {
+  const dot = path.lastIndexOf('.');
+  switch (dot < 0 ? '' : path.slice(dot + 1).toLowerCase()) {
+    case 'tsx':
+      return ts.ScriptKind.TSX;
+    case 'js':
+    case 'mjs':
+    case 'cjs':
+      return ts.ScriptKind.JS;
+    case 'jsx':
+      return ts.ScriptKind.JSX;
+    default:
+      return ts.ScriptKind.TS;
+  }
+}
+
+/** `parseDiagnostics` is not in TypeScript's public typings, but every parsed SourceFile carries it. */
+function parseDiagnostics(sourceFile: TS.SourceFile, path: string): FileDiagnostic[] {
+  const found = (sourceFile as TS.SourceFile & { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
+  const firstError = found?.find((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
+  if (!firstError) return [];
+  // Only the first: later syntax errors are usually echoes of it.
+  const line = firstError.start !== undefined ? sourceFile.getLineAndCharacterOfPosition(firstError.start).line + 1 : undefined;
+  const message = ts.flattenDiagnosticMessageText(firstError.messageText, ' ');
+  return [{ file: path, message: `parse error: ${message}${line !== undefined ? ` (line ${line})` : ''}`, ...(line !== undefined ? { line } : {}) }];
+}

@@ -1,0 +1,110 @@
+import picomatch from 'picomatch';
+import type { FileRole } from './types.js';
+import type { OutboxSettings } from './settings.js';
+import { checklistNames } from './checklist/settings.js';
+import { stackRulesFor } from './stack.js';
+
+export interface FileClass {
+  role: FileRole;
+  /** The folder under `modules/` that holds the file, else the file's parent folder ('' for a bare file name). */
+  module: string;
+  /** True when the path matches `ignore`: such a file is never analysed (its role is 'other'). */
+  ignored: boolean;
+  /** True for a test file: read, but never a router or a service, whatever its classes' decorators say. */
+  test?: boolean;
+}
+
+interface Matchers {
+  ignore: (path: string) => boolean;
+  test: (path: string) => boolean;
+  router: (path: string) => boolean;
+  service: (path: string) => boolean;
+  /** A router or service file is worth parsing only if it mentions one of these (a DB handle, a checklist name). */
+  handleNames: string[];
+  /** A file with no role is worth parsing only if it mentions one of these (a class or function the checklist reads). */
+  checklistNames: string[];
+  /** A stack's data preset is on: any router or service file may do DB work through an ORM, so each is parsed. */
+  anyRoleFile: boolean;
+  /** Paths classified so far: the audit asks about each file up to three times (a monorepo's paths, a few MB at most). */
+  classes: Map<string, FileClass>;
+}
+
+// The audit classifies every path of a monorepo, so the glob matchers are compiled once per settings object.
+const matcherCache = new WeakMap<OutboxSettings, Matchers>();
+
+function matchersFor(settings: OutboxSettings): Matchers {
+  let matchers = matcherCache.get(settings);
+  if (!matchers) {
+    const compile = (globs: string[]) => (globs.length === 0 ? () => false : picomatch(globs, { dot: true }));
+    matchers = {
+      ignore: compile(settings.ignore),
+      test: compile(settings.testFiles),
+      router: compile(settings.routerFiles),
+      service: compile(settings.serviceFiles),
+      handleNames: [...settings.dbHandles, ...checklistNames(settings.checklist)],
+      checklistNames: [...checklistNames(settings.checklist), ...stackRulesFor(settings).roleMarkers],
+      anyRoleFile: stackRulesFor(settings).hasData,
+      classes: new Map(),
+    };
+    matcherCache.set(settings, matchers);
+  }
+  return matchers;
+}
+
+/** `C:\x\y.ts` → `C:/x/y.ts`; globs are written with `/`. */
+export function normalizePath(path: string): string {
+  return path.includes('\\') ? path.replace(/\\/g, '/') : path;
+}
+
+/** The role of a file by its path. The result is shared between callers: read it, do not change it. */
+export function classifyFile(path: string, settings: OutboxSettings): FileClass {
+  const matchers = matchersFor(settings);
+  let found = matchers.classes.get(path);
+  if (!found) {
+    found = classify(normalizePath(path), matchers);
+    matchers.classes.set(path, found);
+  }
+  return found;
+}
+
+function classify(normalized: string, matchers: Matchers): FileClass {
+  const module = moduleOf(normalized);
+  if (matchers.ignore(normalized)) return { role: 'other', module, ignored: true };
+  if (matchers.test(normalized)) return { role: 'other', module, ignored: false, test: true };
+  // A path that is both (e.g. `routes/user.service.ts`) is a router: DB work there is what the router rule is for.
+  if (matchers.router(normalized)) return { role: 'router', module, ignored: false };
+  if (matchers.service(normalized)) return { role: 'service', module, ignored: false };
+  return { role: 'other', module, ignored: false };
+}
+
+function moduleOf(path: string): string {
+  const segments = path.split('/');
+  const modulesAt = segments.lastIndexOf('modules');
+  if (modulesAt >= 0 && modulesAt < segments.length - 2) return segments[modulesAt + 1]!;
+  return segments.length >= 2 ? segments[segments.length - 2]! : '';
+}
+
+/**
+ * A cheap pre-check before parsing: can this file matter at all? A router or service file yields router DB calls or
+ * operations only through a DB handle, which is written with one of `dbHandles`; any other file matters only to the
+ * checklist, when it mentions one of the classes or functions the checklist looks for. Everything else (most of a
+ * monorepo) is never parsed.
+ */
+export function isCandidate(path: string, text: string, settings: OutboxSettings): boolean {
+  const { role, ignored } = classifyFile(path, settings);
+  if (ignored) return false;
+  const matchers = matchersFor(settings);
+  if (role !== 'other' && matchers.anyRoleFile) return true;
+  const names = role === 'other' ? matchers.checklistNames : matchers.handleNames;
+  return names.some((name) => text.includes(name));
+}
+
+/**
+ * A file the globs give no role may still declare routes by its decorators (`@Controller()` in any file, when a web
+ * preset such as nestjs is on). The front-ends analyse such a file rather than skip it on its path.
+ */
+export function mayDeclareRoutes(text: string, settings: OutboxSettings, path?: string): boolean {
+  if (path !== undefined && classifyFile(path, settings).test) return false;
+  const markers = stackRulesFor(settings).roleMarkers;
+  return markers.length > 0 && markers.some((marker) => text.includes(marker));
+}

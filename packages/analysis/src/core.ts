@@ -1,0 +1,27 @@
+/**
+ * The analysis without the parser: settings, config files, file roles, the checklist and the findings — everything
+ * that does not load TypeScript. outbox-audit imports this and loads the parser (`./index.js`) only when a file has to
+ * be parsed, so a run answered from its cache never pays for loading the compiler.
+ */
+export type * from './types.js';
+export {
+  DEFAULT_SETTINGS,
+  resolveSettings,
+  type OutboxSettings,
+  type PartialSettings,
+  type OutboxCallSettings,
+  type IdempotencySettings,
+} from './settings.js';
+export { classifyFile, isCandidate, mayDeclareRoutes, normalizePath, type FileClass } from './classify.js';
+export { PRESETS, PRESET_NAMES, presetByName, type Preset } from './presets/index.js';
+export { detectPresets, type PresetDetection, type PresetEvidence } from './detect.js';
+export * from './checklist/index.js';
+export * from './config.js';
+export * from './findings.js';
+export {
+  defaultCodeCacheDir,
+  enableTypeScriptCodeCache,
+  typeScriptCodeCacheDir,
+  typeScriptCodeCacheState,
+  type CodeCacheState,
+} from './code-cache.js';

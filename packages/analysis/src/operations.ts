@@ -1,0 +1,343 @@
+import type TS from 'typescript';
+import type { MissingFlag, Operation, OperationWarning, SourceSpan } from './types.js';
+import type { OutboxSettings } from './settings.js';
+import type { CallFacts, CheckStyle, FileModel, FunctionUnit } from './model.js';
+import { FlowWalker, type FlowContext, type Summary, type Violation, type Violations } from './flow.js';
+import { lineOf, spanOf, spanOfRange } from './spans.js';
+
+/** What a unit does at all, same-class helpers included, on any path (nested callbacks count). */
+interface UnitFacts {
+  write: boolean;
+  commit: boolean;
+  event: boolean;
+  /** It publishes on a bus, a queue or a broker. */
+  publish: boolean;
+  checks: Set<CheckStyle>;
+}
+
+const NOTHING: UnitFacts = { write: false, commit: false, event: false, publish: false, checks: new Set() };
+
+/**
+ * Decides which units are operations and computes their four flags. One instance per file: helper facts and
+ * summaries are computed once and shared by every operation of the class.
+ */
+export class OperationAnalyzer {
+  private readonly facts = new Map<FunctionUnit, UnitFacts>();
+  private readonly summaries = new Map<FunctionUnit, Summary>();
+  private readonly nestedSummaries = new Map<TS.Node, Summary>();
+  private readonly inProgress = new Set<FunctionUnit>();
+  private readonly contexts = new Map<FunctionUnit, FlowContext>();
+  private readonly sourceFile: TS.SourceFile;
+  private readonly settings: OutboxSettings;
+
+  constructor(
+    private readonly model: FileModel,
+    private readonly file: string,
+    private readonly module: string,
+  ) {
+    this.sourceFile = model.sourceFile;
+    this.settings = model.settings;
+  }
+
+  operations(): Operation[] {
+    const operations: Operation[] = [];
+    const fileRole = this.model.role;
+    // A class's decorators may give it a role of its own (`@Controller` in any file, `@Injectable` in a controller file).
+    const owners = [...this.model.classes.filter((cls) => (cls.role ?? fileRole) === 'service')];
+    if (fileRole === 'service') owners.push(this.model.moduleUnits);
+    for (const owner of owners) {
+      for (const unit of owner.members.values()) {
+        if (unit.kind === 'method' && unit.isPublic && this.unitFacts(unit).write) operations.push(this.operation(unit));
+      }
+    }
+    for (const unit of this.model.routes) {
+      if (this.unitFacts(unit).write) operations.push(this.operation(unit));
+    }
+    return operations.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  // ---- facts and summaries -----------------------------------------------------------------------------------------
+
+  private helperOf(unit: FunctionUnit, name: string): FunctionUnit | undefined {
+    const owner = unit.owner;
+    return owner && owner.helpers.has(name) ? owner.members.get(name) : undefined;
+  }
+
+  private unitFacts(unit: FunctionUnit): UnitFacts {
+    const known = this.facts.get(unit);
+    if (known) return known;
+    // A recursive helper contributes nothing more than what is already being collected.
+    this.facts.set(unit, NOTHING);
+    const facts: UnitFacts = { write: false, commit: unit.commitsAtExit === true, event: false, publish: false, checks: new Set() };
+    for (const effect of unit.effects) {
+      const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
+      const inner = helper ? this.unitFacts(helper) : NOTHING;
+      facts.write ||= effect.write || inner.write;
+      facts.commit ||= effect.commit || inner.commit;
+      facts.event ||= effect.event || inner.event;
+      facts.publish ||= effect.publish === true || inner.publish;
+      if (effect.check) facts.checks.add(effect.check);
+      for (const style of inner.checks) facts.checks.add(style);
+    }
+    this.facts.set(unit, facts);
+    return facts;
+  }
+
+  private contextOf(unit: FunctionUnit): FlowContext {
+    let context = this.contexts.get(unit);
+    if (!context) {
+      context = {
+        model: this.model,
+        settings: this.settings,
+        unit,
+        summaryOfHelper: (caller, name) => this.summaryOfHelper(caller, name),
+        summaryOfNested: (owner, fn) => this.summaryOfNested(owner, fn),
+        hasCheckIn: (owner, node) => this.hasCheckIn(owner, node),
+      };
+      this.contexts.set(unit, context);
+    }
+    return context;
+  }
+
+  private summaryOfHelper(caller: FunctionUnit, name: string): Summary | undefined {
+    const helper = this.helperOf(caller, name);
+    if (!helper) return undefined;
+    const known = this.summaries.get(helper);
+    if (known) return known;
+    // Recursion: the inner call is taken to change nothing; the outer walk accounts for the helper's effects.
+    if (this.inProgress.has(helper)) return { exits: [{ bits: 0 }] };
+    this.inProgress.add(helper);
+    const summary = new FlowWalker(this.contextOf(helper), undefined).run(helper.fn);
+    this.inProgress.delete(helper);
+    this.summaries.set(helper, summary);
+    return summary;
+  }
+
+  private summaryOfNested(owner: FunctionUnit, fn: TS.FunctionLikeDeclaration): Summary {
+    let summary = this.nestedSummaries.get(fn);
+    if (!summary) {
+      summary = new FlowWalker(this.contextOf(owner), undefined).run(fn);
+      this.nestedSummaries.set(fn, summary);
+    }
+    return summary;
+  }
+
+  private isCheckEffect(unit: FunctionUnit, effect: CallFacts): boolean {
+    if (effect.check) return true;
+    const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
+    return helper !== undefined && this.unitFacts(helper).checks.size > 0;
+  }
+
+  private isWriteEffect(unit: FunctionUnit, effect: CallFacts): boolean {
+    if (effect.write) return true;
+    const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
+    return helper !== undefined && this.unitFacts(helper).write;
+  }
+
+  private hasCheckIn(unit: FunctionUnit, node: TS.Node): boolean {
+    return unit.effects.some((effect) => effect.node.pos >= node.pos && effect.node.end <= node.end && this.isCheckEffect(unit, effect));
+  }
+
+  // ---- one operation -------------------------------------------------------------------------------------------------
+
+  private operation(unit: FunctionUnit): Operation {
+    const sourceFile = this.sourceFile;
+    const facts = this.unitFacts(unit);
+    const isRoute = unit.kind === 'route';
+    const className = unit.owner?.isModule ? undefined : unit.owner?.facts.name;
+    const who = isRoute || className === undefined ? unit.name : `${className}.${unit.name}`;
+    const nameSpan = spanOf(unit.nameNode, sourceFile);
+    const where = unit.routeCall ? spanOf(unit.routeCall, sourceFile) : nameSpan;
+    const wholeNode = unit.holder ?? unit.fn;
+    const firstWriteEffect = unit.effects.find((effect) => this.isWriteEffect(unit, effect));
+    const firstWrite = firstWriteEffect ? spanOf(firstWriteEffect.node, sourceFile) : nameSpan;
+    const firstCheckEffect = unit.effects.find((effect) => this.isCheckEffect(unit, effect));
+
+    // The path walk is only needed for the facts that depend on order; an operation with no event and no check
+    // (most legacy ones) is decided by what it contains.
+    const violations: Violations = { commitWithoutEvent: [], eventAfterCommit: [], writeBeforeCheck: [], exitWithoutEvent: [] };
+    if (facts.event || (facts.checks.size > 0 && unit.takesKey)) {
+      // A method that commits when it returns (`@Transactional()`) needs its event on every path, like one that
+      // never commits.
+      new FlowWalker(this.contextOf(unit), violations, !facts.commit || unit.commitsAtExit === true).run(unit.fn);
+    }
+    const missing: MissingFlag[] = [];
+
+    // An ORM service writes its outbox entity or table through the handle it already has: that is holding an outbox.
+    const outbox = !isRoute && (unit.owner!.holdsOutbox || facts.event);
+    if (!outbox) {
+      missing.push({
+        flag: 'outbox',
+        reason: 'no-outbox-repository',
+        message: isRoute
+          ? `${who} writes from the router, where there is no outbox repository; move the writes into a service method that holds an OutboxRepository.`
+          : className === undefined
+            ? `${who} writes no outbox row in its transaction and its file holds no outbox repository; write the event to the outbox in the same transaction as the change.`
+            : `${className} holds no outbox repository, so ${unit.name} cannot record an event in its transaction; inject an OutboxRepository and add an event before the commit.`,
+        at: nameSpan,
+      });
+    }
+
+    const eventMissing = this.eventFinding(who, facts, violations, nameSpan);
+    if (eventMissing) missing.push(eventMissing);
+
+    const idempotencyMissing = this.idempotencyFinding(who, unit, facts, violations, nameSpan, firstWrite, firstCheckEffect);
+    if (idempotencyMissing) missing.push(idempotencyMissing);
+
+    const commit = !isRoute && facts.commit;
+    if (!commit) {
+      missing.push({
+        flag: 'commit',
+        reason: 'commit-left-to-router',
+        message: isRoute
+          ? facts.commit
+            ? `${who} commits in the router; move the writes, the outbox event and the commit into a service method.`
+            : `Nothing commits the writes of ${who}; move them into a service method that commits after adding its outbox event.`
+          : `${who} never commits: the router (or nobody) commits its writes; commit in the service, after the outbox event.`,
+        at: nameSpan,
+      });
+    }
+
+    const warnings: OperationWarning[] = [];
+    const redisCheck = unit.effects.find((effect) => effect.check === 'redis') ?? (facts.checks.has('redis') ? firstCheckEffect : undefined);
+    if (redisCheck) {
+      warnings.push({
+        kind: 'racy-redis-idempotency',
+        message:
+          'This Redis GET-then-SETEX idempotency check is race-prone: two concurrent duplicates can both miss the GET and both write, and a crash between the commit and the SETEX loses the record; claim the key in the same transaction with an idempotency store (INSERT … ON CONFLICT).',
+        at: spanOf(redisCheck.node, sourceFile),
+      });
+    }
+
+    const flags = {
+      outbox,
+      idempotency: !missing.some((entry) => entry.flag === 'idempotency'),
+      event: !missing.some((entry) => entry.flag === 'event'),
+      commit,
+    };
+    return {
+      module: this.module,
+      kind: isRoute ? 'router' : 'service',
+      ...(className !== undefined && !isRoute ? { className } : {}),
+      method: unit.name,
+      file: this.file,
+      line: where.line,
+      column: where.column,
+      nameSpan,
+      span: spanOf(wholeNode, sourceFile),
+      ...flags,
+      compliant: flags.outbox && flags.idempotency && flags.event && flags.commit,
+      ...(facts.checks.size > 0 ? { idempotencyStyle: facts.checks.has('store') ? 'store' : 'redis' } : {}),
+      missing,
+      warnings,
+      firstWrite,
+    } satisfies Operation;
+  }
+
+  private eventFinding(who: string, facts: UnitFacts, violations: Violations, nameSpan: SourceSpan): MissingFlag | undefined {
+    const eventCall = this.settings.outbox.eventCalls[0] ?? 'addEvent';
+    if (!facts.event && facts.publish) {
+      return {
+        flag: 'event',
+        reason: 'event-dual-write',
+        message: `${who} publishes its event on a bus, a queue or a broker outside the transaction (a dual write: a crash between the commit and the publish loses it, a rollback after it announces a change that never happened); write the event to the outbox in the same transaction instead.`,
+        at: nameSpan,
+      };
+    }
+    if (!facts.event) {
+      return {
+        flag: 'event',
+        reason: 'no-event',
+        message: `${who} writes but adds no outbox event; call ${eventCall}(...) on the outbox repository before the commit so the change is published.`,
+        at: nameSpan,
+      };
+    }
+    const afterCommit = first(violations.eventAfterCommit);
+    if (afterCommit) {
+      const commitLine = afterCommit.commitAt ? lineOf(afterCommit.commitAt, this.sourceFile) : undefined;
+      return {
+        flag: 'event',
+        reason: 'event-after-commit',
+        message: `This outbox event is added after the commit${commitLine !== undefined ? ` on line ${commitLine}` : ''}, outside the transaction (a crash in between loses it); add it before the commit.`,
+        at: spanOf(afterCommit.node, this.sourceFile),
+      };
+    }
+    const commitWithout = first(violations.commitWithoutEvent);
+    if (commitWithout) {
+      return {
+        flag: 'event',
+        reason: 'event-missing-on-path',
+        message: `${pathPhrase(commitWithout, 'This path')} reaches this commit without an outbox event; add the event before the commit on every path.`,
+        at: spanOf(commitWithout.node, this.sourceFile),
+      };
+    }
+    const exitWithout = first(violations.exitWithoutEvent);
+    if (exitWithout) {
+      const end = exitWithout.atEnd ? `reaches the end of ${who}` : 'returns';
+      return {
+        flag: 'event',
+        reason: 'event-missing-on-path',
+        message: `${pathPhrase(exitWithout, 'A path')} ${end} after writing without an outbox event; add the event on every path that writes.`,
+        at: exitWithout.atEnd ? closingBrace(exitWithout.node, this.sourceFile) : spanOf(exitWithout.node, this.sourceFile),
+      };
+    }
+    return undefined;
+  }
+
+  private idempotencyFinding(
+    who: string,
+    unit: FunctionUnit,
+    facts: UnitFacts,
+    violations: Violations,
+    nameSpan: SourceSpan,
+    firstWrite: SourceSpan,
+    firstCheck: CallFacts | undefined,
+  ): MissingFlag | undefined {
+    const keyName = this.settings.idempotency.keyParams[0] ?? 'idempotencyKey';
+    if (!unit.takesKey) {
+      return {
+        flag: 'idempotency',
+        reason: 'no-idempotency-check',
+        message: `${who} takes no idempotency key, so a retried request repeats its writes; accept an ${keyName} and check it before the first write (line ${firstWrite.line}).`,
+        at: nameSpan,
+      };
+    }
+    if (facts.checks.size === 0 || !firstCheck) {
+      return {
+        flag: 'idempotency',
+        reason: 'no-idempotency-check',
+        message: `${who} takes an idempotency key but never checks it; check or claim the key (e.g. with an idempotency store) before the first write on line ${firstWrite.line}.`,
+        at: nameSpan,
+      };
+    }
+    const early = first(violations.writeBeforeCheck);
+    if (early) {
+      const writeLine = lineOf(early.node, this.sourceFile);
+      const path = early.why ? ` on the path through line ${early.why.line} (${early.why.description})` : '';
+      return {
+        flag: 'idempotency',
+        reason: 'idempotency-after-write',
+        message: `The idempotency key is checked here, but the write on line ${writeLine} can run before it${path}; check the key before the first write, or a retry repeats that write.`,
+        at: spanOf(firstCheck.node, this.sourceFile),
+      };
+    }
+    return undefined;
+  }
+}
+
+/** The first violation in source order (the walk may visit a node more than once: loops, finally blocks). */
+function first(violations: Violation[]): Violation | undefined {
+  let best: Violation | undefined;
+  for (const violation of violations) {
+    if (!best || violation.node.pos < best.node.pos) best = violation;
+  }
+  return best;
+}
+
+function pathPhrase(violation: Violation, fallback: string): string {
+  return violation.why ? `The path through line ${violation.why.line} (${violation.why.description})` : fallback;
+}
+
+function closingBrace(body: TS.Node, sourceFile: TS.SourceFile): SourceSpan {
+  return spanOfRange(Math.max(body.getEnd() - 1, body.getStart(sourceFile)), body.getEnd(), sourceFile);
+}

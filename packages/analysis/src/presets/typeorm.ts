@@ -1,0 +1,29 @@
+import type { Preset } from './types.js';
+
+/** TypeORM: injected `Repository<T>`, `getRepository(...)`, `manager`, `dataSource.transaction(cb)`, query runners. */
+export const typeorm: Preset = {
+  name: 'typeorm',
+  kind: 'data',
+  description: 'TypeORM: Repository<T> (injected or from getRepository), EntityManager, dataSource.transaction(cb), queryRunner transactions, @Transaction()',
+  enablers: ['typeorm', '@nestjs/typeorm'],
+  data: {
+    handleNames: ['manager', 'entityManager', 'dataSource', 'queryRunner'],
+    handleNamePatterns: ['*Repository', '*Repo'],
+    handleTypes: ['Repository<', 'TreeRepository<', 'MongoRepository<', 'EntityManager', 'DataSource', 'QueryRunner'],
+    producers: ['getRepository', 'getTreeRepository', 'getCustomRepository', 'withRepository', 'createQueryRunner', 'createQueryBuilder'],
+    shapes: ['direct'],
+    writeVerbs: ['save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'softRemove', 'restore', 'recover', 'increment', 'decrement', 'clear'],
+    readVerbs: [
+      'find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy',
+      'count', 'countBy', 'exist', 'exists', 'existsBy', 'getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne',
+      'getCount', 'getManyAndCount', 'sum', 'average', 'minimum', 'maximum',
+    ],
+    sqlVerbs: ['query'],
+    beginVerbs: ['startTransaction'],
+    commitVerbs: ['commitTransaction'],
+    rollbackVerbs: ['rollbackTransaction'],
+    scopeVerbs: ['transaction'],
+    txDecorators: ['Transaction', 'Transactional'],
+    autocommit: true,
+  },
+};

@@ -1,0 +1,158 @@
+/**
+ * The facts the analysis yields about one file. Every front-end (ESLint rules, outbox-audit, outbox-codemod) reads
+ * these and nothing else; none of them decides on its own what a router, a DB call or an operation is.
+ */
+
+export type FileRole = 'router' | 'service' | 'other';
+
+/** A 1-based line and column, as editors and SARIF count them, plus the 0-based offsets into the source text. */
+export interface SourceSpan {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Offset of the first character (0-based, UTF-16 code units, like ts.Node.getStart()). */
+  start: number;
+  /** Offset just past the last character. */
+  end: number;
+}
+
+/** What a DB call does: writes, reads, or controls a transaction (`scope` runs a callback in one and commits). */
+export type DbEffect = 'write' | 'read' | 'begin' | 'commit' | 'rollback' | 'scope';
+
+/** A DB-handle call in a router file: `db.commit()`, `req.db.execute(...)`, `conn?.['commit']()`, … */
+export interface RouterDbCall extends SourceSpan {
+  /** The method called: `execute`, `commit`, and in strict mode also `rollback`, `flush`, `begin`, `query`. */
+  call: string;
+  /** Source text of the handle expression, e.g. `request.db`. */
+  handle: string;
+  /** True when only the strict configuration forbids this call. */
+  strictOnly: boolean;
+  /** The route whose handler holds the call (`POST /organizations`), when it sits inside one. */
+  route?: string;
+  /** What the call does, when the analysis can tell (a stack's verb, the SQL it runs). */
+  effect?: DbEffect;
+  /** The preset whose idiom the call is written in (`prisma`, `knex`); absent for the session style. */
+  preset?: string;
+}
+
+export type OperationFlag = 'outbox' | 'idempotency' | 'event' | 'commit';
+
+export type MissingReason =
+  /** outbox: the class holds no outbox repository. */
+  | 'no-outbox-repository'
+  /** idempotency: the operation takes no idempotency key / never checks one. */
+  | 'no-idempotency-check'
+  /** idempotency: the key is checked, but only after the first write. */
+  | 'idempotency-after-write'
+  /** event: no outbox event at all. */
+  | 'no-event'
+  /** event: the event is added after the commit. */
+  | 'event-after-commit'
+  /** event: some path reaches the commit (or the end, after writing) without an event. */
+  | 'event-missing-on-path'
+  /** event: it publishes on a bus, a queue or a broker instead, outside the transaction (a dual write). */
+  | 'event-dual-write'
+  /** commit: nothing commits in the operation; the router (or nobody) does. */
+  | 'commit-left-to-router';
+
+/** Why a flag is false, and where to look. */
+export interface MissingFlag {
+  flag: OperationFlag;
+  reason: MissingReason;
+  /** One sentence for a person: what is wrong and what to do. */
+  message: string;
+  /** Where the problem shows: the operation's name, the commit, the late check, the path's branch, … */
+  at: SourceSpan;
+}
+
+/** Something compliant but worth a warning (the race-prone Redis check-then-act of the seed). */
+export interface OperationWarning {
+  kind: 'racy-redis-idempotency';
+  message: string;
+  at: SourceSpan;
+}
+
+export interface OperationFlags {
+  outbox: boolean;
+  idempotency: boolean;
+  event: boolean;
+  commit: boolean;
+}
+
+export interface Operation extends OperationFlags {
+  module: string;
+  kind: 'service' | 'router';
+  /** The class of a service operation; absent for a router handler. */
+  className?: string;
+  /** The method name, or for a router handler its route (`POST /organizations`). */
+  method: string;
+  /** Path as given to the analysis (front-ends make it relative). */
+  file: string;
+  /** Where the method or handler starts (its name for a method; the route call for a handler). */
+  line: number;
+  column: number;
+  /** The span to report on: the method's name, or the route's path literal. */
+  nameSpan: SourceSpan;
+  /** The whole method / handler function. */
+  span: SourceSpan;
+  compliant: boolean;
+  /** 'redis' for the seed's GET/SETEX pattern, 'store' for an idempotency store; absent when no check. */
+  idempotencyStyle?: 'redis' | 'store';
+  /** One entry per false flag. */
+  missing: MissingFlag[];
+  warnings: OperationWarning[];
+  /** The first write's location (a DB-handle execute of a modifying statement). */
+  firstWrite: SourceSpan;
+}
+
+/** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */
+export interface ClassFacts {
+  name: string;
+  line: number;
+  abstract: boolean;
+  extends?: string;
+  implements: string[];
+  methods: string[];
+  /** Constructor parameters: name, declared type text, default initializer text. */
+  constructorParams: { name: string; type?: string; initializer?: string }[];
+  /** Properties with their declared type and initializer text (including `this.x = …` in the constructor). */
+  properties: { name: string; type?: string; initializer?: string; line: number }[];
+  /** Names of functions called anywhere in the class body (e.g. `getOrchestrator`). */
+  calls: string[];
+}
+
+export interface FunctionFacts {
+  name: string;
+  line: number;
+  exported: boolean;
+}
+
+export interface FileDiagnostic {
+  file: string;
+  message: string;
+  line?: number;
+}
+
+/** A DB call in a file that has no role: work that no router or service rule looks at (`init` lists these). */
+export interface StrayDbCall {
+  line: number;
+  call: string;
+  effect: DbEffect;
+  preset?: string;
+}
+
+export interface FileAnalysis {
+  file: string;
+  role: FileRole;
+  module: string;
+  routerDbCalls: RouterDbCall[];
+  operations: Operation[];
+  classes: ClassFacts[];
+  functions: FunctionFacts[];
+  /** Names this file imports (module specifier → imported names), for wiring checks. */
+  imports: { from: string; names: string[] }[];
+  /** Files without a role only: the DB calls found there (a role glob or a preset may be missing). */
+  strayDbCalls?: StrayDbCall[];
+  diagnostics: FileDiagnostic[];
+}

@@ -1,0 +1,176 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectPresets, resolveSettings, validateConfig } from '../../src/index.js';
+import { analyze, missingOf, operation, ROUTER_PATH } from './support.js';
+
+// What the presets add, case by case. Each stack's whole idiom is covered by its fixture app (test/apps).
+
+describe('routes', () => {
+  it('a cache get(key, fn) in a router is no route; a path literal or a router receiver is', () => {
+    const code = [
+      "app.get('/items', async (req) => this.cache.get(ctx, key, () => req.db.execute('INSERT INTO t DEFAULT VALUES')));",
+      'router.post(PATHS.create, async function create(req) { await req.db.execute("INSERT INTO t DEFAULT VALUES"); });',
+      'cache.get(ctx, key, async () => { await db.execute("DELETE FROM t"); });',
+    ].join('\n');
+    expect(analyze(code, ROUTER_PATH).operations.map((op) => op.method)).toEqual(['GET /items', 'create']);
+  });
+
+  it('a class-based controller in a router file: its public methods that take a request are route handlers', () => {
+    const code = [
+      'export class ItemsRoutes {',
+      '  constructor(private readonly db: DbSession) {}',
+      "  async rename(req: Request, res: Response) { await this.db.execute('UPDATE items SET name = $1', [req.body.name]); await this.db.commit(); }",
+      "  async save(x: Item) { await this.db.execute('INSERT INTO items DEFAULT VALUES'); }",
+      '}',
+    ].join('\n');
+    const found = analyze(code, ROUTER_PATH);
+    expect(found.operations.map((op) => [op.kind, op.method])).toEqual([['router', 'ItemsRoutes.rename']]);
+    expect(found.routerDbCalls.map((call) => call.route)).toEqual(['ItemsRoutes.rename', 'ItemsRoutes.rename', undefined]);
+  });
+
+  it('literal prefixes: new Router({ prefix }), router.prefix(), register(fn, { prefix }), @Controller(path)', () => {
+    const write = "await Group.destroy({ where: { id: ctx.params.id } });";
+    const koa = `import Router from '@koa/router';\nimport { Group } from '../models/group';\nconst router = new Router({ prefix: '/api' });\nrouter.del('/groups/:id', async (ctx) => { ${write} });`;
+    expect(analyze(koa, 'src/routes/groups.ts', { presets: ['koa', 'sequelize'] }).operations.map((op) => op.method)).toEqual(['DELETE /api/groups/:id']);
+    const fastify = "app.register(async (v1) => { v1.post('/items', async (request) => { await request.db.execute('INSERT INTO items DEFAULT VALUES'); }); }, { prefix: '/v1' });";
+    expect(analyze(fastify, ROUTER_PATH).operations.map((op) => op.method)).toEqual(['POST /v1/items']);
+    const nest = [
+      "@Controller('users')",
+      'export class UsersController {',
+      '  constructor(private readonly prisma: PrismaService) {}',
+      "  @Patch(':id') rename(@Param('id') id: string) { return this.prisma.user.update({ where: { id }, data: {} }); }",
+      '}',
+    ].join('\n');
+    const found = analyze(nest, 'src/users/anything.ts', { presets: ['nestjs', 'prisma'] });
+    expect(found.role).toBe('router');
+    expect(found.operations.map((op) => op.method)).toEqual(['PATCH /users/:id']);
+  });
+});
+
+describe('data access', () => {
+  it('an ORM write outside a transaction commits by itself; inside a scope the scope commits, after the event', () => {
+    const code = [
+      'export class OrdersService {',
+      '  constructor(private readonly prisma: PrismaService, private readonly events: EventEmitter2) {}',
+      '  async place(input: Input) {',
+      '    return this.prisma.$transaction(async (tx) => {',
+      '      const order = await tx.order.create({ data: input });',
+      "      await tx.outboxEvent.create({ data: { type: 'order.placed', aggregateId: order.id } });",
+      '      return order;',
+      '    });',
+      '  }',
+      '  async cancel(id: string) {',
+      "    await this.prisma.order.update({ where: { id }, data: { status: 'CANCELLED' } });",
+      "    this.events.emit('order.cancelled', { id });",
+      '  }',
+      '}',
+    ].join('\n');
+    const settings = { presets: ['prisma'] };
+    const place = operation(code, 'place', 'src/orders/orders.service.ts', settings);
+    expect([place.outbox, place.event, place.commit]).toEqual([true, true, true]);
+    const cancel = operation(code, 'cancel', 'src/orders/orders.service.ts', settings);
+    expect([cancel.event, cancel.commit]).toEqual([false, true]);
+    expect(missingOf(cancel, 'event')?.reason).toBe('event-dual-write');
+  });
+
+  it('node-postgres: BEGIN … COMMIT on a client; SQL decides read or write; an object without text is no SQL', () => {
+    const code = [
+      "import { Pool } from 'pg';",
+      'export async function rename(pool: Pool, id: string, name: string) {',
+      '  const client = await pool.connect();',
+      "  await client.query('BEGIN');",
+      "  await client.query('UPDATE items SET name = $2 WHERE id = $1', [id, name]);",
+      "  await client.query({ text: 'INSERT INTO outbox (type) VALUES ($1)', values: ['item.renamed'] });",
+      "  await client.query('COMMIT');",
+      '}',
+      "export async function list(pool: Pool) { return pool.query('SELECT * FROM items'); }",
+      'export async function apollo(client: ApolloClient) { return client.query({ query: ITEMS }); }',
+    ].join('\n');
+    const found = analyze(code, 'src/items/items.service.ts', { presets: ['node-postgres'] });
+    expect(found.operations.map((op) => [op.method, op.event, op.commit])).toEqual([['rename', true, true]]);
+  });
+
+  it('a team\'s own ORM verbs join through dbWriteCalls', () => {
+    const code = "import { Document } from '@server/models';\nexport async function publish(id: string) { const doc = await Document.findByPk(id); await doc.saveWithCtx(ctx); }";
+    expect(analyze(code, 'src/services/publish.ts', { presets: ['sequelize'] }).operations).toEqual([]);
+    expect(analyze(code, 'src/services/publish.ts', { presets: ['sequelize'], dbWriteCalls: ['saveWithCtx'] }).operations.map((op) => op.method)).toEqual(['publish']);
+  });
+});
+
+describe('config', () => {
+  it('a list key takes { add, remove } to change its default instead of replacing it', () => {
+    const settings = resolveSettings({ ignore: { add: ['generated/**'], remove: ['**/build/**'] } });
+    expect(settings.ignore).toContain('**/dist/**');
+    expect(settings.ignore).toContain('generated/**');
+    expect(settings.ignore).not.toContain('**/build/**');
+    expect(validateConfig({ ignore: { add: ['x'], keep: ['y'] } })).toEqual([{ key: 'ignore.keep', message: 'unknown key' }]);
+  });
+
+  it('presets are validated by name', () => {
+    expect(validateConfig({ presets: ['prisma', 'prizma'] })[0]?.message).toMatch(/unknown value "prizma" \(did you mean "prisma"\?\)/);
+  });
+
+  it("a preset's globs join the defaults: a resolver is a router under nestjs", () => {
+    expect(resolveSettings({ presets: ['nestjs'] }).routerFiles.some((glob) => glob.includes('*.resolver.'))).toBe(true);
+  });
+});
+
+describe('detectPresets', () => {
+  it('reads every package.json and the imports of router and service files; pg under an ORM is its driver', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'outbox-detect-'));
+    try {
+      mkdirSync(path.join(root, 'api/src/routes'), { recursive: true });
+      writeFileSync(path.join(root, 'package.json'), JSON.stringify({ workspaces: ['api'] }));
+      writeFileSync(path.join(root, 'api/package.json'), JSON.stringify({ dependencies: { knex: '3', pg: '8' } }));
+      writeFileSync(path.join(root, 'api/src/routes/items.ts'), "import type { Context } from 'hono';\nimport express from 'express';\n");
+      const found = detectPresets(root);
+      expect(found.presets).toEqual(['express', 'knex']);
+      expect(found.evidence).toContainEqual({ preset: 'express', where: 'api/src/routes/items.ts:2', enabler: 'express' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a team's own repositories and stores", () => {
+  const code = [
+    'export class FeatureService {',
+    '  constructor(private readonly featureStore: FeatureStore, private readonly outboxRepo: OutboxRepository, private readonly db: Knex) {}',
+    '  async archive(name: string) {',
+    '    await this.featureStore.archiveFeature(name);',
+    "    await this.outboxRepo.addEvent({ type: 'feature.archived', name });",
+    '  }',
+    '  async list() { return this.featureStore.getAll(); }',
+    '}',
+  ].join('\n');
+
+  it('with a data preset on, a *Store method named like a write writes; the outbox call stays an event call', () => {
+    const found = analyze(code, 'src/services/feature-service.ts', { presets: ['knex'] });
+    expect(found.operations.map((op) => [op.method, op.commit])).toEqual([['archive', true]]);
+  });
+
+  it('without a data preset nothing changes, and repositoryNames: [] turns it off', () => {
+    expect(analyze(code, 'src/services/feature-service.ts').operations).toEqual([]);
+    expect(analyze(code, 'src/services/feature-service.ts', { presets: ['knex'], repositoryNames: [] }).operations).toEqual([]);
+  });
+});
+
+describe('tRPC', () => {
+  it('a procedure that writes is a router operation named by its key; its DB calls are router findings', () => {
+    const code = [
+      "import { prisma } from '@documenso/prisma';",
+      'export const documentRouter = router({',
+      '  rename: authenticatedProcedure.input(ZRename).mutation(async ({ ctx, input }) => {',
+      '    await prisma.document.update({ where: { id: input.id }, data: { title: input.title } });',
+      '  }),',
+      '  list: authenticatedProcedure.query(async ({ ctx }) => prisma.document.findMany({ where: { userId: ctx.user.id } })),',
+      '});',
+      'export const deleteDocumentRoute = authenticatedProcedure.input(ZDelete).mutation(async ({ input }) => prisma.document.delete({ where: { id: input.id } }));',
+    ].join('\n');
+    const found = analyze(code, 'packages/trpc/server/document-router/router.ts', { presets: ['prisma', 'trpc'] });
+    expect(found.operations.map((op) => op.method)).toEqual(['MUTATION rename', 'MUTATION deleteDocumentRoute']);
+    expect(found.routerDbCalls.map((call) => [call.line, call.route])).toEqual([[4, 'MUTATION rename'], [6, 'QUERY list'], [8, 'MUTATION deleteDocumentRoute']]);
+  });
+});

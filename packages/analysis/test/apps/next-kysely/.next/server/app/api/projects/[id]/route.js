@@ -1,0 +1,6 @@
+"use strict";(()=>{var e={};e.id=583,e.ids=[583],e.modules={
+7310:(e,t,r)=>{r.r(t),r.d(t,{DELETE:()=>l,GET:()=>i,PATCH:()=>d,dynamic:()=>void 0});var a=r(4402),s=r(1875),n=r(9136),o=r(6207);let c=a.z.object({name:a.z.string().trim().min(1).max(120).optional(),description:a.z.string().max(2e3).optional()});
+async function i(e,{params:t}){let{id:r}=await t,a=await s.db.selectFrom("projects").selectAll().where("id","=",r).executeTakeFirst();return a?Response.json(a):Response.json({error:"not found"},{status:404})}
+async function d(e,{params:t}){let{id:r}=await t,a=c.safeParse(await e.json());if(!a.success)return Response.json({error:a.error.flatten()},{status:400});try{return Response.json(await (0,o.updateProject)(r,a.data))}catch(e){return(0,n.errorResponse)(e)}}
+let l=async(e,{params:t})=>{let{id:r}=await t;return 0n===(await s.db.deleteFrom("projects").where("id","=",r).executeTakeFirst()).numDeletedRows?Response.json({error:"not found"},{status:404}):(await fetch(`${process.env.SEARCH_URL}/projects/_doc/${encodeURIComponent(r)}`,{method:"DELETE"}),new Response(null,{status:204}))}}};
+var t=require("../../../../webpack-runtime.js");t.C(e);var r=e=>t(t.s=e),a=t.X(0,[741,208],()=>r(7310));module.exports=a})();
