@@ -16,7 +16,6 @@ import { describeWithPostgres } from '../support/servers.js';
  */
 
 const runtimeRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 describe('first-run setup', () => {
   let rt: TestRuntime;
@@ -92,10 +91,22 @@ describe('one-time codes', () => {
   });
 });
 
-/** Runs `server.ts` in a child process until `done(output)` says so (or it exits); returns its output and exit code. */
-function runServer(args: string[], env: Record<string, string | undefined>, done: (output: string) => boolean) {
-  return new Promise<{ output: string; code: number | null }>((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, 'src/server.ts', ...args], {
+/**
+ * Runs `server.ts` in a child process until `done(output)` says so (then kills it) or it exits; returns its output and
+ * exit code. One process (node with tsx's loader, not the tsx CLI, which would run the server in a grandchild that a
+ * kill does not reach).
+ */
+function runServer(
+  args: string[],
+  env: Record<string, string | undefined>,
+  done: (output: string) => boolean,
+  /** What to do with the running server before it is killed. */
+  whileUp: (output: string) => Promise<void> = async () => undefined,
+) {
+  return new Promise<{ output: string; code: number | null; error?: unknown }>((resolve, reject) => {
+    let failure: unknown;
+    let finishing = false;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', ...args], {
       cwd: runtimeRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,13 +118,17 @@ function runServer(args: string[], env: Record<string, string | undefined>, done
     }, 60_000);
     const check = (chunk: Buffer) => {
       output += chunk.toString();
-      if (done(output)) child.kill('SIGKILL');
+      if (finishing || !done(output)) return;
+      finishing = true;
+      whileUp(output)
+        .catch((error: unknown) => (failure = error))
+        .finally(() => child.kill('SIGKILL'));
     };
     child.stdout.on('data', check);
     child.stderr.on('data', check);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ output, code });
+      resolve({ output, code, error: failure });
     });
   });
 }
@@ -133,11 +148,29 @@ describe('secrets and the demo administrator', () => {
   }, 90_000);
 
   it('`npm start` (--dev, embedded database) makes its demo administrator with a random password, shown once', async () => {
-    const { output } = await runServer(['--dev'], {}, (out) => /demo admin .*\n/.test(out));
+    const logins: number[] = [];
+    const { output, error } = await runServer(
+      ['--dev'],
+      {},
+      (out) => /demo admin .*\n/.test(out),
+      async (out) => {
+        const [, url, email, password] = /listening on (\S+)[\s\S]*demo admin (\S+) \/ (\S+)/.exec(out) ?? [];
+        for (const attempt of [password, 'demo-admin-password']) {
+          const res = await fetch(`${url}/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ login: email, password: attempt }),
+          });
+          logins.push(res.status);
+        }
+      },
+    );
+    expect(error).toBeUndefined();
     const [, email, password] = /demo admin (\S+) \/ (\S+)/.exec(output) ?? [];
     expect(email).toBe('admin@demo.example');
     expect(password).toMatch(/^[A-Za-z0-9_-]{16,}$/);
-    expect(password).not.toBe('demo-admin-password');
+    // The printed password logs in; the one that used to be in the code does not.
+    expect(logins).toEqual([200, 401]);
     expect(output).toMatch(/AUTH_SECRET, OTP_SECRET not set: random for this process/);
   }, 90_000);
 });
