@@ -3,7 +3,8 @@
  * (bench/generate.ts), then measures side by side
  *
  *   - the audit: the built CLI in a child process, wall time and peak RSS (worker threads included), its counts
- *     checked against the generator's expected counts on every run;
+ *     checked against the generator's expected counts on every run; on the dense tree also with --workers (this
+ *     thread and one worker per further core, at least one);
  *   - the parse floor: TypeScript's createSourceFile over every .ts file of the same tree, single-threaded;
  *   - ESLint with the plugin's `recommended` config against ESLint with the same parser and no rules (dense tree);
  *   - the codemods: `outbox-codemod all --write` on a copy of the dense tree, wall time and peak RSS.
@@ -36,6 +37,9 @@ const sizesArg = args[args.indexOf('--sizes') + 1];
 const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : quick ? [500] : [500, 2000, 5000];
 /** Timing noise on a shared machine only ever adds time: each timed step runs this often and keeps its fastest. */
 const repeats = quick ? 2 : 3;
+
+/** --workers for the audit's parallel run: one thread per core, and at least two so a worker always starts. */
+const WORKERS = Math.max(2, availableParallelism());
 
 const TARGETS = { auditOverParseFloorDense: 1.0, auditOverParseFloorSparse: 0.3, pluginOverBareEslint: 1.1, auditPeakRssMb: 400 };
 
@@ -74,9 +78,9 @@ function checkCounts(layout: Layout, files: number, report: { summary: { operati
  * The audit from scratch, or with `cacheFile` the audit of an unchanged tree with --cache (a first, untimed run fills
  * the cache; the timed runs reuse it): what an editor save or a CI run with a restored cache pays.
  */
-async function measureAudit(root: string, layout: Layout, files: number, expected: ExpectedCounts, cacheFile?: string): Promise<ChildRun> {
+async function measureAudit(root: string, layout: Layout, files: number, expected: ExpectedCounts, cacheFile?: string, workers?: number): Promise<ChildRun> {
   const runs: ChildRun[] = [];
-  const cache = cacheFile ? ['--cache-location', cacheFile] : [];
+  const cache = [...(cacheFile ? ['--cache-location', cacheFile] : []), ...(workers ? ['--workers', String(workers)] : [])];
   if (cacheFile) {
     const prime = await runNode([AUDIT_CLI, root, '--format', 'json', '--report-only', ...cache]);
     if (prime.code !== 0) throw new Error(`outbox-audit --cache exited ${prime.code} on ${root}:\n${prime.stderr}`);
@@ -171,6 +175,8 @@ interface SizeFigures {
   parseFloorDenseWarmMs: number;
   auditDenseMs: number;
   auditDensePeakRssMb: number;
+  auditWorkersDenseMs: number;
+  auditWorkersDensePeakRssMb: number;
   parseFloorSparseMs: number;
   parseFloorSparseWarmMs: number;
   auditSparseMs: number;
@@ -209,7 +215,8 @@ async function measureSize(files: number, work: string): Promise<SizeFigures> {
   const mustParseDense = await measureParseFloor(dense.root, true);
   const auditDense = await measureAudit(dense.root, 'dense', files, dense.expected);
   const cachedDense = await measureAudit(dense.root, 'dense', files, dense.expected, path.join(work, `cache-dense-${files}`));
-  log(`  audit dense ${auditDense.ms.toFixed(0)} ms, with --cache ${cachedDense.ms.toFixed(0)} ms (floor ${floorDense.coldMs.toFixed(0)} ms, files it parses ${mustParseDense.coldMs.toFixed(0)} ms), counts as generated`);
+  const workersDense = await measureAudit(dense.root, 'dense', files, dense.expected, undefined, WORKERS);
+  log(`  audit dense ${auditDense.ms.toFixed(0)} ms, with --workers ${WORKERS} ${workersDense.ms.toFixed(0)} ms, with --cache ${cachedDense.ms.toFixed(0)} ms (floor ${floorDense.coldMs.toFixed(0)} ms, files it parses ${mustParseDense.coldMs.toFixed(0)} ms), counts as generated`);
   const floorSparse = await measureParseFloor(sparse.root);
   const mustParseSparse = await measureParseFloor(sparse.root, true);
   const auditSparse = await measureAudit(sparse.root, 'sparse', files, sparse.expected);
@@ -233,6 +240,8 @@ async function measureSize(files: number, work: string): Promise<SizeFigures> {
     parseFloorDenseWarmMs: round(floorDense.warmMs, 0),
     auditDenseMs: round(auditDense.ms, 0),
     auditDensePeakRssMb: round(auditDense.peakRssMb, 0),
+    auditWorkersDenseMs: round(workersDense.ms, 0),
+    auditWorkersDensePeakRssMb: round(workersDense.peakRssMb, 0),
     parseFloorSparseMs: round(floorSparse.coldMs, 0),
     parseFloorSparseWarmMs: round(floorSparse.warmMs, 0),
     auditSparseMs: round(auditSparse.ms, 0),
@@ -266,6 +275,7 @@ function table(rows: SizeFigures[]): string {
     ['dense MiB', (r) => r.denseMiB.toFixed(1)],
     ['floor dense', (r) => `${r.parseFloorDenseMs} ms`],
     ['audit dense', (r) => `${r.auditDenseMs} ms`],
+    [`--workers ${WORKERS}`, (r) => `${r.auditWorkersDenseMs} ms, ${r.auditWorkersDensePeakRssMb} MB`],
     ['audit/floor', (r) => `${r.auditOverParseFloorDense.toFixed(2)}×`],
     ['its parse', (r) => `${r.auditedParseOverFloorDense.toFixed(2)}×`],
     ['cached', (r) => `${r.auditCachedOverParseFloorDense.toFixed(2)}×`],
@@ -339,6 +349,7 @@ try {
       '\nfloor: createSourceFile over every .ts file, one pass in a fresh process (module load and reads not timed);\n' +
         "its parse: the same floor over only the files the audit parses (the analysis' own pre-check), as a share of the floor;\n" +
         'audit: the built CLI, --format json, wall time from spawn to exit; best of several runs;\n' +
+        `--workers ${WORKERS}: the same on the dense tree with that many analysis threads (peak RSS of all of them);\n` +
         'cached: the same with --cache on an unchanged tree (the cache filled by an untimed run first).\n',
     );
   }

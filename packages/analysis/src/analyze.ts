@@ -35,7 +35,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
     const message = error instanceof Error ? error.message : String(error);
     return {
       ...emptyAnalysis(path, settings),
-      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape` }],
+      diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape`, fatal: true }],
     };
   }
 }
@@ -48,7 +48,7 @@ export function analyzeFile(path: string, text: string, settings: OutboxSettings
     sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${message}` }] };
+    return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${message}`, fatal: true }] };
   }
   return analyzeSourceFile(sourceFile, path, settings);
 }

@@ -1,7 +1,7 @@
-import picomatch from 'picomatch';
 import type { FileRole } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { checklistNames } from './checklist/settings.js';
+import { compileGlobs } from './patterns.js';
 import { stackRulesFor } from './stack.js';
 
 export interface FileClass {
@@ -35,7 +35,8 @@ const matcherCache = new WeakMap<OutboxSettings, Matchers>();
 function matchersFor(settings: OutboxSettings): Matchers {
   let matchers = matcherCache.get(settings);
   if (!matchers) {
-    const compile = (globs: string[]) => (globs.length === 0 ? () => false : picomatch(globs, { dot: true }));
+    // Linear-time matchers: the globs come from a config a pull request can change (see patterns.ts).
+    const compile = (globs: string[]) => compileGlobs(globs);
     matchers = {
       ignore: compile(settings.ignore),
       test: compile(settings.testFiles),

@@ -26,6 +26,13 @@ export interface IdempotencySettings {
   storeCalls: string[];
 }
 
+/** A file or folder the audit is allowed not to analyse, and why (outbox.config.json's `unanalysable`). */
+export interface UnanalysableEntry {
+  /** Relative to the audited root, with `/`, exactly as the audit reports it. */
+  path: string;
+  reason: string;
+}
+
 export interface DualWriteSettings {
   /** A receiver whose last name contains one of these (case-insensitive) is a bus, a queue or a broker. */
   receivers: string[];
@@ -77,6 +84,11 @@ export interface OutboxSettings {
   idempotency: IdempotencySettings;
   dualWrite: DualWriteSettings;
   checklist: ChecklistSettings;
+  /**
+   * In-scope files the audit may fail to analyse without failing its gate, each with the reason. Whatever else in
+   * scope cannot be analysed (binary, not UTF-8, too large, unreadable, a parse that overflows) fails it.
+   */
+  unanalysable: UnanalysableEntry[];
 }
 
 /** A list in a config file: the list itself (it replaces the default), or what to add to and remove from the default. */
@@ -84,9 +96,11 @@ export type ListSetting = string[] | { add?: string[]; remove?: string[] };
 
 /** What a config file or `settings.outbox` may hold: any subset, nested objects included. */
 export type PartialSettings = {
-  [K in keyof OutboxSettings]?: OutboxSettings[K] extends unknown[]
+  [K in keyof OutboxSettings]?: OutboxSettings[K] extends string[]
     ? ListSetting
-    : OutboxSettings[K] extends object
+    : OutboxSettings[K] extends unknown[]
+      ? OutboxSettings[K]
+      : OutboxSettings[K] extends object
       ? { [J in keyof OutboxSettings[K]]?: OutboxSettings[K][J] extends unknown[] ? ListSetting : OutboxSettings[K][J] }
       : OutboxSettings[K];
 };
@@ -132,6 +146,7 @@ export const DEFAULT_SETTINGS: OutboxSettings = deepFreeze({
     calls: ['emit', 'emitAsync', 'publish', 'add', 'addBulk', 'send', 'sendMessage', 'sendToQueue', 'dispatch', 'enqueue', 'produce', 'xadd'],
   },
   checklist: DEFAULT_CHECKLIST_SETTINGS,
+  unanalysable: [],
 });
 
 /**

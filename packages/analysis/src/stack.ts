@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileGlobs } from './patterns.js';
 import type { OutboxSettings } from './settings.js';
 import { presetByName, type DataIdiom, type HandleShape } from './presets/index.js';
 
@@ -118,7 +118,7 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       // The first preset to claim a name keeps it: `db` is Drizzle's in a Drizzle app, Kysely's in a Kysely one.
       for (const handle of data.handleNames ?? []) if (!byName.has(handle)) byName.set(handle, idiom);
       for (const pattern of data.handleNamePatterns ?? []) {
-        namePatterns.push({ matches: picomatch(pattern.toLowerCase()), idiom });
+        namePatterns.push({ matches: compileGlobs([pattern.toLowerCase()]), idiom });
       }
       for (const mark of data.handleTypes ?? []) typeMarks.push({ mark, idiom });
       for (const base of data.modelBases ?? []) if (!modelBases.has(base)) modelBases.set(base, idiom);
@@ -152,7 +152,8 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
       readPrefix: /^(get|find|count|exists|list|search|load|fetch|read|query|is|has)(?![a-z])/,
     };
     idioms.push(idiom);
-    for (const pattern of settings.repositoryNames) namePatterns.push({ matches: picomatch(pattern.toLowerCase()), idiom });
+    // Linear-time matching: repositoryNames comes from a config a pull request can change (patterns.ts).
+    for (const pattern of settings.repositoryNames) namePatterns.push({ matches: compileGlobs([pattern.toLowerCase()]), idiom });
   }
   rules = {
     hasData: idioms.length > 0,

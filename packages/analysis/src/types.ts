@@ -132,6 +132,11 @@ export interface FileDiagnostic {
   file: string;
   message: string;
   line?: number;
+  /**
+   * The file yielded no facts at all: its parse or its analysis failed (a parse that overflows the stack, say). A
+   * syntax error the parser recovers from is not fatal: what parsed is still analysed.
+   */
+  fatal?: true;
 }
 
 /** A DB call in a file that has no role: work that no router or service rule looks at (`init` lists these). */

@@ -9,17 +9,12 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile, classifyFile, detectPresets, resolveSettings } from '../src/index.js';
+import { analyzeFile, classifyFile, detectPresets, PRESET_NAMES as PRESETS_AVAILABLE, resolveSettings } from '../src/index.js';
 import { compareWithMarkers } from './support/expectations.js';
 import { parseMarkers, type Marker } from './support/markers.js';
 
 const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url));
-const PRESET_NAMES = new Set([
-  // data access
-  'node-postgres', 'prisma', 'typeorm', 'sequelize', 'mikro-orm', 'knex', 'drizzle', 'kysely', 'session',
-  // web
-  'fastify', 'express', 'koa', 'nestjs', 'route-handlers', 'hono',
-]);
+const PRESET_NAMES = new Set<string>(PRESETS_AVAILABLE);
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 interface AppManifest {

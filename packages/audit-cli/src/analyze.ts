@@ -109,6 +109,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
     skipped: results.reduce((n, r) => n + r.skipped, 0),
     fromCache: results.reduce((n, r) => n + r.fromCache, 0),
     cacheChanged: results.reduce((n, r) => n + r.cacheChanged, 0),
+    unanalysed: results.flatMap((r) => r.unanalysed).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
     ...(options.cache ? { cacheEntries: results.flatMap((r) => r.cacheEntries ?? []) } : {}),
   };
 }

@@ -1,13 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import {
+  classifyFile,
   isCandidate,
   resolveSettings,
   type FileAnalysis,
   type FileDiagnostic,
+  type OutboxSettings,
   type PartialSettings,
 } from 'outbox-analysis/core';
 import { contentHash, type CacheEntry } from './cache.js';
-import { decodeSource, type DiscoveredFile } from './discover.js';
+import { decodeSource, tooLargeMessage, type DiscoveredFile } from './discover.js';
+import { readRegularFile } from './safe-fs.js';
+import type { UnanalysedFile } from './unanalysed.js';
 
 export interface BatchResult {
   analyses: FileAnalysis[];
@@ -22,6 +26,8 @@ export interface BatchResult {
   cacheEntries?: [string, CacheEntry][];
   /** With a cache: entries that differ from the cache given (new files, new texts, new times). */
   cacheChanged: number;
+  /** Files in scope that could not be analysed (each also a diagnostic). */
+  unanalysed: UnanalysedFile[];
 }
 
 type AnalyzeFile = (typeof import('outbox-analysis'))['analyzeFile'];
@@ -42,13 +48,27 @@ export async function analyzeBatch(
   cache?: ReadonlyMap<string, CacheEntry>,
 ): Promise<BatchResult> {
   const settings = resolveSettings(partial);
-  const result: BatchResult = { analyses: [], diagnostics: [], parsed: 0, skipped: 0, fromCache: 0, cacheChanged: 0, ...(cache ? { cacheEntries: [] } : {}) };
+  const result: BatchResult = {
+    analyses: [],
+    diagnostics: [],
+    parsed: 0,
+    skipped: 0,
+    fromCache: 0,
+    cacheChanged: 0,
+    unanalysed: [],
+    ...(cache ? { cacheEntries: [] } : {}),
+  };
+  const fatal = (analysis: FileAnalysis): void => {
+    const failed = analysis.diagnostics.find((d) => d.fatal);
+    if (failed) result.unanalysed.push({ file: analysis.file, kind: 'parse-failed', message: failed.message });
+  };
   const reuse = (relative: string, entry: CacheEntry, changed: boolean): void => {
     if (entry.analysis) {
       result.parsed++;
       result.fromCache++;
       result.analyses.push(entry.analysis);
       result.diagnostics.push(...entry.analysis.diagnostics);
+      fatal(entry.analysis);
     } else {
       result.skipped++;
     }
@@ -62,16 +82,28 @@ export async function analyzeBatch(
       reuse(file.relative, hit, false);
       continue;
     }
+    // A file over the limit is not read whole: whether it is in scope is found by a bounded scan.
+    if (file.size > maxFileSize) {
+      const message = tooLargeMessage(file.size, maxFileSize);
+      result.diagnostics.push({ file: file.relative, message });
+      if (inScope(file, undefined, settings)) result.unanalysed.push({ file: file.relative, kind: 'too-large', message });
+      continue;
+    }
     let bytes: Buffer;
     try {
-      bytes = readFileSync(file.absolute);
+      bytes = readRegularFile(file.absolute, { limit: maxFileSize, noFollow: !file.viaLink });
     } catch (error) {
-      result.diagnostics.push({ file: file.relative, message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      const code = (error as NodeJS.ErrnoException).code;
+      const message = code === 'ETOOBIG' ? 'file grew past the size limit while being read, not analysed' : `cannot read file: ${code ?? (error as Error).message}`;
+      result.diagnostics.push({ file: file.relative, message });
+      // What cannot be read cannot be judged by its text either: it is in scope.
+      result.unanalysed.push({ file: file.relative, kind: 'unreadable', message });
       continue;
     }
     const source = decodeSource(bytes, maxFileSize);
     if (!source.ok) {
       result.diagnostics.push({ file: file.relative, message: source.message });
+      if (inScope(file, bytes, settings)) result.unanalysed.push({ file: file.relative, kind: source.kind, message: source.message });
       continue;
     }
     const hash = cache ? contentHash(bytes) : '';
@@ -95,15 +127,55 @@ export async function analyzeBatch(
       result.parsed++;
       result.analyses.push(analysis);
       result.diagnostics.push(...analysis.diagnostics);
+      fatal(analysis);
       if (cache) {
         result.cacheEntries!.push([file.relative, { ...stamp, analysis }]);
         result.cacheChanged++;
       }
     } catch (error) {
       // The analysis is meant never to throw; if it does, the file is a diagnostic and the rest is still scored.
-      result.diagnostics.push({ file: file.relative, message: `analysis failed: ${(error as Error).message}` });
+      const message = `analysis failed: ${(error as Error).message}`;
+      result.diagnostics.push({ file: file.relative, message });
+      result.unanalysed.push({ file: file.relative, kind: 'parse-failed', message });
     }
   }
   onProgress?.(files.length, files.length);
   return result;
+}
+
+const lenient = new TextDecoder('utf-8');
+const SCAN_CHUNK = 1024 * 1024;
+
+/**
+ * Is a file the audit could not decode in scope? A router or service file by its path always is. Any other file is
+ * when the audit would have parsed it: when its text, read leniently (invalid bytes replaced), mentions a name the
+ * checklist looks for — the analysis' own pre-check, on every chunk of a file too large to hold.
+ */
+function inScope(file: DiscoveredFile, bytes: Uint8Array | undefined, settings: OutboxSettings): boolean {
+  if (classifyFile(file.relative, settings).role !== 'other') return true;
+  if (bytes) return isCandidate(file.relative, lenient.decode(bytes), settings);
+  let fd: number;
+  try {
+    fd = openSync(file.absolute, constants.O_RDONLY | (file.viaLink ? 0 : (constants.O_NOFOLLOW ?? 0)));
+  } catch {
+    return true;
+  }
+  try {
+    // Chunks overlap by a few hundred bytes, so a name split between two chunks is still found.
+    const overlap = 1024;
+    const buffer = Buffer.alloc(SCAN_CHUNK + overlap);
+    let kept = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, kept, SCAN_CHUNK, null);
+      if (read === 0) return false;
+      const length = kept + read;
+      if (isCandidate(file.relative, lenient.decode(buffer.subarray(0, length)), settings)) return true;
+      kept = Math.min(overlap, length);
+      buffer.copy(buffer, 0, length - kept, length);
+    }
+  } catch {
+    return true;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { supportsColor } from 'chalk';
 import { ConfigError, enableTypeScriptCodeCache } from 'outbox-analysis/core';
-import { UsageError, bundledRuntimeRoot, collectAudit, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
+import { UsageError, bundledRuntimeRoot, collectAudit, repositoryRoot, runAudit, toolVersion, DEFAULT_MAX_FILE_SIZE } from './audit.js';
 import { createBaseline, findingsBeyondBaseline, readBaseline } from './baseline.js';
-import { DEFAULT_CACHE_FILE } from './cache.js';
+import { defaultCacheFile } from './cache.js';
 import { evaluateGate } from './gate.js';
 import type { AuditReport } from './report.js';
 import { initMain } from './init.js';
@@ -14,7 +13,9 @@ import { mergePartials, readPartials } from './merge.js';
 import { printJson } from './printers/json.js';
 import { printMarkdown } from './printers/markdown.js';
 import { printSarif } from './printers/sarif.js';
+import { guardCommandLines, terminalText } from './printers/escape.js';
 import { printText } from './printers/text.js';
+import { writeFileAtomic } from './safe-fs.js';
 import { createPartial, parseShard, printPartial, type ShardSpec } from './shard.js';
 
 const FORMATS = ['text', 'markdown', 'json', 'sarif', 'github'] as const;
@@ -60,11 +61,25 @@ function mebibytes(value: string): number {
   return Math.round(n * 1048576);
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a report. */
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+/**
+ * Writes an output (report, SARIF, baseline, partial) through a new temporary file and a rename: a reader never sees
+ * half of it, and a link planted at the path is replaced, never written through (safe-fs.ts).
+ */
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileAtomic(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${file}: ${code === 'ENOENT' ? 'its folder does not exist' : (code ?? (error as Error).message)}`);
+  }
+}
+
+/**
+ * Text for standard error: every line shown safely (control characters escaped, no line that GitHub's runner would
+ * take for a workflow command). Values from the audited tree reach these lines.
+ */
+function say(text: string): void {
+  process.stderr.write(guardCommandLines(text.split('\n').map(terminalText).join('\n')));
 }
 
 function colorLevel(options: CliOptions, toFile: boolean): 0 | 1 | 2 | 3 {
@@ -116,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--no-color', 'no colours in the text report (NO_COLOR is honoured too)')
     .option('--max-file-size <MiB>', 'larger files are reported, not analysed', mebibytes, DEFAULT_MAX_FILE_SIZE)
     .option('--workers <n>', 'analysis threads (default: one; the cores for large trees on 4+ cores)', integer(1, 256))
-    .option('--cache', `reuse the analysis of unchanged files from the last run (kept in <path>/${DEFAULT_CACHE_FILE})`)
+    .option('--cache', 'reuse the analysis of unchanged files from the last run (kept in node_modules/.cache/outbox-audit/)')
     .option('--cache-location <file>', 'where --cache keeps its file (implies --cache)')
     .option('-v, --verbose', 'list every finding in the text report')
     .option('--shard <i/n>', 'audit only shard i of n (a stable share of the files) and write a partial report for outbox-audit merge', parseShard)
@@ -127,6 +142,9 @@ Exit codes:
   0  the gate passed (or --report-only / --write-baseline)
   1  the gate failed: a finding (no options), a new finding or regression (--baseline), a threshold missed
   2  usage or configuration error (bad option, unreadable path, invalid outbox.config.json or baseline)
+  3  the gate failed because files in scope could not be analysed (binary, not UTF-8, too large, unreadable, a
+     parse that failed, a link out of the root, a folder not entered) and the config's "unanalysable" list does
+     not accept them; listed in the report, and failing whatever else the gate checks
 
 Environment:
   NO_COLOR=1                    no colours in the text report
@@ -170,7 +188,7 @@ Examples:
     const root = given ?? bundledRuntimeRoot();
     if (!root) throw new UsageError('no path given and no bundled reference runtime beside this install: pass the folder to audit');
     target = given ?? path.relative(process.cwd(), root) ?? root;
-    rootInRepo = path.relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), path.resolve(root)).split(path.sep).join('/');
+    rootInRepo = path.relative(repositoryRoot(root), path.resolve(root)).split(path.sep).join('/');
     const auditOptions = {
       root,
       configFile: options.config,
@@ -180,11 +198,12 @@ Examples:
       onProgress: progressReporter(),
       ...(options.cache || options.cacheLocation
         ? {
-            cacheFile: options.cacheLocation ?? path.join(root, DEFAULT_CACHE_FILE),
+            cacheFile: options.cacheLocation ?? defaultCacheFile(root),
             onCache: ({ file, reused, analysed }: { file: string; reused: number; analysed: number }) =>
-              process.stderr.write(`outbox-audit: cache ${path.relative(process.cwd(), file) || file}: ${reused} file(s) reused, ${analysed} analysed\n`),
+              say(`outbox-audit: cache ${path.relative(process.cwd(), file) || file}: ${reused} file(s) reused, ${analysed} analysed\n`),
           }
         : {}),
+      onWarning: (message: string) => say(`outbox-audit: warning: ${message}\n`),
     };
     if (options.shard) {
       const gating = ['baseline', 'writeBaseline', 'sarif', 'minScore', 'minCompliance'] as const;
@@ -194,7 +213,7 @@ Examples:
       }
       const collected = await collectAudit({ ...auditOptions, shard: options.shard });
       const text = printPartial(createPartial(collected, options.shard, { target, rootInRepo }));
-      if (options.output) writeAtomic(options.output, text);
+      if (options.output) writeOutput(options.output, text);
       else process.stdout.write(text);
       return 0;
     }
@@ -202,9 +221,9 @@ Examples:
   }
 
   if (options.writeBaseline) {
-    writeAtomic(options.writeBaseline, JSON.stringify(createBaseline(report), null, 2) + '\n');
+    writeOutput(options.writeBaseline, JSON.stringify(createBaseline(report), null, 2) + '\n');
     const b = createBaseline(report);
-    process.stderr.write(
+    say(
       `outbox-audit: wrote ${options.writeBaseline}: ${Object.keys(b.operations).length} non-compliant operation(s), ${Object.values(b.routerCalls).reduce((n, c) => n + c, 0)} router DB call(s)\n`,
     );
     return 0;
@@ -217,7 +236,8 @@ Examples:
     baselineFile: options.baseline,
     reportOnly: options.reportOnly,
   });
-  if (options.sarif) writeAtomic(options.sarif, printSarif(report));
+  const sarifOptions = { rootInRepo };
+  if (options.sarif) writeOutput(options.sarif, printSarif(report, sarifOptions));
 
   let text: string | undefined;
   switch (options.format) {
@@ -231,24 +251,30 @@ Examples:
       text = printJson(report, gate);
       break;
     case 'sarif':
-      text = printSarif(report);
+      text = printSarif(report, sarifOptions);
       break;
     case 'github': {
       // Loaded only for this format: @actions/core brings an HTTP client that costs every other run ~35 ms to load.
       const { printGithub } = await import('./printers/github.js');
-      await printGithub(report, gate, { target, root: rootInRepo, ...(baseline ? { annotate: findingsBeyondBaseline(report, baseline) } : {}) });
+      await printGithub(report, gate, {
+        target,
+        root: rootInRepo,
+        ...(options.sarif ? { sarifFile: options.sarif } : {}),
+        ...(baseline ? { annotate: findingsBeyondBaseline(report, baseline) } : {}),
+      });
       break;
     }
   }
   if (text !== undefined) {
-    if (options.output) writeAtomic(options.output, text);
+    if (options.output) writeOutput(options.output, text);
     else process.stdout.write(text);
   }
   if (options.format !== 'text' && !options.reportOnly && !gate.pass) {
-    process.stderr.write(`outbox-audit: gate failed: ${gate.summary}\n`);
-    for (const d of gate.details.filter((d) => !d.startsWith('fixed:'))) process.stderr.write(`  ${d}\n`);
+    say(`outbox-audit: gate failed: ${gate.summary}\n`);
+    for (const d of gate.details.filter((d) => !d.startsWith('fixed:'))) say(`  ${d}\n`);
   }
-  return options.reportOnly || gate.pass ? 0 : 1;
+  if (options.reportOnly || gate.pass) return 0;
+  return gate.unanalysed > 0 ? 3 : 1;
 }
 
 main(process.argv).then(
@@ -257,13 +283,13 @@ main(process.argv).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) {
-      process.stderr.write(`outbox-audit: invalid configuration\n${error.message}\n`);
+      say(`outbox-audit: invalid configuration\n${error.message}\n`);
     } else if (error instanceof UsageError) {
-      process.stderr.write(`outbox-audit: ${error.message}\n`);
+      say(`outbox-audit: ${error.message}\n`);
     } else {
-      process.stderr.write(`outbox-audit: internal error: ${(error as Error)?.message ?? String(error)}\n`);
-      if (process.env.OUTBOX_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
-      process.stderr.write('This is a bug in outbox-audit; please report it with the command you ran.\n');
+      say(`outbox-audit: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+      if (process.env.OUTBOX_DEBUG) say(`${(error as Error)?.stack ?? ''}\n`);
+      say('This is a bug in outbox-audit; please report it with the command you ran.\n');
     }
     process.exitCode = 2;
   },

@@ -22,6 +22,11 @@ export interface GateResult {
   details: string[];
   /** Improvements against the baseline, reported even when the gate passes. */
   fixed: string[];
+  /**
+   * Files in scope the audit could not analyse and the config does not accept. They fail the gate whatever else it
+   * checks (a baseline, thresholds): what the audit cannot see, it cannot pass. Exit code 3.
+   */
+  unanalysed: number;
 }
 
 /**
@@ -33,6 +38,11 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
   const details: string[] = [];
   let fixed: string[] = [];
   const s = report.summary;
+  const unanalysed = report.unanalysed.filter((u) => u.accepted === undefined);
+  if (unanalysed.length > 0) {
+    failures.push(`${unanalysed.length} file(s) in scope could not be analysed`);
+    for (const u of unanalysed) details.push(`not analysed: ${u.file}${u.folder ? '/' : ''} — ${u.message}`);
+  }
   if (options.minScore !== undefined && s.checklistPassed < options.minScore) {
     failures.push(`checklist ${s.checklistPassed}/${s.checklistTotal} is below --min-score ${options.minScore}`);
   }
@@ -56,7 +66,8 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
     }
     for (const c of cmp.newRouterCalls) details.push(`new: ${c.key} — ${c.count} call(s), baseline ${c.baseline}`);
     for (const f of fixed) details.push(`fixed: ${f}`);
-  } else if (options.minScore === undefined && options.minCompliance === undefined) {
+  }
+  if (!options.baseline && options.minScore === undefined && options.minCompliance === undefined) {
     const noncompliant = s.operations - s.compliant;
     const routerCalls = report.routers.reduce((n, r) => n + r.findings.length, 0);
     if (noncompliant > 0 || routerCalls > 0) {
@@ -69,11 +80,14 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
     summary: failures.length === 0 ? passSummary(report, options) : failures.join('; '),
     details,
     fixed,
+    unanalysed: unanalysed.length,
   };
 }
 
 function passSummary(report: AuditReport, options: GateOptions): string {
-  if (options.baseline) return `nothing new or worse than ${options.baselineFile ?? 'the baseline'}`;
-  if (options.minScore !== undefined || options.minCompliance !== undefined) return 'thresholds met';
-  return `${report.summary.operations} operations compliant, no router DB calls`;
+  const accepted = report.unanalysed.length;
+  const note = accepted > 0 ? ` (${accepted} unanalysable file(s) accepted by the config)` : '';
+  if (options.baseline) return `nothing new or worse than ${options.baselineFile ?? 'the baseline'}${note}`;
+  if (options.minScore !== undefined || options.minCompliance !== undefined) return `thresholds met${note}`;
+  return `${report.summary.operations} operations compliant, no router DB calls${note}`;
 }

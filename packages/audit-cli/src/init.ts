@@ -1,13 +1,14 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import picomatch from 'picomatch';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, detectPresets, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, compileGlobs, detectPresets, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch } from './batch.js';
 import { createBaseline } from './baseline.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import type { AuditReport } from './report.js';
+import { guardCommandLines, terminalText } from './printers/escape.js';
+import { writeFileAtomic } from './safe-fs.js';
 
 /**
  * `outbox-audit init`: a starter outbox.config.json from what the analysis finds in a codebase, and a baseline of its
@@ -112,12 +113,6 @@ export function globsFor(files: string[], others: string[]): string[] {
   return [...kept.sort().map((p) => `${p}/**/*.${EXT}`), ...[...exact].sort()];
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 export async function runInit(options: InitOptions): Promise<InitResult> {
   const root = path.resolve(options.root);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${options.root}: no such folder`);
@@ -159,8 +154,8 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   // and the other classes that write (repositories, stores, relays) are infrastructure, listed for review, not
   // operations. Otherwise the role gets folder globs that cover its files and none of the other role's.
   const defaults = resolveSettings();
-  const isRouter = picomatch(defaults.routerFiles, { dot: true });
-  const isService = picomatch(defaults.serviceFiles, { dot: true });
+  const isRouter = compileGlobs(defaults.routerFiles);
+  const isService = compileGlobs(defaults.serviceFiles);
   const globs = {
     router: routerFiles.length === 0 || routerFiles.some((f) => isRouter(f)) ? ('default' as const) : ('written' as const),
     service: serviceFiles.length === 0 || serviceFiles.some((f) => isService(f) && !isRouter(f)) ? ('default' as const) : ('written' as const),
@@ -174,14 +169,14 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   if (globs.service === 'written') config.serviceFiles = globsFor(serviceFiles, routerFiles);
   if (dbHandles.some((h) => !defaults.dbHandles.includes(h))) config.dbHandles = dbHandles;
   const chosen = resolveSettings(config as PartialSettings);
-  const chosenRouter = picomatch(chosen.routerFiles, { dot: true });
-  const chosenService = picomatch(chosen.serviceFiles, { dot: true });
+  const chosenRouter = compileGlobs(chosen.routerFiles);
+  const chosenService = compileGlobs(chosen.serviceFiles);
   const unmatched = [...routerFiles.filter((f) => !chosenRouter(f)), ...serviceFiles.filter((f) => chosenRouter(f) || !chosenService(f))].sort();
 
-  writeAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
   const auditOptions: AuditOptions = { root, configFile };
   const report = await runAudit(auditOptions);
-  writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
+  writeFileAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
   return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };
 }
 
@@ -207,17 +202,17 @@ export function printInit(result: InitResult, target: string): string {
     const relative = path.relative(process.cwd(), file);
     return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
   };
-  const list = (files: string[]) => (files.length <= 6 ? files : [...files.slice(0, 5), `… and ${files.length - 5} more`]).map((f) => `    ${f}`);
+  const list = (files: string[]) => (files.length <= 6 ? files : [...files.slice(0, 5), `… and ${files.length - 5} more`]).map((f) => `    ${terminalText(f)}`);
   const s = result.report.summary;
   const calls = result.report.routers.reduce((n, r) => n + r.findings.length, 0);
   const detection = result.detection;
   const evidence = (preset: string) => {
     const places = detection.evidence.filter((e) => e.preset === preset);
     const first = places[0];
-    return first ? `${first.enabler} in ${first.where}${places.length > 1 ? ` and ${places.length - 1} more` : ''}` : '';
+    return first ? `${first.enabler} in ${terminalText(first.where)}${places.length > 1 ? ` and ${places.length - 1} more` : ''}` : '';
   };
   const lines = [
-    `outbox-audit init: ${target}`,
+    `outbox-audit init: ${terminalText(target)}`,
     '',
     `  stacks (presets): ${detection.presets.length > 0 ? detection.presets.join(', ') : 'none recognised'}`,
     ...detection.presets.map((preset) => `    ${preset.padEnd(16)} ${evidence(preset)}`),
@@ -266,7 +261,8 @@ export function printInit(result: InitResult, target: string): string {
     `       outbox-audit ${target} --write-baseline ${rel(result.baselineFile)}`,
     '',
   );
-  return lines.join('\n');
+  // File names come from the audited tree: escaped where they enter, and no line may start a workflow command.
+  return guardCommandLines(lines.join('\n'));
 }
 
 /** `outbox-audit init [path] [--force] [--baseline <file>]`; returns the exit code. Usage errors throw UsageError. */

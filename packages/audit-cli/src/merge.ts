@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { UsageError } from './audit.js';
+import { addDigests, UsageError } from './audit.js';
+import { readRegularFile } from './safe-fs.js';
 import { buildReport, type AuditReport, type ReportInput } from './report.js';
 import { PARTIAL_KIND, type PartialAudit } from './shard.js';
 
@@ -14,7 +14,7 @@ export function readPartials(files: string[]): { file: string; partial: PartialA
   return files.map((file) => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readRegularFile(file, { limit: 2 * 1024 * 1024 * 1024 - 1 }).toString('utf8');
     } catch (error) {
       throw new UsageError(`${file}: cannot read the partial report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
@@ -24,8 +24,11 @@ export function readPartials(files: string[]): { file: string; partial: PartialA
     } catch (error) {
       throw new UsageError(`${file}: not JSON (${(error as Error).message}); expected the output of outbox-audit --shard i/n`);
     }
-    if (parsed?.kind !== PARTIAL_KIND || parsed.schemaVersion !== 1 || !parsed.shard || !parsed.input) {
+    if (parsed?.kind !== PARTIAL_KIND || !parsed.shard || !parsed.input) {
       throw new UsageError(`${file}: not a partial report; write one with outbox-audit <path> --shard i/n -o ${file}`);
+    }
+    if (parsed.schemaVersion !== 2 || !parsed.tree || !parsed.share) {
+      throw new UsageError(`${file}: a partial report of another outbox-audit version (format ${String(parsed.schemaVersion)}); audit every shard with the version that merges`);
     }
     return { file, partial: parsed as PartialAudit };
   });
@@ -50,7 +53,14 @@ export function mergePartials(parts: { file: string; partial: PartialAudit }[]):
     if (partial.shard.count !== count) throw differs('shard count', partial.shard.count, count);
     if (partial.input.version !== reference.input.version) throw differs('outbox-audit version', partial.input.version, reference.input.version);
     if (partial.input.strict !== reference.input.strict) throw differs('--strict', partial.input.strict, reference.input.strict);
+    if (partial.analysis !== reference.analysis) throw differs('analysis code', partial.analysis, reference.analysis);
     if (partial.settingsDigest !== reference.settingsDigest) throw differs('settings digest', partial.settingsDigest, reference.settingsDigest);
+    if (partial.maxFileSize !== reference.maxFileSize) throw differs('--max-file-size', partial.maxFileSize, reference.maxFileSize);
+    if (partial.tree.files !== reference.tree.files || partial.tree.sum !== reference.tree.sum) {
+      throw new UsageError(
+        `merge: ${file} saw a tree of ${partial.tree.files} source file(s), ${first!.file} one of ${reference.tree.files} (or other paths); the shards must come from one commit`,
+      );
+    }
     if (JSON.stringify(partial.input.workflows) !== JSON.stringify(reference.input.workflows)) {
       throw new UsageError(`merge: ${file} and ${first!.file} saw different workflows; the shards must come from one commit`);
     }
@@ -63,12 +73,21 @@ export function mergePartials(parts: { file: string; partial: PartialAudit }[]):
     throw new UsageError(`merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing; a report from part of the tree is not the report`);
   }
 
+  // The shares must add up to the tree: a part relabelled (a share of 1/4 presented as 1/1) covers too little of it.
+  const covered = addDigests(parts.map((p) => p.partial.share));
+  if (covered.files !== reference.tree.files || covered.sum !== reference.tree.sum) {
+    throw new UsageError(
+      `merge: the parts cover ${covered.files} of the ${reference.tree.files} source file(s) of the tree (or other files than its own); a part was relabelled or comes from another run`,
+    );
+  }
+
   const inputs = parts.map((p) => p.partial.input);
   const input: ReportInput = {
     ...reference.input,
     // The unsharded audit analyses in path order; each file is in exactly one shard.
     analyses: inputs.flatMap((i) => i.analyses).sort(byFile),
     diagnostics: inputs.flatMap((i) => i.diagnostics),
+    unanalysed: inputs.flatMap((i) => i.unanalysed),
     filesScanned: inputs.reduce((n, i) => n + i.filesScanned, 0),
     filesParsed: inputs.reduce((n, i) => n + i.filesParsed, 0),
   };

@@ -10,7 +10,9 @@ import {
   type OperationFlag,
   type WorkflowFacts,
   type ChecklistSettings,
+  type UnanalysableEntry,
 } from 'outbox-analysis/core';
+import type { UnanalysedFile } from './unanalysed.js';
 
 /** One operation in the report (the JSON contract's fields, and why each false flag is false). */
 export interface ReportOperation {
@@ -58,6 +60,8 @@ export interface AuditSummary {
   checklistTotal: number;
   filesScanned: number;
   filesParsed: number;
+  /** Files (or folders) in scope the audit could not analyse and the config does not accept: each fails the gate. */
+  unanalysed: number;
 }
 
 /** The audit's result: what every printer formats. Matches DESIGN.md's JSON contract (schemaVersion 1). */
@@ -70,6 +74,11 @@ export interface AuditReport {
   routers: ReportRouter[];
   checklist: ChecklistItem[];
   diagnostics: FileDiagnostic[];
+  /**
+   * Files in scope the audit could not analyse (also among the diagnostics), with the config's reason when its
+   * `unanalysable` list accepts one. Those not accepted fail the gate.
+   */
+  unanalysed: UnanalysedFile[];
   /** Configuration warnings (a glob that matches nothing, …). */
   warnings: string[];
   /** Every finding, in file order; SARIF and annotations print these. */
@@ -82,6 +91,10 @@ export interface ReportInput {
   analyses: FileAnalysis[];
   workflows: WorkflowFacts[];
   diagnostics: FileDiagnostic[];
+  /** Files in scope that could not be analysed, before the allow-list. */
+  unanalysed: UnanalysedFile[];
+  /** The config's allow-list of files that may not be analysable. */
+  unanalysable: UnanalysableEntry[];
   warnings: string[];
   checklistSettings: ChecklistSettings;
   filesScanned: number;
@@ -89,6 +102,7 @@ export interface ReportInput {
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
+const byFile = <T extends { file: string }>(a: T, b: T): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 
 /** Aggregates the analysis of every file into the report. Counts only; every fact comes from the analysis. */
 export function buildReport(input: ReportInput): AuditReport {
@@ -125,6 +139,14 @@ export function buildReport(input: ReportInput): AuditReport {
     });
   const checklist = computeChecklist({ files: input.analyses, workflows: input.workflows }, input.checklistSettings);
   const compliant = operations.filter((o) => o.compliant).length;
+  const accepted = new Map(input.unanalysable.map((e) => [e.path, e.reason]));
+  const unanalysed: UnanalysedFile[] = [...input.unanalysed]
+    .sort(byFile)
+    .map((u) => (accepted.has(u.file) ? { ...u, accepted: accepted.get(u.file)! } : u));
+  const used = new Set(unanalysed.map((u) => u.file));
+  const stale = input.unanalysable
+    .filter((e) => !used.has(e.path))
+    .map((e) => `unanalysable: "${e.path}" was analysed (or is not in the tree): remove it from the list, which should only name what cannot be analysed`);
   return {
     schemaVersion: 1,
     tool: { name: 'outbox-audit', version: input.version },
@@ -140,12 +162,14 @@ export function buildReport(input: ReportInput): AuditReport {
       checklistTotal: checklist.length,
       filesScanned: input.filesScanned,
       filesParsed: input.filesParsed,
+      unanalysed: unanalysed.filter((u) => u.accepted === undefined).length,
     },
     operations,
     routers,
     checklist,
-    diagnostics: [...input.diagnostics].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
-    warnings: input.warnings,
+    diagnostics: [...input.diagnostics].sort(byFile),
+    unanalysed,
+    warnings: [...input.warnings, ...stale],
     findings: input.analyses.flatMap((a) => fileFindings(a, { strict: input.strict })),
   };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from 'commander';
 import type { OutboxSettings } from 'outbox-analysis';
-import type { CollectedAudit } from './audit.js';
+import type { CollectedAudit, TreeDigest } from './audit.js';
+import { guardJson } from './printers/escape.js';
 import type { ReportInput } from './report.js';
 
 /** Shard `index` (1-based) of `count`. */
@@ -21,10 +22,16 @@ export const PARTIAL_KIND = 'outbox-audit-partial';
  */
 export interface PartialAudit {
   kind: typeof PARTIAL_KIND;
-  schemaVersion: 1;
+  schemaVersion: 2;
   shard: ShardSpec;
   /** A digest of the resolved settings: shards audited with different settings cannot be merged. */
   settingsDigest: string;
+  /** A fingerprint of the analysis code, and the size limit: both decide what the analyses say. */
+  analysis: string;
+  maxFileSize: number;
+  /** The source files of the whole tree and of this shard's share: the shares of one run add up to the tree. */
+  tree: TreeDigest;
+  share: TreeDigest;
   /** The audited folder as the user named it (the report's title). */
   target: string;
   /** The audited folder relative to the repository (GitHub annotation paths). */
@@ -50,9 +57,13 @@ export function settingsDigest(settings: OutboxSettings): string {
 export function createPartial(collected: CollectedAudit, shard: ShardSpec, where: { target: string; rootInRepo: string }): PartialAudit {
   return {
     kind: PARTIAL_KIND,
-    schemaVersion: 1,
+    schemaVersion: 2,
     shard,
     settingsDigest: settingsDigest(collected.settings),
+    analysis: collected.run.analysis,
+    maxFileSize: collected.run.maxFileSize,
+    tree: collected.run.tree,
+    share: collected.run.share,
     target: where.target,
     rootInRepo: where.rootInRepo,
     input: collected.input,
@@ -61,5 +72,5 @@ export function createPartial(collected: CollectedAudit, shard: ShardSpec, where
 
 /** One line per shard, compact: a partial of a large tree is read by a machine, not a person. */
 export function printPartial(partial: PartialAudit): string {
-  return JSON.stringify(partial) + '\n';
+  return guardJson(JSON.stringify(partial)) + '\n';
 }

@@ -1,8 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAudit } from '../src/index.js';
-import { makeProject, ORDER_ROUTER, ORDER_SERVICE } from './support/project.js';
+import { runAudit, type AuditReport } from '../src/index.js';
+import { makeProject, ORDER_ROUTER, ORDER_SERVICE, runBuiltCli } from './support/project.js';
 
 describe('runAudit on a small project', () => {
   it('reports operations, routers and the checklist in the JSON contract', async () => {
@@ -73,12 +73,37 @@ describe('runAudit on a small project', () => {
     expect(report.warnings).toEqual([expect.stringContaining('routerFiles glob "src/controllers/**/*.ts" matches no file')]);
   });
 
-  it('gives the same operations whatever the number of workers', async () => {
+});
+
+describe('worker threads (the built CLI)', () => {
+  // Under vitest the audit runs from src/, where there is no compiled worker file, so analyze.ts analyses in this
+  // thread whatever `workers` says. The worker path is what ships, so it is tested on dist/ (built by the project's
+  // globalSetup), in a child process whose Node debug log (NODE_DEBUG=worker) says whether a worker thread started.
+  const workersStarted = (stderr: string) => stderr.match(/^WORKER \d+: \[0\] created Worker with ID \d+$/gm)?.length ?? 0;
+
+  it('--workers 2 analyses a share of the files in a worker thread and reports exactly what one thread reports', async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 30; i++) files[`src/modules/m${i}/order.service.ts`] = ORDER_SERVICE;
+    for (let i = 0; i < 30; i++) {
+      files[`src/modules/m${i}/order.service.ts`] = ORDER_SERVICE.replace(/OrderService/g, `OrderService${i}`);
+      files[`src/modules/m${i}/router.ts`] = ORDER_ROUTER.replace(/OrderService/g, `OrderService${i}`);
+    }
     const root = makeProject(files);
-    const one = await runAudit({ root, workers: 1 });
-    const two = await runAudit({ root, workers: 2 });
-    expect(two.operations).toEqual(one.operations);
+    const audit = async (workers: number) => {
+      const run = await runBuiltCli([root, '--format', 'json', '--report-only', '--workers', String(workers)], { env: { NODE_DEBUG: 'worker' } });
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout) as Pick<AuditReport, 'summary' | 'operations' | 'routers' | 'diagnostics'>;
+      return { report, workers: workersStarted(run.stderr) };
+    };
+
+    const one = await audit(1);
+    const two = await audit(2);
+
+    expect(one.workers).toBe(0);
+    expect(two.workers).toBe(1); // this thread takes one share, one worker the other
+    expect(one.report.summary).toMatchObject({ operations: 60, compliant: 30, routerDbCommit: 30 });
+    expect(two.report.summary).toEqual(one.report.summary);
+    expect(two.report.operations).toEqual(one.report.operations);
+    expect(two.report.routers).toEqual(one.report.routers);
+    expect(two.report.diagnostics).toEqual([]);
   });
 });

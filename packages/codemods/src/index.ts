@@ -4,4 +4,4 @@ export { runTransforms, type TransformSummary } from './engine/run.js';
 export { unifiedDiff } from './engine/diff.js';
 export { writeChanges, dirtyFiles } from './engine/write.js';
 export { planMigration, selectTransforms, bundledRuntimeRoot, UsageError, type MigrationOptions, type MigrationResult } from './migrate.js';
-export { TRANSFORMS, orderedTransforms, missingTransforms } from './transforms/index.js';
+export { TRANSFORMS, orderedTransforms } from './transforms/index.js';

@@ -151,7 +151,7 @@ describe('eslint-plugin-outbox on the legacy reference runtime', () => {
         messageId: message.messageId ?? '',
       })),
     );
-  }, 120_000);
+  });
 
   it('lints the inventory the seed describes: 114 operations, 5 compliant', () => {
     expect(inventory).toHaveLength(114);

@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import type { ClassFacts, FileAnalysis } from '../types.js';
+import { compileGlobs } from '../patterns.js';
 import type { ChecklistSettings } from './settings.js';
 import type { WorkflowFacts } from './workflow.js';
 
@@ -265,7 +265,7 @@ function prLint(workflows: WorkflowFacts[]): ChecklistItem[] {
 
 /** The seed's 12 verification items, computed from the analysed files and workflows. */
 export function computeChecklist(input: ChecklistInput, settings: ChecklistSettings): ChecklistItem[] {
-  const isTest = picomatch(settings.testFiles, { dot: true });
+  const isTest = compileGlobs(settings.testFiles);
   const { files } = input;
   return [
     aiLayer(files, settings),

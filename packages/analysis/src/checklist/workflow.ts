@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { compileCommandPattern } from '../patterns.js';
 
 /** A step that checks the architecture (runs ESLint with the plugin, the audit, or a grep for router DB calls). */
 export interface WorkflowCheckStep {
@@ -67,7 +68,8 @@ export function analyzeWorkflow(file: string, text: string, lintCommands: string
   const plain = doc.toJS() as Record<string, unknown>;
   facts.name = typeof plain.name === 'string' ? plain.name : file;
   facts.onPullRequest = triggersOnPullRequest(plain.on);
-  const patterns = lintCommands.map((p) => new RegExp(p));
+  // Linear-time matching: the patterns come from a config a pull request can change (see patterns.ts).
+  const patterns = lintCommands.map(compileCommandPattern);
 
   const jobs = root.get('jobs', true);
   if (!isMap(jobs)) return facts;

@@ -1,12 +1,19 @@
 import { appendFileSync } from 'node:fs';
-import * as core from '@actions/core';
 import type { Finding } from 'outbox-analysis';
 import type { AuditReport } from '../report.js';
 import type { GateResult } from '../gate.js';
+import { guardCommandLines, markdownCode, markdownText, workflowCommand } from './escape.js';
 import { printMarkdown } from './markdown.js';
+import { tallyByModule } from './modules.js';
 
 /** GitHub shows at most 10 annotations of each level per step; past that they are dropped silently. */
 export const ANNOTATIONS_PER_LEVEL = 10;
+
+/**
+ * GitHub refuses a step's job summary over 1 MiB (and shows none of it). The summary is kept under this many bytes,
+ * with room to spare for what GitHub adds.
+ */
+export const JOB_SUMMARY_LIMIT = 1_000_000;
 
 /** Most important first: router DB calls, then missing events and commits, then idempotency, then warnings. */
 const RANK: Record<string, number> = {
@@ -29,29 +36,49 @@ export function rankFindings(findings: Finding[]): Finding[] {
 export interface GithubOutput {
   annotated: number;
   omitted: number;
+  /** Bytes of the job summary written (0 without GITHUB_STEP_SUMMARY). */
+  summaryBytes: number;
+}
+
+export interface GithubOptions {
+  target: string;
+  /** The audited folder relative to the repository, so annotation paths resolve in the pull request. */
+  root: string;
+  /** With a baseline: what the gate fails on. Known gaps the baseline accepts are not annotated. */
+  annotate?: Finding[];
+  /** The SARIF file this run also writes (named in a shortened job summary). */
+  sarifFile?: string;
+  /** Where output goes (standard output by default); the summary goes to GITHUB_STEP_SUMMARY. */
+  write?: (text: string) => void;
 }
 
 /**
- * Writes annotations on the offending lines (the most important first, up to GitHub's cap, the rest counted) and
- * the Markdown report as the job summary when GITHUB_STEP_SUMMARY is set. `root` is the audited folder relative to
- * the repository, so annotation paths resolve in the pull request.
+ * Writes workflow commands — annotations on the offending lines (the most important first, up to GitHub's cap, the
+ * rest counted) — and the Markdown report as the job summary when GITHUB_STEP_SUMMARY is set. Every value in a
+ * command is escaped as the runner decodes it (escape.ts), so a file or route named after a command cannot start one.
  */
-export async function printGithub(
-  report: AuditReport,
-  gate: GateResult | undefined,
-  options: { target: string; root: string; annotate?: Finding[] },
-): Promise<GithubOutput> {
-  // With a baseline, `annotate` is what the gate fails on: known gaps the baseline accepts are not annotated.
+export async function printGithub(report: AuditReport, gate: GateResult | undefined, options: GithubOptions): Promise<GithubOutput> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const info = (text: string) => write(guardCommandLines(`${text}\n`));
   const ranked = rankFindings(options.annotate ?? report.findings);
   const accepted = report.findings.length - ranked.length;
   const prefix = options.root && options.root !== '.' ? `${options.root.replace(/\/$/, '')}/` : '';
   const shown = { error: 0, warning: 0 };
   // The verdict first, so it is never the annotation GitHub drops; it takes one of the ten error slots.
   if (gate && !gate.pass && gate.enforced) {
-    core.error(gate.summary, { title: 'outbox-audit gate failed' });
+    write(workflowCommand('error', { title: 'outbox-audit gate failed' }, gate.summary));
     shown.error++;
   }
   let omitted = 0;
+  const failing = report.unanalysed.filter((u) => u.accepted === undefined);
+  for (const u of failing) {
+    if (shown.error >= ANNOTATIONS_PER_LEVEL) {
+      omitted++;
+      continue;
+    }
+    shown.error++;
+    write(workflowCommand('error', { title: 'outbox-audit: file in scope not analysed', file: `${prefix}${u.file}` }, u.message));
+  }
   for (const f of ranked) {
     if (shown[f.severity] >= ANNOTATIONS_PER_LEVEL) {
       omitted++;
@@ -61,28 +88,113 @@ export async function printGithub(
     const props = {
       title: `outbox/${f.rule}`,
       file: `${prefix}${f.file}`,
-      startLine: f.span.line,
+      line: f.span.line,
       endLine: f.span.endLine,
-      ...(f.span.line === f.span.endLine ? { startColumn: f.span.column, endColumn: f.span.endColumn } : {}),
+      ...(f.span.line === f.span.endLine ? { col: f.span.column, endColumn: f.span.endColumn } : {}),
     };
-    if (f.severity === 'error') core.error(f.message, props);
-    else core.warning(f.message, props);
+    write(workflowCommand(f.severity, props, f.message));
   }
-  for (const d of report.diagnostics) core.warning(d.message, { title: 'outbox-audit: file not analysed', file: `${prefix}${d.file}`, ...(d.line ? { startLine: d.line } : {}) });
+  const failingFiles = new Set(failing.map((u) => u.file));
+  for (const d of report.diagnostics) {
+    if (failingFiles.has(d.file)) continue;
+    write(workflowCommand('warning', { title: 'outbox-audit: file not analysed', file: `${prefix}${d.file}`, line: d.line }, d.message));
+  }
   const s = report.summary;
-  core.info(`outbox-audit: ${s.compliant}/${s.operations} operations compliant (${s.percent}%), checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)`);
-  if (accepted > 0) core.info(`${accepted} known finding(s) accepted by the baseline are not annotated; the job summary and the SARIF upload list every finding`);
-  if (omitted > 0) core.info(`${omitted} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); all are in the job summary and the SARIF upload`);
+  info(`outbox-audit: ${s.compliant}/${s.operations} operations compliant (${s.percent}%), checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)`);
+  if (accepted > 0) info(`${accepted} known finding(s) accepted by the baseline are not annotated; the job summary and the SARIF upload list every finding`);
+  if (omitted > 0) info(`${omitted} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); all are in the job summary and the SARIF upload`);
+  let summaryBytes = 0;
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) {
-    const note = omitted > 0 ? `\n> ${ranked.length - omitted} finding(s) annotated on their lines; ${omitted} more are listed in the tables above.\n` : '';
+    const note = omitted > 0 ? `\n> ${ranked.length + failing.length - omitted} finding(s) annotated on their lines; ${omitted} more are listed in the report.\n` : '';
+    const summary = jobSummary(report, gate, { target: options.target, note, ...(options.sarifFile ? { sarifFile: options.sarifFile } : {}) });
+    summaryBytes = Buffer.byteLength(summary);
     try {
-      // GitHub creates the file; outside Actions it may not exist yet.
-      appendFileSync(summaryFile, '');
-      await core.summary.addRaw(printMarkdown(report, gate, { target: options.target }) + note).write();
+      appendFileSync(summaryFile, summary);
     } catch (error) {
-      core.warning(`could not write the job summary to ${summaryFile}: ${(error as Error).message}`);
+      write(workflowCommand('warning', {}, `could not write the job summary to ${summaryFile}: ${(error as Error).message}`));
     }
   }
-  return { annotated: ranked.length - omitted, omitted };
+  return { annotated: ranked.length + failing.length - omitted, omitted, summaryBytes };
+}
+
+/**
+ * The job summary: the whole Markdown report when it fits GitHub's limit; otherwise its head — the totals, the files
+ * that could not be analysed, the modules worst first, the gate — as much as fits, then where the rest is (the SARIF
+ * upload in code scanning, and the full report for a workflow to keep as an artifact).
+ */
+export function jobSummary(report: AuditReport, gate: GateResult | undefined, options: { target: string; note?: string; sarifFile?: string; limit?: number }): string {
+  const limit = options.limit ?? JOB_SUMMARY_LIMIT;
+  const full = `${printMarkdown(report, gate, { target: options.target })}${options.note ?? ''}\n`;
+  if (Buffer.byteLength(full) <= limit) return full;
+
+  const s = report.summary;
+  const head: string[] = [
+    '# Infrastructure verification report (summary)',
+    '',
+    `Computed by outbox-audit ${report.tool.version} from ${markdownCode(options.target)}: ${s.filesScanned} files scanned, ${s.filesParsed} analysed.`,
+    '',
+    `> The full report (${Math.round(Buffer.byteLength(full) / 1024)} KiB) is larger than GitHub's 1 MiB job summary, so this is its head: the totals and the modules worst first. ` +
+      `Every finding is in the SARIF${options.sarifFile ? ` (${markdownCode(options.sarifFile)}, uploaded to code scanning)` : ' upload (`--sarif`)'}; ` +
+      `the whole report is \`outbox-audit ${markdownText(options.target)} --format markdown -o outbox-report.md\`, which a workflow can keep with \`actions/upload-artifact\`` +
+      `${runUrl() ? ` ([this run's artifacts](${runUrl()}))` : ''}.`,
+    '',
+    '## Totals',
+    '',
+    `- Operations: ${s.compliant}/${s.operations} compliant (${s.percent}%)`,
+    `- Routers: ${s.routerDbCommit} db.commit() and ${s.routerDbExecute} db.execute() call(s) in ${report.routers.filter((r) => r.findings.length > 0).length} router file(s)`,
+    `- Checklist: ${s.checklistPassed}/${s.checklistTotal}`,
+    `- Findings: ${report.findings.length}; diagnostics: ${report.diagnostics.length}`,
+    ...(s.unanalysed > 0 ? [`- **Not analysed, in scope: ${s.unanalysed} file(s)** (the gate fails on them)`] : []),
+    '',
+  ];
+  const tail: string[] = [''];
+  if (gate) tail.push(`**Gate: ${gate.pass ? 'passed' : 'FAILED'}${gate.enforced ? '' : ' (report only, not enforced)'}** — ${markdownText(gate.summary)}`, '');
+  if (options.note) tail.push(options.note);
+  let budget = limit - Buffer.byteLength(head.join('\n')) - Buffer.byteLength(tail.join('\n')) - 2000;
+  const body: string[] = [];
+  const take = (lines: string[]): boolean => {
+    const size = Buffer.byteLength(lines.join('\n')) + 1;
+    if (size > budget) return false;
+    body.push(...lines);
+    budget -= size;
+    return true;
+  };
+
+  const failing = report.unanalysed.filter((u) => u.accepted === undefined);
+  if (failing.length > 0) {
+    take(['## Not analysed', '']);
+    let shown = 0;
+    for (const u of failing) {
+      if (!take([`- ❌ ${markdownCode(`${u.file}${u.folder ? '/' : ''}`)} — ${markdownText(u.message)}`])) break;
+      shown++;
+    }
+    if (shown < failing.length) take([`- … and ${failing.length - shown} more`]);
+    take(['']);
+  }
+  const modules = tallyByModule(report).sort(
+    (a, b) =>
+      b.operations.length - b.compliant - (a.operations.length - a.compliant) ||
+      a.compliant / a.operations.length - b.compliant / b.operations.length ||
+      a.module.localeCompare(b.module),
+  );
+  if (modules.length > 0) {
+    take(['## Modules, worst first', '', '| Module | Operations | Not compliant | Outbox | Idempotency | Event | Commit |', '| --- | --: | --: | --: | --: | --: | --: |']);
+    let shown = 0;
+    for (const m of modules) {
+      const n = m.operations.length;
+      if (!take([`| ${markdownText(m.module)} | ${n} | ${n - m.compliant} | ${m.outbox}/${n} | ${m.idempotency}/${n} | ${m.event}/${n} | ${m.commit}/${n} |`])) break;
+      shown++;
+    }
+    take(['']);
+    if (shown < modules.length) take([`${modules.length - shown} more module(s) (${modules.slice(shown).reduce((n, m) => n + m.operations.length - m.compliant, 0)} non-compliant operation(s)) are in the SARIF and the full report.`, '']);
+  }
+  return `${[...head, ...body, ...tail].join('\n')}\n`;
+}
+
+/** The run's page, where its artifacts are listed (from GitHub's own variables). */
+function runUrl(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = process.env;
+  if (!server || !repository || !run || !/^https:\/\/[\w.-]+$/.test(server) || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(run)) return undefined;
+  return `${server}/${repository}/actions/runs/${run}`;
 }

@@ -1,6 +1,7 @@
 import type { ChecklistItem } from 'outbox-analysis';
 import type { AuditReport, ReportOperation } from '../report.js';
 import type { GateResult } from '../gate.js';
+import { guardCommandLines, markdownCode, markdownText as md, MARKDOWN_GUARD } from './escape.js';
 import { operationName, tallyByModule } from './modules.js';
 
 export interface MarkdownOptions {
@@ -10,16 +11,18 @@ export interface MarkdownOptions {
 }
 
 const yes = (b: boolean): string => (b ? '✅' : '❌');
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
-const where = (file?: string, line?: number): string => (file ? code(line ? `${file}:${line}` : file) : '');
+// Every value from the audited tree (paths, names, routes, messages that quote them) goes through `md`, `code` or
+// `cell`/`where` with the table flag: rendered as written, never as Markdown or HTML (escape.ts).
+const cell = (s: string): string => md(s);
+const code = (s: string, inTable = false): string => markdownCode(s, { inTable });
+const where = (file?: string, line?: number, inTable = false): string => (file ? code(line ? `${file}:${line}` : file, inTable) : '');
 
 function item(report: AuditReport, id: ChecklistItem['id']): ChecklistItem {
   return report.checklist.find((c) => c.id === id)!;
 }
 
 function details(list: ChecklistItem['details']): string[] {
-  return list.map((d) => `- ${d.file ? `${where(d.file, d.line)} — ` : ''}${d.message}`);
+  return list.map((d) => `- ${d.file ? `${where(d.file, d.line)} — ` : ''}${md(d.message)}`);
 }
 
 function section(title: string, pass: boolean, partly: boolean, body: string[]): string[] {
@@ -48,7 +51,7 @@ function operationsTable(ops: ReportOperation[]): string[] {
   const rows = ['| Operation | Location | Outbox | Idempotency | Event | Commit | Why not compliant |', '| --- | --- | :-: | :-: | :-: | :-: | --- |'];
   for (const op of ops) {
     rows.push(
-      `| ${cell(operationName(op))} | ${where(op.file, op.line)} | ${yes(op.outbox)} | ${yes(op.idempotency)} | ${yes(op.event)} | ${yes(op.commit)} | ${cell(why(op))} |`,
+      `| ${cell(operationName(op))} | ${where(op.file, op.line, true)} | ${yes(op.outbox)} | ${yes(op.idempotency)} | ${yes(op.event)} | ${yes(op.commit)} | ${cell(why(op))} |`,
     );
   }
   return rows;
@@ -72,11 +75,12 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   const out: string[] = [];
   out.push('# Infrastructure verification report', '');
   out.push(`Computed by outbox-audit ${report.tool.version} from ${code(options.target)}: ${s.filesScanned} files scanned, ${s.filesParsed} analysed.`, '');
+  if (s.unanalysed > 0) out.push(`> **${s.unanalysed} file(s) in scope could not be analysed** — see [Not analysed](#not-analysed); the gate fails until each is fixed or accepted in the config.`, '');
   out.push('## Executive summary', '');
   out.push(`**Status: ${critical ? 'CRITICAL ISSUES FOUND — ACTION REQUIRED' : 'ALL CHECKS PASS'}**`, '');
   out.push(`- ${ai.pass && aiMatching.pass && aiRisk.pass ? '✅' : ai.pass ? '⚠️' : '❌'} AI Orchestration Layer: ${ai.pass ? (aiMatching.pass && aiRisk.pass ? 'implemented and injected' : 'implemented, NOT injected into ' + [aiMatching.pass ? '' : 'the matching engine', aiRisk.pass ? '' : 'the risk engine'].filter(Boolean).join(' and ')) : 'missing'}`);
-  out.push(`- ${yes(ws.pass)} WebSocket real-time: ${ws.pass ? 'implemented and wired' : ws.reason}`);
-  out.push(`- ${yes(hooks.pass)} Webhook system: ${hooks.pass ? 'implemented and wired' : hooks.reason}`);
+  out.push(`- ${yes(ws.pass)} WebSocket real-time: ${ws.pass ? 'implemented and wired' : md(ws.reason)}`);
+  out.push(`- ${yes(hooks.pass)} Webhook system: ${hooks.pass ? 'implemented and wired' : md(hooks.reason)}`);
   out.push(`- ${noncompliant === 0 ? '✅' : '⚠️'} Infrastructure integration: ${s.percent}% complete (${s.compliant}/${s.operations} operations)`);
   out.push(`- ${prBlocks.pass ? '✅' : '❌'} PR lint check: ${prBlocks.pass ? 'blocks architecture violations' : prExists.pass ? 'exists but does not block' : 'missing — nothing enforces the service layer, outbox or idempotency'}`);
   out.push(`- ${yes(without('outbox') === 0)} Outbox pattern: ${without('outbox') === 0 ? 'used by every operation' : `missing from ${without('outbox')}/${s.operations} operations`}`);
@@ -87,28 +91,28 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
 
   out.push(
     ...section('1. AI orchestration layer', ai.pass && aiMatching.pass && aiRisk.pass, ai.pass, [
-      `**Layer**: ${ai.reason}.`,
+      `**Layer**: ${md(ai.reason)}.`,
       '',
       ...details(ai.details),
       '',
-      `**Matching engine**: ${aiMatching.pass ? 'orchestrator injected' : `⚠️ ${aiMatching.reason}`}.`,
+      `**Matching engine**: ${aiMatching.pass ? 'orchestrator injected' : `⚠️ ${md(aiMatching.reason)}`}.`,
       '',
       ...details(aiMatching.details),
       '',
-      `**Risk engine**: ${aiRisk.pass ? 'orchestrator injected' : `⚠️ ${aiRisk.reason}`}.`,
+      `**Risk engine**: ${aiRisk.pass ? 'orchestrator injected' : `⚠️ ${md(aiRisk.reason)}`}.`,
       '',
       ...details(aiRisk.details),
     ]),
   );
-  out.push(...section('2. WebSocket real-time', ws.pass, false, [`${ws.reason}.`, '', ...details(ws.details)]));
-  out.push(...section('3. Webhook system', hooks.pass, false, [`${hooks.reason}.`, '', ...details(hooks.details)]));
+  out.push(...section('2. WebSocket real-time', ws.pass, false, [`${md(ws.reason)}.`, '', ...details(ws.details)]));
+  out.push(...section('3. Webhook system', hooks.pass, false, [`${md(hooks.reason)}.`, '', ...details(hooks.details)]));
 
   out.push(`## 4. Infrastructure integration ${noncompliant === 0 ? '✅' : '❌'}`, '');
   out.push(`**${s.compliant}/${s.operations} operations (${s.percent}%)** have the outbox, idempotency, an event before the commit, and their own commit.`, '');
   out.push('| Module | Operations | Outbox | Idempotency | Event | Commit | Compliant |', '| --- | --: | --: | --: | --: | --: | --: |');
   for (const t of tallyByModule(report)) {
     const n = t.operations.length;
-    out.push(`| ${t.module} | ${n} | ${t.outbox}/${n} | ${t.idempotency}/${n} | ${t.event}/${n} | ${t.commit}/${n} | ${t.compliant}/${n} |`);
+    out.push(`| ${cell(t.module)} | ${n} | ${t.outbox}/${n} | ${t.idempotency}/${n} | ${t.event}/${n} | ${t.commit}/${n} | ${t.compliant}/${n} |`);
   }
   out.push('');
   const compliantOps = report.operations.filter((o) => o.compliant);
@@ -119,7 +123,7 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   for (const t of tallyByModule(report)) {
     const missing = t.operations.filter((o) => !o.compliant);
     if (missing.length === 0) continue;
-    out.push(`### ${t.module} — ${missing.length} of ${t.operations.length} operation(s) missing infrastructure`, '');
+    out.push(`### ${md(t.module)} — ${missing.length} of ${t.operations.length} operation(s) missing infrastructure`, '');
     if (collapse) out.push('<details><summary>Operations</summary>', '');
     out.push(...operationsTable(t.operations));
     if (collapse) out.push('', '</details>');
@@ -131,15 +135,15 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   else {
     out.push('| Router | db.commit() | db.execute() | Lines |', '| --- | --: | --: | --- |');
     for (const r of withCalls) {
-      out.push(`| ${code(r.file)} | ${r.dbCommit} | ${r.dbExecute} | ${r.findings.map((f) => `${f.line}${report.strict && f.call !== 'commit' && f.call !== 'execute' ? ` (${f.call})` : ''}`).join(', ')} |`);
+      out.push(`| ${code(r.file, true)} | ${r.dbCommit} | ${r.dbExecute} | ${r.findings.map((f) => `${f.line}${report.strict && f.call !== 'commit' && f.call !== 'execute' ? ` (${cell(f.call)})` : ''}`).join(', ')} |`);
     }
   }
   out.push('');
 
-  out.push(...section('5. PR lint / check enforcement', prBlocks.pass, prExists.pass, [`**Exists**: ${prExists.reason}.`, '', ...details(prExists.details), '', `**Blocks**: ${prBlocks.reason}.`, '', ...details(prBlocks.details)]));
+  out.push(...section('5. PR lint / check enforcement', prBlocks.pass, prExists.pass, [`**Exists**: ${md(prExists.reason)}.`, '', ...details(prExists.details), '', `**Blocks**: ${md(prBlocks.reason)}.`, '', ...details(prBlocks.details)]));
 
   out.push('## Verification checklist', '');
-  for (const c of report.checklist) out.push(`- [${c.pass ? 'x' : ' '}] ${c.label}`);
+  for (const c of report.checklist) out.push(`- [${c.pass ? 'x' : ' '}] ${md(c.label)}`);
   out.push('', `**Current score: ${s.checklistPassed}/${s.checklistTotal} (${Math.round((s.checklistPassed / Math.max(1, s.checklistTotal)) * 100)}%)**`, '');
 
   const actions = recommendedActions(report);
@@ -148,18 +152,28 @@ export function printMarkdown(report: AuditReport, gate: GateResult | undefined,
   actions.forEach((a, i) => out.push(`${i + 1}. ${a}`));
   out.push('');
 
+  if (report.unanalysed.length > 0) {
+    out.push('## Not analysed', '');
+    out.push('Files in scope (routers, services, files the audit parses) the audit could not analyse: each fails the gate unless `unanalysable` in the config accepts it, with a reason.', '');
+    for (const u of report.unanalysed) {
+      out.push(`- ${u.accepted === undefined ? '❌' : '☑️'} ${code(`${u.file}${u.folder ? '/' : ''}`)} — ${md(u.message)}${u.accepted === undefined ? '' : ` (accepted: ${md(u.accepted)})`}`);
+    }
+    out.push('');
+  }
   if (report.warnings.length > 0 || report.diagnostics.length > 0) {
     out.push('## Diagnostics', '');
-    for (const w of report.warnings) out.push(`- ⚠️ ${w}`);
-    for (const d of report.diagnostics) out.push(`- ${where(d.file, d.line)} — ${d.message}`);
+    for (const w of report.warnings) out.push(`- ⚠️ ${md(w)}`);
+    for (const d of report.diagnostics) out.push(`- ${where(d.file, d.line)} — ${md(d.message)}`);
     out.push('');
   }
   if (gate) {
-    out.push(`**Gate: ${gate.pass ? 'passed' : 'FAILED'}${gate.enforced ? '' : ' (report only, not enforced)'}** — ${gate.summary}`, '');
-    for (const d of gate.details) out.push(`- ${d}`);
+    out.push(`**Gate: ${gate.pass ? 'passed' : 'FAILED'}${gate.enforced ? '' : ' (report only, not enforced)'}** — ${md(gate.summary)}`, '');
+    for (const d of gate.details) out.push(`- ${md(d)}`);
     if (gate.details.length > 0) out.push('');
   }
-  return out.join('\n');
+  // A line that starts with `::` is a workflow command when this is printed in a GitHub job: a backslash keeps the
+  // text and renders the same.
+  return guardCommandLines(out.join('\n'), MARKDOWN_GUARD);
 }
 
 function recommendedActions(report: AuditReport): string[] {
@@ -168,28 +182,29 @@ function recommendedActions(report: AuditReport): string[] {
   const noncompliant = report.operations.filter((o) => !o.compliant);
   if (noncompliant.length > 0) {
     const modules = tallyByModule(report).filter((t) => t.compliant < t.operations.length).map((t) => `${t.module} (${t.operations.length - t.compliant})`);
-    actions.push(`**[BLOCKER]** Fix the ${noncompliant.length} operations missing infrastructure: ${modules.join(', ')}. \`outbox-codemod all\` retrofits them.`);
+    actions.push(`**[BLOCKER]** Fix the ${noncompliant.length} operations missing infrastructure: ${modules.map(md).join(', ')}. \`outbox-codemod all\` retrofits them.`);
   }
   const exists = report.checklist.find((c) => c.id === 'pr-lint-workflow-exists')!;
   const blocks = report.checklist.find((c) => c.id === 'pr-lint-blocks-violations')!;
   if (!exists.pass) actions.push('**[BLOCKER]** Create a PR lint workflow (`outbox-codemod add-pr-lint-workflow`) that runs ESLint with eslint-plugin-outbox and `outbox-audit --baseline`.');
-  else if (!blocks.pass) actions.push(`**[BLOCKER]** Make the PR lint workflow block: ${blocks.reason}.`);
+  else if (!blocks.pass) actions.push(`**[BLOCKER]** Make the PR lint workflow block: ${md(blocks.reason)}.`);
   for (const id of ['ai-orchestrator-matching-engine', 'ai-orchestrator-risk-engine'] as const) {
     const c = report.checklist.find((x) => x.id === id)!;
-    if (!c.pass) actions.push(`**[HIGH]** ${c.reason}.`);
+    if (!c.pass) actions.push(`**[HIGH]** ${md(c.reason)}.`);
   }
   const routerOps = new Set(report.operations.filter((o) => o.kind === 'router').map((o) => o.module));
-  if (routerOps.size > 0) actions.push(`**[MEDIUM]** Create the missing service layers for ${[...routerOps].sort().join(', ')} (CRUD runs in the router).`);
+  if (routerOps.size > 0) actions.push(`**[MEDIUM]** Create the missing service layers for ${[...routerOps].sort().map(md).join(', ')} (CRUD runs in the router).`);
   if (s.routerDbCommit + s.routerDbExecute > 0) {
     const routers = report.routers.filter((r) => r.findings.length > 0 && !routerOps.has(r.module));
     if (routers.length > 0) actions.push(`**[MEDIUM]** Move the DB calls out of ${routers.map((r) => code(r.file)).join(', ')} into their services.`);
   }
   for (const id of ['ai-orchestrator-exists', 'websocket-operational', 'webhooks-operational'] as const) {
     const c = report.checklist.find((x) => x.id === id)!;
-    if (!c.pass) actions.push(`**[MEDIUM]** ${c.label.replace(/ exists| operational/, '')}: ${c.reason}.`);
+    if (!c.pass) actions.push(`**[MEDIUM]** ${md(c.label.replace(/ exists| operational/, ''))}: ${md(c.reason)}.`);
   }
   const racy = report.operations.filter((o) => o.idempotencyStyle === 'redis').length;
   if (racy > 0) actions.push(`**[LOW]** Replace the race-prone Redis GET→SETEX idempotency in ${racy} operation(s) with the transactional idempotency store.`);
+  if (s.unanalysed > 0) actions.unshift(`**[BLOCKER]** ${s.unanalysed} file(s) in scope could not be analysed (see Not analysed): fix them, or accept each in \`unanalysable\` with a reason.`);
   if (report.diagnostics.length > 0) actions.push(`**[LOW]** ${report.diagnostics.length} file(s) could not be analysed (see Diagnostics).`);
   return actions;
 }

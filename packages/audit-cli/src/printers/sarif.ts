@@ -1,4 +1,5 @@
 import type { AuditReport } from '../report.js';
+import { guardJson } from './escape.js';
 
 const DOCS = 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/eslint-plugin-outbox/docs/rules';
 
@@ -30,8 +31,25 @@ const RULES: { id: string; name: string; short: string; full: string }[] = [
   },
 ];
 
+export interface SarifOptions {
+  /**
+   * The audited folder relative to the repository root (`packages/api`; '' or '.' for the root). URIs are written
+   * relative to the repository root, as code scanning resolves them, so a subfolder audit points at real files.
+   */
+  rootInRepo?: string;
+  /** An absolute URI of the repository root, written as `originalUriBaseIds.%SRCROOT%` (optional). */
+  uriBase?: string;
+}
+
+/** A path relative to the audited root as a URI relative to the repository root: each segment percent-encoded. */
+function repositoryUri(file: string, rootInRepo: string | undefined): string {
+  const prefix = rootInRepo && rootInRepo !== '.' ? `${rootInRepo.replace(/\/+$/, '')}/` : '';
+  return `${prefix}${file}`.split('/').map(encodeURIComponent).join('/');
+}
+
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, located on its line. */
-export function printSarif(report: AuditReport, options: { uriBase?: string } = {}): string {
+export function printSarif(report: AuditReport, options: SarifOptions = {}): string {
+  const uri = (file: string) => repositoryUri(file, options.rootInRepo);
   const ruleIndex = new Map(RULES.map((r, i) => [r.name, i]));
   const results = report.findings.map((f) => ({
     ruleId: `outbox/${f.rule}`,
@@ -41,7 +59,7 @@ export function printSarif(report: AuditReport, options: { uriBase?: string } = 
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+          artifactLocation: { uri: uri(f.file), uriBaseId: '%SRCROOT%' },
           region: { startLine: f.span.line, startColumn: f.span.column, endLine: f.span.endLine, endColumn: f.span.endColumn },
         },
       },
@@ -73,15 +91,25 @@ export function printSarif(report: AuditReport, options: { uriBase?: string } = 
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: report.diagnostics.map((d) => ({
-              level: 'warning',
-              message: { text: d.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(d.file), uriBaseId: '%SRCROOT%' }, ...(d.line ? { region: { startLine: d.line } } : {}) } }],
-            })),
+            toolExecutionNotifications: [
+              // In-scope files the audit could not analyse fail its gate: errors, unless the config accepts them.
+              ...report.unanalysed.map((u) => ({
+                level: u.accepted === undefined ? 'error' : 'note',
+                message: { text: `not analysed: ${u.message}${u.accepted === undefined ? '' : ` (accepted: ${u.accepted})`}` },
+                locations: [{ physicalLocation: { artifactLocation: { uri: uri(u.file), uriBaseId: '%SRCROOT%' } } }],
+              })),
+              ...report.diagnostics
+                .filter((d) => !report.unanalysed.some((u) => u.file === d.file))
+                .map((d) => ({
+                  level: 'warning',
+                  message: { text: d.message },
+                  locations: [{ physicalLocation: { artifactLocation: { uri: uri(d.file), uriBaseId: '%SRCROOT%' }, ...(d.line ? { region: { startLine: d.line } } : {}) } }],
+                })),
+            ],
           },
         ],
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return guardJson(JSON.stringify(sarif, null, 2)) + '\n';
 }

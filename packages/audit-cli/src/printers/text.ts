@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { AuditReport } from '../report.js';
 import type { GateResult } from '../gate.js';
+import { guardCommandLines, terminalText as t } from './escape.js';
 import { tallyByModule } from './modules.js';
 
 export interface TextOptions {
@@ -14,14 +15,14 @@ export interface TextOptions {
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 const padL = (s: string | number, n: number): string => String(s).padStart(n);
 
-/** The terminal scorecard. */
+/** The terminal scorecard. Every value from the audited tree goes through `t` (control characters shown escaped). */
 export function printText(report: AuditReport, gate: GateResult | undefined, options: TextOptions): string {
   const c: ChalkInstance = new Chalk({ level: options.color });
   const ok = (pass: boolean) => (pass ? c.green('✔') : c.red('✘'));
   const frac = (n: number, total: number) => (n === total ? c.green(`${n}`) : n === 0 ? c.red(`${n}`) : c.yellow(`${n}`));
   const lines: string[] = [];
   const s = report.summary;
-  lines.push(c.bold(`outbox-audit ${report.tool.version}`) + c.dim(` — ${options.target}`));
+  lines.push(c.bold(`outbox-audit ${report.tool.version}`) + c.dim(` — ${t(options.target)}`));
   lines.push('');
   const pct = `${s.percent}%`;
   lines.push(
@@ -29,30 +30,30 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
   );
   const tallies = tallyByModule(report);
   if (tallies.length > 0) {
-    const w = Math.max(8, ...tallies.map((t) => t.module.length)) + 2;
+    const w = Math.max(8, ...tallies.map((m) => t(m.module).length)) + 2;
     lines.push(c.dim(`  ${pad('module', w)}${padL('ops', 5)}${padL('outbox', 8)}${padL('idem', 6)}${padL('event', 7)}${padL('commit', 8)}${padL('ok', 5)}`));
-    for (const t of tallies) {
-      const n = t.operations.length;
+    for (const m of tallies) {
+      const n = m.operations.length;
       lines.push(
-        `  ${pad(t.module, w)}${padL(n, 5)}${' '.repeat(8 - String(t.outbox).length)}${frac(t.outbox, n)}${' '.repeat(6 - String(t.idempotency).length)}${frac(t.idempotency, n)}${' '.repeat(7 - String(t.event).length)}${frac(t.event, n)}${' '.repeat(8 - String(t.commit).length)}${frac(t.commit, n)}${' '.repeat(5 - String(t.compliant).length)}${frac(t.compliant, n)}`,
+        `  ${pad(t(m.module), w)}${padL(n, 5)}${' '.repeat(8 - String(m.outbox).length)}${frac(m.outbox, n)}${' '.repeat(6 - String(m.idempotency).length)}${frac(m.idempotency, n)}${' '.repeat(7 - String(m.event).length)}${frac(m.event, n)}${' '.repeat(8 - String(m.commit).length)}${frac(m.commit, n)}${' '.repeat(5 - String(m.compliant).length)}${frac(m.compliant, n)}`,
       );
     }
   }
   lines.push('');
   lines.push(`${c.bold('Routers')}     ${s.routerDbCommit === 0 ? c.green('0') : c.red(String(s.routerDbCommit))} db.commit(), ${s.routerDbExecute === 0 ? c.green('0') : c.red(String(s.routerDbExecute))} db.execute() in ${s.routers} router file(s)`);
   for (const r of report.routers.filter((r) => r.findings.length > 0)) {
-    lines.push(`  ${r.file}  ${c.dim('commit')} ${r.dbCommit}  ${c.dim('execute')} ${r.dbExecute}${report.strict ? `  ${c.dim('other')} ${r.findings.length - r.dbCommit - r.dbExecute}` : ''}`);
+    lines.push(`  ${t(r.file)}  ${c.dim('commit')} ${r.dbCommit}  ${c.dim('execute')} ${r.dbExecute}${report.strict ? `  ${c.dim('other')} ${r.findings.length - r.dbCommit - r.dbExecute}` : ''}`);
   }
   lines.push('');
   lines.push(`${c.bold('Checklist')}   ${s.checklistPassed}/${s.checklistTotal} (${Math.round((s.checklistPassed / Math.max(1, s.checklistTotal)) * 100)}%)`);
   for (const item of report.checklist) {
-    lines.push(`  ${ok(item.pass)} ${item.label}${item.pass ? '' : c.dim(` — ${item.reason}`)}`);
+    lines.push(`  ${ok(item.pass)} ${t(item.label)}${item.pass ? '' : c.dim(` — ${t(item.reason)}`)}`);
   }
   if (options.verbose) {
     lines.push('');
     lines.push(c.bold('Findings'));
     for (const f of report.findings) {
-      lines.push(`  ${f.file}:${f.span.line}:${f.span.column}  ${f.severity === 'error' ? c.red(f.severity) : c.yellow(f.severity)}  ${f.message}  ${c.dim(`outbox/${f.rule}`)}`);
+      lines.push(`  ${t(f.file)}:${f.span.line}:${f.span.column}  ${f.severity === 'error' ? c.red(f.severity) : c.yellow(f.severity)}  ${t(f.message)}  ${c.dim(`outbox/${f.rule}`)}`);
     }
   }
   const warnings = [...report.warnings];
@@ -62,19 +63,29 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
   }
   if (warnings.length > 0) {
     lines.push('');
-    for (const w of warnings) lines.push(`${c.yellow('warning')} ${w}`);
+    for (const w of warnings) lines.push(`${c.yellow('warning')} ${t(w)}`);
   }
   if (report.diagnostics.length > 0) {
     lines.push('');
     lines.push(c.bold(`Diagnostics (${report.diagnostics.length} file(s) not fully analysed)`));
-    for (const d of report.diagnostics) lines.push(`  ${d.file}${d.line ? `:${d.line}` : ''}  ${d.message}`);
+    for (const d of report.diagnostics) lines.push(`  ${t(d.file)}${d.line ? `:${d.line}` : ''}  ${t(d.message)}`);
+  }
+  if (report.unanalysed.length > 0) {
+    const failing = report.unanalysed.filter((u) => u.accepted === undefined);
+    lines.push('');
+    lines.push(c.bold(`Not analysed, in scope (${failing.length} failing the gate${failing.length < report.unanalysed.length ? `, ${report.unanalysed.length - failing.length} accepted by the config` : ''})`));
+    for (const u of report.unanalysed) {
+      const file = `${t(u.file)}${u.folder ? '/' : ''}`;
+      lines.push(u.accepted === undefined ? `  ${c.red('✘')} ${file}  ${t(u.message)}` : `  ${c.dim('–')} ${file}  ${c.dim(`accepted: ${t(u.accepted)}`)}`);
+    }
+    if (failing.length > 0) lines.push(c.dim('  Fix or remove them, or accept each in outbox.config.json: "unanalysable": [{ "path": "…", "reason": "…" }]'));
   }
   lines.push('');
   lines.push(c.dim(`${s.filesScanned} files scanned, ${s.filesParsed} parsed`));
   if (gate) {
     const note = gate.enforced ? '' : ' (--report-only: not enforced, exit 0)';
-    lines.push(gate.pass ? c.green(`Gate passed${note}: ${gate.summary}`) : (gate.enforced ? c.red : c.yellow)(`Gate failed${note}: ${gate.summary}`));
-    for (const line of gate.details) lines.push(`  ${line}`);
+    lines.push(gate.pass ? c.green(`Gate passed${note}: ${t(gate.summary)}`) : (gate.enforced ? c.red : c.yellow)(`Gate failed${note}: ${t(gate.summary)}`));
+    for (const line of gate.details) lines.push(`  ${t(line)}`);
   }
-  return lines.join('\n') + '\n';
+  return guardCommandLines(lines.join('\n') + '\n');
 }

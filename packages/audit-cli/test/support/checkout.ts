@@ -84,11 +84,6 @@ export function runStep(script: string, cwd: string, env: Record<string, string>
   });
 }
 
-/** Builds what the workflow's build step builds (tsc -b is incremental: quick when nothing changed). */
-export function buildToolkit(): Promise<CommandRun> {
-  return runStep('npx tsc -b packages/analysis packages/eslint-plugin-outbox packages/audit-cli', REPO_ROOT);
-}
-
 /** Edits one file of a checkout; throws when the text to replace is not there (the runtime changed under the test). */
 export function editFile(root: string, relative: string, edit: (text: string) => string): void {
   const file = path.join(root, relative);

@@ -16,6 +16,8 @@ export function makeProject(files: Record<string, string | Buffer>): string {
 }
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+/** The shipped CLI, built by the project's globalSetup (test/support/build.ts). */
+const BUILT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 export interface CliRun {
   code: number;
@@ -23,12 +25,29 @@ export interface CliRun {
   stderr: string;
 }
 
+interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+}
+
 /** Runs `outbox-audit` from source in a child process, as a user would run the built one. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return runNode(['--conditions=source', '--import', 'tsx', CLI, ...args], options);
+}
+
+/**
+ * Runs the built `outbox-audit` (dist/cli.js) in a child process: for what only the build has, such as the compiled
+ * worker that --workers starts (from src/ the audit has no worker file to start and analyses in one thread).
+ */
+export function runBuiltCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return runNode([BUILT_CLI, ...args], options);
+}
+
+function runNode(args: string[], options: CliOptions): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI, ...args],
+      args,
       {
         cwd: options.cwd ?? process.cwd(),
         env: { ...process.env, NO_COLOR: '1', CI: '', GITHUB_STEP_SUMMARY: '', ...options.env },

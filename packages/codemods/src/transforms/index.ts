@@ -7,11 +7,8 @@ import { addPrLintWorkflow } from './add-pr-lint-workflow/index.js';
 import { extractRouterDb } from './extract-router-db/index.js';
 import { injectAiOrchestrator } from './inject-ai-orchestrator/index.js';
 
-/**
- * Every transform by name. A transform that is not written yet is absent; `all` runs the registered ones in
- * TRANSFORM_ORDER.
- */
-export const TRANSFORMS: Partial<Record<TransformName, Transform>> = {
+/** Every transform by name: all of TRANSFORM_ORDER (the type makes a missing one a compile error). */
+export const TRANSFORMS: Record<TransformName, Transform> = {
   'service-commit': serviceCommit,
   'inject-outbox': injectOutbox,
   'inject-idempotency': injectIdempotency,
@@ -20,15 +17,7 @@ export const TRANSFORMS: Partial<Record<TransformName, Transform>> = {
   'add-pr-lint-workflow': addPrLintWorkflow,
 };
 
-/** The registered transforms in the order `all` runs them. */
+/** The transforms in the order `all` runs them. */
 export function orderedTransforms(): Transform[] {
-  return TRANSFORM_ORDER.flatMap((name) => {
-    const transform = TRANSFORMS[name];
-    return transform ? [transform] : [];
-  });
-}
-
-/** The transform names of TRANSFORM_ORDER that are not registered yet. */
-export function missingTransforms(): TransformName[] {
-  return TRANSFORM_ORDER.filter((name) => !TRANSFORMS[name]);
+  return TRANSFORM_ORDER.map((name) => TRANSFORMS[name]);
 }

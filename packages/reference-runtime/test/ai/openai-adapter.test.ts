@@ -92,11 +92,10 @@ describe('OpenAICompatibleAdapter', () => {
   it('times out a server that never answers, then falls back', async () => {
     const server = await serve(() => undefined);
     const adapter = new OpenAICompatibleAdapter({ baseUrl: server.baseUrl, timeoutMs: 150 });
-    const started = Date.now();
 
+    // The server never answers: execute returns at all only because the adapter gives up at its timeout.
     const answer = await adapter.execute(request);
 
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(answer.provider).toBe(AIProvider.OFFLINE);
     expect(answer.fallback?.reason).toContain('did not answer within 150 ms');
   });

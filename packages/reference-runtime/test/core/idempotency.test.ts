@@ -213,9 +213,8 @@ describeWithPostgres('IdempotencyStore with concurrent sessions on the PostgreSQ
     await new IdempotencyStore(claimer).begin(scope, key, hash(1));
 
     const impatient = new DbSession(db.database);
-    const started = Date.now();
+    // The claimer holds the key until after this answer: a begin that waited for it would never return.
     expect(await new IdempotencyStore(impatient, { wait: false }).begin(scope, key, hash(1))).toEqual({ state: 'in_flight' });
-    expect(Date.now() - started).toBeLessThan(1000);
     await impatient.rollback();
     await claimer.rollback();
   });

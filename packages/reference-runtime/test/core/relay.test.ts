@@ -5,7 +5,8 @@ import { InProcessBroker, type BrokerMessage } from '../../src/core/broker/broke
 import { OutboxRepository } from '../../src/core/outbox/outbox.repository.js';
 import { OutboxRelay } from '../../src/core/outbox/relay.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
-import { describeWithPostgres, sleep, waitFor } from '../support/servers.js';
+import { describeWithPostgres, PATIENCE_MS, sleep, waitFor } from '../support/servers.js';
+import { meetingPoint } from '../guarantees/support.js';
 
 interface EventSpec {
   aggregateId: string;
@@ -57,6 +58,16 @@ const outboxRow = async (database: Database, eventId: string) =>
     )
   ).rows[0];
 
+/**
+ * The clock moving past a row's backoff, or past the lease on it. The relay compares both with the database's now(),
+ * so a test that must see a row NOT due (or still leased) gives it a long delay and then moves it due here, rather than
+ * racing a short delay against a busy machine.
+ */
+const backoffRunsOut = (database: Database, eventId: string) =>
+  database.query("UPDATE outbox SET next_attempt_at = now() WHERE event_id = $1 AND status = 'pending'", [eventId]);
+const leaseRunsOut = (database: Database, eventId: string) =>
+  database.query("UPDATE outbox SET locked_until = now() WHERE event_id = $1 AND status = 'pending'", [eventId]);
+
 describe('OutboxRelay', () => {
   let db: TestDatabase;
   let database: Database;
@@ -103,23 +114,19 @@ describe('OutboxRelay', () => {
     expect(published).toHaveLength(0);
   });
 
-  it('retries a failed publish with exponential backoff, capped', async () => {
+  it('retries a failed publish once its backoff has run out, and not before', async () => {
     const { broker, published, failWith } = scriptedBroker();
-    const relay = new OutboxRelay(database, broker, { backoff: { baseMs: 40, capMs: 100 } });
+    const relay = new OutboxRelay(database, broker, { backoff: { baseMs: 60_000, capMs: 60_000 } });
     const [eventId] = await commitEvents(database, [{ aggregateId: 'r1' }]);
     failWith(eventId!, 3);
 
-    expect(await relay.runOnce()).toMatchObject({ claimed: 1, retried: 1 });
-    // Not due yet: the next poll leaves it alone.
-    expect(await relay.runOnce()).toMatchObject({ claimed: 0 });
-    for (let failures = 2; failures <= 3; failures++) {
-      await waitFor(async () => (await relay.runOnce()).retried === 1, `failure ${failures}`);
+    for (let failure = 1; failure <= 3; failure++) {
+      expect(await relay.runOnce()).toMatchObject({ claimed: 1, retried: 1 });
+      // Not due for a minute: the polls meanwhile leave it alone.
+      expect(await relay.runOnce()).toMatchObject({ claimed: 0 });
+      await backoffRunsOut(database, eventId!);
     }
-    const success = await waitFor(async () => {
-      const result = await relay.runOnce();
-      return result.published === 1 && result;
-    }, 'the fourth attempt');
-    expect(success.retried).toBe(0);
+    expect(await relay.runOnce()).toMatchObject({ claimed: 1, published: 1, retried: 0 });
 
     expect(published.map((m) => m.eventId)).toEqual([eventId]);
     const row = (await outboxRow(database, eventId!))!;
@@ -208,7 +215,7 @@ describe('OutboxRelay', () => {
 
   it('keeps per-aggregate order: a later event waits while an earlier one of its aggregate is retrying', async () => {
     const { broker, published, failWith } = scriptedBroker();
-    const relay = new OutboxRelay(database, broker, { backoff: { baseMs: 30, capMs: 30 } });
+    const relay = new OutboxRelay(database, broker, { backoff: { baseMs: 60_000, capMs: 60_000 } });
     const [a1, a2, b1, a3] = await commitEvents(database, [
       { aggregateId: 'A', eventType: 'requirement.created' },
       { aggregateId: 'A', eventType: 'requirement.published' },
@@ -220,10 +227,11 @@ describe('OutboxRelay', () => {
     // A1 fails; A2 and A3 are not even claimed while A1 is pending; B is not held up by A.
     expect(await relay.runOnce()).toMatchObject({ claimed: 2, published: 1, retried: 1 });
     expect(published.map((m) => m.eventId)).toEqual([b1]);
-    expect(await relay.runOnce()).toMatchObject({ claimed: 0 });
+    expect(await relay.runOnce()).toMatchObject({ claimed: 0 }); // A1 not due, A2 and A3 behind it
 
-    await waitFor(async () => (await relay.runOnce()).published > 0, 'A1 to be retried');
-    for (let i = 0; i < 5 && published.length < 4; i++) await relay.runOnce();
+    await backoffRunsOut(database, a1!);
+    // One row of an aggregate per claim: A1, then A2, then A3.
+    for (let round = 0; round < 3; round++) expect(await relay.runOnce()).toMatchObject({ claimed: 1, published: 1 });
     expect(published.map((m) => m.eventId)).toEqual([b1, a1, a2, a3]);
   });
 
@@ -274,15 +282,16 @@ describe('OutboxRelay', () => {
       entered = true;
       await gate;
     });
-    const dying = new OutboxRelay(database, hung, { leaseMs: 100 });
+    const dying = new OutboxRelay(database, hung, { leaseMs: 60_000 });
     const { broker, published } = scriptedBroker();
     const survivor = new OutboxRelay(database, broker);
     const [eventId] = await commitEvents(database, [{ aggregateId: 'r1' }]);
 
     const inFlight = dying.runOnce();
     await waitFor(() => entered, 'the first relay to hold the row');
-    expect(await survivor.runOnce()).toMatchObject({ claimed: 0 }); // leased
-    await waitFor(async () => (await survivor.runOnce()).published === 1, 'the lease to run out');
+    expect(await survivor.runOnce()).toMatchObject({ claimed: 0 }); // leased for a minute
+    await leaseRunsOut(database, eventId!);
+    expect(await survivor.runOnce()).toMatchObject({ claimed: 1, published: 1 });
     expect(published.map((m) => m.eventId)).toEqual([eventId]);
 
     release();
@@ -316,8 +325,9 @@ describeWithPostgres('OutboxRelay on the PostgreSQL server', () => {
     try {
       await holder.query('BEGIN');
       await holder.query("SELECT id FROM outbox WHERE event_id = $1 FOR UPDATE", [ids[0]]);
-      // A plain FOR UPDATE would block here until the holder commits; the relay passes over the locked row.
-      const result = await Promise.race([relay.runOnce(), sleep(5000).then(() => 'blocked' as const)]);
+      // A plain FOR UPDATE would block here until the holder commits, which it does only after: the relay passes over
+      // the locked row. (The race only turns a hang into a clear failure.)
+      const result = await Promise.race([relay.runOnce(), sleep(PATIENCE_MS).then(() => 'blocked behind the lock' as const)]);
       expect(result).toMatchObject({ claimed: 2, published: 2 });
       expect(published.map((m) => m.eventId)).toEqual([ids[1], ids[2]]);
     } finally {
@@ -334,11 +344,13 @@ describeWithPostgres('OutboxRelay on the PostgreSQL server', () => {
     const order = new Map(ids.map((id, index) => [id, index]));
 
     const log: { relay: string; message: BrokerMessage }[] = [];
+    const meet = meetingPoint(['left', 'right']);
     const relays = await Promise.all(
       ['left', 'right'].map(async (name) => {
         const broker = new InProcessBroker();
         broker.subscribe(async (message) => {
           log.push({ relay: name, message });
+          await meet(name);
           await sleep(Math.random() * 2); // let the two interleave
         });
         return new OutboxRelay(await db.openAnother(), broker, { batchSize: 8, relayId: name });

@@ -8,6 +8,7 @@ import { InProcessBroker, type BrokerMessage } from '../../src/core/broker/broke
 import { OutboxRelay } from '../../src/core/outbox/relay.js';
 import { runReplayCli } from '../../src/core/outbox/replay-cli.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
+import { describeWithPostgres, PATIENCE_MS } from '../support/servers.js';
 import { commitEvents, drain, resetOutbox } from './support.js';
 
 /**
@@ -55,10 +56,10 @@ describe('dead letters and replay by command', () => {
     const [a1, b1, a2, c1, b2] = await commitEvents(database, specs);
 
     // The broker stays down for A longer than the retry budget: the relay keeps running until A's rows are dead.
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + PATIENCE_MS;
     let deadCount = 0;
     while (deadCount < 2) {
-      if (Date.now() > deadline) throw new Error('A did not reach the dead-letter table within 20 s');
+      if (Date.now() > deadline) throw new Error(`A did not reach the dead-letter table within ${PATIENCE_MS / 1000} s`);
       await relay.runOnce();
       deadCount = (await relay.deadLetters()).length;
       if (deadCount < 2) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -103,14 +104,26 @@ describe('dead letters and replay by command', () => {
     ]);
   });
 
-  it('the replay command is a real process (npm run outbox:replay → tsx src/core/outbox/replay-cli.ts) on the database server', async (context) => {
+  it('npm run outbox:replay is the replay command', () => {
     const scripts = (JSON.parse(readFileSync(`${PACKAGE_DIR}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['outbox:replay']).toBe('tsx src/core/outbox/replay-cli.ts');
-    if (!process.env.DATABASE_URL) {
-      // PGlite in memory cannot be shared with another process; the in-process run above covers the logic.
-      context.skip();
-      return;
-    }
+  });
+});
+
+// PGlite in memory cannot be shared with another process: the command as a process runs against the server (project
+// runtime-servers); the in-process run above covers its logic on the embedded database.
+describeWithPostgres('the replay command as a process (PostgreSQL server)', () => {
+  let testDb: TestDatabase;
+  let database: Database;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    database = testDb.database;
+  });
+  afterAll(async () => testDb?.close());
+  beforeEach(async () => resetOutbox(database));
+
+  it('tsx src/core/outbox/replay-cli.ts lists and replays a dead letter of the database server', async () => {
     const { broker, restore } = partlyDownBroker('A');
     const relay = new OutboxRelay(database, broker, { maxAttempts: 1, onError: () => undefined });
     await commitEvents(database, [{ aggregateId: 'A' }]);
@@ -121,7 +134,7 @@ describe('dead letters and replay by command', () => {
     const run = (args: string[]) =>
       promisify(execFile)(TSX, ['src/core/outbox/replay-cli.ts', ...args], {
         cwd: PACKAGE_DIR,
-        timeout: 30_000,
+        timeout: PATIENCE_MS,
         env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: testDb.schema },
       });
     expect((await run(['list'])).stdout).toContain(`${dead!.id}\tguarantee.happened\tguarantee/A\tattempts=1`);

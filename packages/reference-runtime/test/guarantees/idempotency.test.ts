@@ -18,6 +18,7 @@ import { MemoryRedis } from '../../src/core/redis/client.js';
 import { WebhookManager } from '../../src/core/webhooks/manager.js';
 import { ConnectionManager } from '../../src/core/websocket/manager.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
+import { PATIENCE_MS } from '../support/servers.js';
 
 /**
  * Guarantee 1 (DESIGN.md): an idempotency key is claimed in the same transaction as the business row and the outbox
@@ -264,7 +265,7 @@ describe('idempotency guarantees (store and HTTP)', () => {
               path: '/guarantees/orders',
               method: 'POST',
               agent: false,
-              timeout: 5000,
+              timeout: PATIENCE_MS, // a hang fails the test with 'timed out' rather than at the test's own timeout
               headers: {
                 'content-type': 'application/json',
                 'idempotency-key': key,

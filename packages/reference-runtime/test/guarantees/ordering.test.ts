@@ -5,7 +5,7 @@ import { InProcessBroker, type BrokerMessage } from '../../src/core/broker/broke
 import { OutboxRepository } from '../../src/core/outbox/outbox.repository.js';
 import { OutboxRelay } from '../../src/core/outbox/relay.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
-import { describeWithPostgres, sleep } from '../support/servers.js';
+import { describeWithPostgres, sleep, waitFor } from '../support/servers.js';
 import { drain, outOfOrder, resetOutbox } from './support.js';
 
 /**
@@ -61,12 +61,17 @@ describeWithPostgres('ordering across open transactions (PostgreSQL server)', ()
       expect(BigInt(await idOf(database, y1))).toBeGreaterThan(0n);
 
       // The follower commits X#2 as soon as it can, while X#1 is still open.
+      const followerPid = (await follower.execute<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       let x2: string | undefined;
       const writingX2 = add(follower, 'X', 'x2').then(async (id) => {
         x2 = id;
         await follower.commit();
       });
-      await sleep(200);
+      // Until the follower waits on a lock it may simply not have got there yet; once it does, nothing else runs.
+      await waitFor(
+        async () => (await database.query('SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted', [followerPid])).rowCount > 0,
+        "the follower to wait for X's writer",
+      );
 
       await relay.runOnce();
       await relay.runOnce();
@@ -116,8 +121,7 @@ describeWithPostgres('ordering across open transactions (PostgreSQL server)', ()
           }
         }),
       );
-      const deadline = Date.now() + 30_000;
-      while (published.length < committed.size && Date.now() < deadline) await sleep(20);
+      await waitFor(() => published.length >= committed.size, `all ${committed.size} committed events to be published`);
     } finally {
       await relay.stop();
     }

@@ -2,6 +2,7 @@ import type { Connection, Database, QueryResult, Row } from '../../src/db/databa
 import { DbSession } from '../../src/db/session.js';
 import { OutboxRepository } from '../../src/core/outbox/outbox.repository.js';
 import { OutboxRelay } from '../../src/core/outbox/relay.js';
+import { PATIENCE_MS, waitFor } from '../support/servers.js';
 
 export interface EventSpec {
   aggregateId: string;
@@ -47,7 +48,7 @@ export const pendingCount = async (database: Database): Promise<number> =>
 export async function drain(
   database: Database,
   relay: OutboxRelay,
-  { rounds = 2000, timeoutMs = 60_000, pauseMs = 5 }: { rounds?: number; timeoutMs?: number; pauseMs?: number } = {},
+  { rounds = 2000, timeoutMs = PATIENCE_MS, pauseMs = 5 }: { rounds?: number; timeoutMs?: number; pauseMs?: number } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let round = 0; round < rounds && Date.now() < deadline; round++) {
@@ -110,4 +111,18 @@ export function outOfOrder(deliveries: readonly { eventId: string; aggregateId: 
     last.set(aggregateId, position);
   }
   return problems;
+}
+
+/**
+ * Holds each relay's first publish until every one of `relays` is inside one, so that they all hold a batch at the
+ * same moment. Which relay claims what is up to the scheduler; without this, on a busy machine one relay may drain
+ * everything before another claims at all, and the test would prove nothing about relays claiming side by side.
+ */
+export function meetingPoint(relays: readonly string[]): (relay: string) => Promise<void> {
+  const arrived = new Set<string>();
+  return async (relay) => {
+    if (arrived.has(relay)) return;
+    arrived.add(relay);
+    await waitFor(() => arrived.size === relays.length, `every relay (${relays.join(', ')}) to hold a batch at once`);
+  };
 }

@@ -7,7 +7,7 @@ import { sendWebhook } from '../../src/core/webhooks/delivery.js';
 import { egressDenial, type EgressPolicy } from '../../src/core/webhooks/egress.js';
 import { WebhookManager } from '../../src/core/webhooks/manager.js';
 import { WebhookSigner, WebhookVerificationError, generateWebhookSecret } from '../../src/core/webhooks/signer.js';
-import { waitFor } from '../support/servers.js';
+import { requireOfMachine, waitFor } from '../support/servers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
@@ -168,7 +168,7 @@ describe('webhook egress', () => {
         return false;
       }
     });
-    if (!name) return context.skip('no name on this machine resolves to 127.0.0.0/8 besides "localhost"');
+    if (!name) return requireOfMachine(context, 'no name on this machine resolves to 127.0.0.0/8 besides "localhost"');
     const result = await send(`http://${name}:9/hooks`, {});
     expect(result).toMatchObject({ ok: false, statusCode: null });
     expect(result.error).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')} refused: 127\\.[0-9.]+ is a loopback address$`));
@@ -189,9 +189,9 @@ describe('webhook egress', () => {
 
   it('gives up on a receiver that never answers within the bounded timeout', async () => {
     const hooks = await receiver(() => 'hang');
-    const started = Date.now();
+    // The receiver never answers: the send returns at all only because it gives up at its timeout.
     const result = await send(hooks.url(), allowOnly(hooks), 250);
     expect(result).toMatchObject({ ok: false, statusCode: null, error: 'timed out after 250 ms' });
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(hooks.received).toHaveLength(1);
   });
 });

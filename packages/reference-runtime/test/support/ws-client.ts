@@ -1,5 +1,6 @@
 import { WebSocket, type ClientOptions } from 'ws';
 import type { WebSocketMessage } from '../../src/core/websocket/events.js';
+import { PATIENCE_MS } from './servers.js';
 
 /** A real `ws` client that keeps what it receives, for tests to wait on. */
 export class TestWebSocketClient {
@@ -42,11 +43,11 @@ export class TestWebSocketClient {
   }
 
   /** The first received message matching `match` (also one received earlier), waiting at most `timeoutMs`. */
-  next(match: (message: WebSocketMessage) => boolean, timeoutMs = 3000): Promise<WebSocketMessage> {
+  next(match: (message: WebSocketMessage) => boolean, timeoutMs = PATIENCE_MS): Promise<WebSocketMessage> {
     return this.until(() => this.received.find(match), `a matching message (got ${JSON.stringify(this.received.map((m) => m.type))})`, timeoutMs);
   }
 
-  waitForClose(timeoutMs = 3000): Promise<number> {
+  waitForClose(timeoutMs = PATIENCE_MS): Promise<number> {
     return this.until(() => this.closeCode, 'the socket to close', timeoutMs);
   }
 

