@@ -112,10 +112,11 @@ function runServer(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    // Only against a hang: under the project's test timeout.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server.ts did not finish: ${output}`));
-    }, 60_000);
+    }, 110_000);
     const check = (chunk: Buffer) => {
       output += chunk.toString();
       if (finishing || !done(output)) return;
@@ -145,7 +146,7 @@ describe('secrets and the demo administrator', () => {
     expect(noOtp.output).toMatch(/OTP_SECRET must be set outside development/);
     const short = await runServer([], { ...production, AUTH_SECRET: 'short', OTP_SECRET: secret }, () => false);
     expect(short.output).toMatch(/AUTH_SECRET must be at least 32 characters/);
-  }, 90_000);
+  });
 
   it('`npm start` (--dev, embedded database) makes its demo administrator with a random password, shown once', async () => {
     const logins: number[] = [];
@@ -172,7 +173,7 @@ describe('secrets and the demo administrator', () => {
     // The printed password logs in; the one that used to be in the code does not.
     expect(logins).toEqual([200, 401]);
     expect(output).toMatch(/AUTH_SECRET, OTP_SECRET not set: random for this process/);
-  }, 90_000);
+  });
 });
 
 describeWithPostgres('on a PostgreSQL server `npm start` seeds no one', () => {
@@ -192,5 +193,5 @@ describeWithPostgres('on a PostgreSQL server `npm start` seeds no one', () => {
       await database.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await database.close();
     }
-  }, 90_000);
+  });
 });
