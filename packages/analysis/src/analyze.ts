@@ -2,18 +2,19 @@ import type TS from 'typescript';
 import ts from './typescript.js';
 import type { FileAnalysis, FileDiagnostic } from './types.js';
 import type { OutboxSettings } from './settings.js';
-import { classifyFile } from './classify.js';
+import { classifyFile, type ProjectLayout } from './classify.js';
 import { buildFileModel } from './model.js';
 import { OperationAnalyzer } from './operations.js';
 import { spanOf } from './spans.js';
+import { collectSuppressions } from './comments.js';
 
 /**
  * The facts about one file, from a TypeScript AST: the ESLint rules pass the SourceFile typescript-eslint already
  * parsed, the codemods one they parse themselves, the audit one from `analyzeFile`. `path` decides the role and the
- * module and is copied into the result as given.
+ * module and is copied into the result as given; `layout` (the packages of the tree) names modules after their package.
  */
-export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings): FileAnalysis {
-  const { role, module, test } = classifyFile(path, settings);
+export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, settings: OutboxSettings, layout?: ProjectLayout): FileAnalysis {
+  const { role, module, test } = classifyFile(path, settings, layout);
   const diagnostics = parseDiagnostics(sourceFile, path);
   try {
     const model = buildFileModel(sourceFile, settings, role, path, test === true);
@@ -33,6 +34,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
       classes: model.classes.map((cls) => cls.facts).sort((a, b) => a.line - b.line),
       functions: model.functions,
       imports: model.imports,
+      suppressions: collectSuppressions(sourceFile),
       ...(model.strayDbCalls.length > 0 ? { strayDbCalls: model.strayDbCalls } : {}),
       diagnostics,
     };
@@ -40,7 +42,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
     // An analysis bug must not take a whole audit or lint run down with it: report it against the file.
     const message = error instanceof Error ? error.message : String(error);
     return {
-      ...emptyAnalysis(path, settings),
+      ...emptyAnalysis(path, settings, layout),
       diagnostics: [...diagnostics, { file: path, message: `analysis failed: ${message}; please report this file's shape`, fatal: true }],
     };
   }
@@ -70,15 +72,17 @@ export function parseFile(path: string, text: string): { sourceFile: TS.SourceFi
 }
 
 /** Parses `text` (never throws) and analyses it. A syntax error becomes a diagnostic; what parsed is still analysed. */
-export function analyzeFile(path: string, text: string, settings: OutboxSettings): FileAnalysis {
+export function analyzeFile(path: string, text: string, settings: OutboxSettings, layout?: ProjectLayout): FileAnalysis {
   const parsed = parseFile(path, text);
-  if ('error' in parsed) return { ...emptyAnalysis(path, settings), diagnostics: [{ file: path, message: `parse error: ${parsed.error}`, fatal: true }] };
-  return analyzeSourceFile(parsed.sourceFile, path, settings);
+  if ('error' in parsed) {
+    return { ...emptyAnalysis(path, settings, layout), diagnostics: [{ file: path, message: `parse error: ${parsed.error}`, fatal: true }] };
+  }
+  return analyzeSourceFile(parsed.sourceFile, path, settings, layout);
 }
 
-function emptyAnalysis(path: string, settings: OutboxSettings): FileAnalysis {
-  const { role, module } = classifyFile(path, settings);
-  return { file: path, role, module, routerDbCalls: [], routes: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [] };
+function emptyAnalysis(path: string, settings: OutboxSettings, layout: ProjectLayout | undefined): FileAnalysis {
+  const { role, module } = classifyFile(path, settings, layout);
+  return { file: path, role, module, routerDbCalls: [], routes: [], operations: [], classes: [], functions: [], imports: [], suppressions: [], diagnostics: [] };
 }
 
 export function scriptKindOf(path: string): TS.ScriptKind {

@@ -6,12 +6,29 @@ import { stackRulesFor } from './stack.js';
 
 export interface FileClass {
   role: FileRole;
-  /** The folder under `modules/` that holds the file, else the file's parent folder ('' for a bare file name). */
+  /**
+   * The folder under `modules/` that holds the file; else, with a project layout, the nearest package's name and the
+   * file's folder (`@acme/api/orders`); else the file's parent folder ('' for a bare file name).
+   */
   module: string;
   /** True when the path matches `ignore`: such a file is never analysed (its role is 'other'). */
   ignored: boolean;
   /** True for a test file: read, but never a router or a service, whatever its classes' decorators say. */
   test?: boolean;
+}
+
+/** A folder of the audited tree with a package.json: its path relative to the root ('' for the root) and its name. */
+export interface PackageInfo {
+  dir: string;
+  name?: string;
+}
+
+/**
+ * What the analysis knows of the tree around a file, beyond its path: the packages of a monorepo, so a module is
+ * named after its package (`@acme/api/services`), not a bare `services` shared by every package.
+ */
+export interface ProjectLayout {
+  packages: PackageInfo[];
 }
 
 interface Matchers {
@@ -27,6 +44,8 @@ interface Matchers {
   anyRoleFile: boolean;
   /** Paths classified so far: the audit asks about each file up to three times (a monorepo's paths, a few MB at most). */
   classes: Map<string, FileClass>;
+  /** The same, per project layout. */
+  classesIn: WeakMap<ProjectLayout, Map<string, FileClass>>;
 }
 
 // The audit classifies every path of a monorepo, so the glob matchers are compiled once per settings object.
@@ -46,6 +65,7 @@ function matchersFor(settings: OutboxSettings): Matchers {
       checklistNames: [...checklistNames(settings.checklist), ...stackRulesFor(settings).roleMarkers],
       anyRoleFile: stackRulesFor(settings).hasData,
       classes: new Map(),
+      classesIn: new WeakMap(),
     };
     matcherCache.set(settings, matchers);
   }
@@ -57,19 +77,27 @@ export function normalizePath(path: string): string {
   return path.includes('\\') ? path.replace(/\\/g, '/') : path;
 }
 
-/** The role of a file by its path. The result is shared between callers: read it, do not change it. */
-export function classifyFile(path: string, settings: OutboxSettings): FileClass {
+/**
+ * The role and module of a file by its path (relative to the audited root when a layout is given). The result is
+ * shared between callers: read it, do not change it.
+ */
+export function classifyFile(path: string, settings: OutboxSettings, layout?: ProjectLayout): FileClass {
   const matchers = matchersFor(settings);
-  let found = matchers.classes.get(path);
+  let classes = matchers.classes;
+  if (layout) {
+    classes = matchers.classesIn.get(layout) ?? new Map();
+    matchers.classesIn.set(layout, classes);
+  }
+  let found = classes.get(path);
   if (!found) {
-    found = classify(normalizePath(path), matchers);
-    matchers.classes.set(path, found);
+    found = classify(normalizePath(path), matchers, layout);
+    classes.set(path, found);
   }
   return found;
 }
 
-function classify(normalized: string, matchers: Matchers): FileClass {
-  const module = moduleOf(normalized);
+function classify(normalized: string, matchers: Matchers, layout: ProjectLayout | undefined): FileClass {
+  const module = moduleOf(normalized, layout);
   if (matchers.ignore(normalized)) return { role: 'other', module, ignored: true };
   if (matchers.test(normalized)) return { role: 'other', module, ignored: false, test: true };
   // A path that is both (e.g. `routes/user.service.ts`) is a router: DB work there is what the router rule is for.
@@ -78,11 +106,29 @@ function classify(normalized: string, matchers: Matchers): FileClass {
   return { role: 'other', module, ignored: false };
 }
 
-function moduleOf(path: string): string {
+/** Folders that hold a package's code and say nothing about a module: `api/src/x.service.ts` is module `api`. */
+const SOURCE_ROOTS = new Set(['src', 'lib', 'app', 'source']);
+
+export function moduleOf(path: string, layout?: ProjectLayout): string {
   const segments = path.split('/');
   const modulesAt = segments.lastIndexOf('modules');
   if (modulesAt >= 0 && modulesAt < segments.length - 2) return segments[modulesAt + 1]!;
-  return segments.length >= 2 ? segments[segments.length - 2]! : '';
+  const parent = segments.length >= 2 ? segments[segments.length - 2]! : '';
+  const pkg = layout && nearestPackage(path, layout.packages);
+  if (!pkg) return parent;
+  const label = pkg.name || pkg.dir || parent;
+  const inside = (pkg.dir ? segments.slice(pkg.dir.split('/').length) : segments).slice(0, -1);
+  if (inside.length > 0 && SOURCE_ROOTS.has(inside[0]!)) inside.shift();
+  return inside.length === 0 ? label : `${label}/${inside[inside.length - 1]}`;
+}
+
+function nearestPackage(path: string, packages: PackageInfo[]): PackageInfo | undefined {
+  let best: PackageInfo | undefined;
+  for (const pkg of packages) {
+    if (pkg.dir !== '' && !path.startsWith(`${pkg.dir}/`)) continue;
+    if (!best || pkg.dir.length > best.dir.length) best = pkg;
+  }
+  return best;
 }
 
 /**
@@ -91,8 +137,8 @@ function moduleOf(path: string): string {
  * checklist, when it mentions one of the classes or functions the checklist looks for. Everything else (most of a
  * monorepo) is never parsed.
  */
-export function isCandidate(path: string, text: string, settings: OutboxSettings): boolean {
-  const { role, ignored } = classifyFile(path, settings);
+export function isCandidate(path: string, text: string, settings: OutboxSettings, layout?: ProjectLayout): boolean {
+  const { role, ignored } = classifyFile(path, settings, layout);
   if (ignored) return false;
   const matchers = matchersFor(settings);
   if (role !== 'other' && matchers.anyRoleFile) return true;

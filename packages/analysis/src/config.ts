@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync, constants as fsConstants } from 'node:fs';
 import nodePath from 'node:path';
 import type { ChecklistSettings } from './checklist/settings.js';
+import { CHECK_IDS, CHECKLIST_PROFILES } from './checklist/profiles.js';
 import { compileCommandPattern, globProblem, PatternError } from './patterns.js';
 import { PRESET_NAMES } from './presets/index.js';
 
@@ -111,6 +112,16 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
+        profile: {
+          type: 'string',
+          enum: Object.keys(CHECKLIST_PROFILES),
+          description: 'Which checks run: "default" (the generic checks) or "seed" (the seed report\'s 12 items).',
+        },
+        disable: {
+          type: 'array',
+          items: { type: 'string', enum: CHECK_IDS },
+          description: 'Check ids turned off (each check has a doc page under packages/audit-cli/docs/checks/).',
+        },
         aiBaseClasses: strings('Abstract base class(es) of the AI orchestration layer.'),
         aiFactoryFunctions: strings('Factory function(s) of the orchestrator.'),
         matchingEngineClass: { type: 'string', minLength: 1 },
@@ -191,7 +202,9 @@ function check(value: unknown, schema: JsonSchema, key: string, problems: Config
       else if (schema.minLength && value.length < schema.minLength) problems.push({ key, message: 'must not be empty' });
       else if (schema.maxLength !== undefined && value.length > schema.maxLength) problems.push({ key, message: `too long (${value.length} characters, at most ${schema.maxLength})` });
       else if (schema.enum && !schema.enum.includes(value)) {
-        const close = schema.enum.filter((c) => distance(c.toLowerCase(), value.toLowerCase()) <= 2);
+        const lower = value.toLowerCase();
+        // A near miss, or the start of a longer id (`pr-lint-workflow` for `pr-lint-workflow-exists`).
+        const close = schema.enum.filter((c) => distance(c.toLowerCase(), lower) <= 2 || (lower.length >= 4 && c.toLowerCase().startsWith(lower)));
         problems.push({ key, message: `unknown value ${JSON.stringify(value)}${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}; one of: ${schema.enum.join(', ')}` });
       }
       return;

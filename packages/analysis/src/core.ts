@@ -13,13 +13,14 @@ export {
   type IdempotencySettings,
   type UnanalysableEntry,
 } from './settings.js';
-export { classifyFile, isCandidate, mayDeclareRoutes, normalizePath, type FileClass } from './classify.js';
+export { classifyFile, isCandidate, mayDeclareRoutes, moduleOf, normalizePath, type FileClass, type PackageInfo, type ProjectLayout } from './classify.js';
 export { PRESETS, PRESET_NAMES, presetByName, type Preset } from './presets/index.js';
 export { detectPresets, type PresetDetection, type PresetEvidence } from './detect.js';
 export * from './checklist/index.js';
 export * from './config.js';
 export { compileGlobs, compileCommandPattern, globProblem, PatternError, MAX_PATTERN_LENGTH, type GlobMatcher, type CommandPattern } from './patterns.js';
 export * from './findings.js';
+export * from './suppressions.js';
 export {
   defaultCodeCacheDir,
   enableTypeScriptCodeCache,

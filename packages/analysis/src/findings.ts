@@ -1,4 +1,5 @@
 import type { FileAnalysis, Operation, OperationFlag, SourceSpan } from './types.js';
+import { suppressionFor, type SuppressionDirective } from './suppressions.js';
 
 /** The ESLint rule that reports each kind of fact; the audit's SARIF and annotations use the same ids. */
 export const RULE_FOR_FLAG: Record<OperationFlag, string> = {
@@ -19,20 +20,32 @@ export interface Finding {
   file: string;
   message: string;
   span: SourceSpan;
-  /** `partners/PartnerService/createPartner` or `organization/router/POST /organizations`. */
+  /** `src/partners/partner.service.ts | PartnerService.createPartner` or `src/organization/router.ts | POST /organizations`. */
   operationKey?: string;
   /** Stable identity of the finding: operation key + flag, or router file + route + call. */
   identity: string;
+  /** The inline ESLint disable comment that hides this finding, when one does: the audit lists it, never drops it. */
+  suppressedBy?: SuppressionDirective;
 }
 
-/** The key an operation is known by across edits: module, class (or `router`), method or route. */
-export function operationKey(op: Pick<Operation, 'module' | 'className' | 'method' | 'kind'>): string {
+/**
+ * The key an operation is known by across edits: its file, and its class and method (or its route). No line, so
+ * it survives edits; the file, so that a class of the same name in another package (or a `dist/` twin) is another
+ * operation.
+ */
+export function operationKey(op: Pick<Operation, 'file' | 'className' | 'method' | 'kind'>): string {
+  return `${op.file} | ${op.kind === 'router' || !op.className ? op.method : `${op.className}.${op.method}`}`;
+}
+
+/** The identity of format 1 (module / class or `router` / method), which had no file: for reading old baselines. */
+export function legacyOperationKey(op: Pick<Operation, 'module' | 'className' | 'method' | 'kind'>): string {
   return `${op.module}/${op.kind === 'router' ? 'router' : (op.className ?? '?')}/${op.method}`;
 }
 
 /**
  * Every finding of one analysed file, in source order. `strict` adds the strict-only router calls and the warning
- * on the race-prone Redis idempotency pattern.
+ * on the race-prone Redis idempotency pattern. A finding an inline ESLint disable comment hides carries it in
+ * `suppressedBy` (ESLint hides it; the audit counts and lists it).
  */
 export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean } = {}): Finding[] {
   const findings: Finding[] = [];
@@ -44,7 +57,8 @@ export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean
       severity: 'error',
       file: analysis.file,
       message: `${call.handle}.${call.call}() in a router${call.route ? ` (${call.route})` : ''}: move the database work into a service operation that commits with its outbox event`,
-      span: call,
+      // The span alone: the call's other facts are in the analysis, not in every finding printed from it.
+      span: { line: call.line, column: call.column, endLine: call.endLine, endColumn: call.endColumn, start: call.start, end: call.end },
       identity: `router:${analysis.file}:${call.route ?? '-'}:${call.call}`,
     });
   }
@@ -75,6 +89,13 @@ export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean
           identity: `op:${key}:${warning.kind}`,
         });
       }
+    }
+  }
+  const directives = analysis.suppressions ?? [];
+  if (directives.length > 0) {
+    for (const finding of findings) {
+      const directive = suppressionFor(directives, finding.rule, finding.span.line, finding.span.column);
+      if (directive) finding.suppressedBy = directive;
     }
   }
   return findings.sort((a, b) => a.span.start - b.span.start);

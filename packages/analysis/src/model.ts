@@ -1141,6 +1141,7 @@ class ModelBuilder {
         this.model.routerDbCalls.push({
           ...spanOf(call, this.sourceFile),
           call: method,
+          kind: this.commitCalls.has(method) ? 'commit' : this.executeCalls.has(method) ? 'execute' : 'other',
           handle: handleText,
           strictOnly: !this.routerCalls.has(method),
           ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
@@ -1194,6 +1195,7 @@ class ModelBuilder {
       this.model.routerDbCalls.push({
         ...spanOf(call, this.sourceFile),
         call: db.verb,
+        kind: db.effect === 'commit' || db.effect === 'scope' ? 'commit' : db.effect === 'write' ? 'execute' : 'other',
         handle: db.handle.text,
         strictOnly: false,
         ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),

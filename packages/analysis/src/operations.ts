@@ -232,6 +232,7 @@ export class OperationAnalyzer {
       warnings,
       firstWrite,
       ...(firstWriteEffect?.handle !== undefined ? { writeHandle: firstWriteEffect.handle } : {}),
+      writes: unit.effects.filter((effect) => effect.write).map((effect) => spanOf(effect.node, sourceFile)),
     } satisfies Operation;
   }
 

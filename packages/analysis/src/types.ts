@@ -3,6 +3,8 @@
  * these and nothing else; none of them decides on its own what a router, a DB call or an operation is.
  */
 
+import type { SuppressionDirective } from './suppressions.js';
+
 export type FileRole = 'router' | 'service' | 'other';
 
 /** A 1-based line and column, as editors and SARIF count them, plus the 0-based offsets into the source text. */
@@ -17,6 +19,13 @@ export interface SourceSpan {
   end: number;
 }
 
+/**
+ * How the reports count a router DB call: `commit` (commit-like: a `commitCalls` method, or a preset's commit or
+ * transaction scope), `execute` (write-like: an `executeCalls` method, which runs SQL, or a preset's write), `other`
+ * (anything else forbidden: reads, rollbacks, the strict calls).
+ */
+export type RouterDbCallKind = 'commit' | 'execute' | 'other';
+
 /** What a DB call does: writes, reads, or controls a transaction (`scope` runs a callback in one and commits). */
 export type DbEffect = 'write' | 'read' | 'begin' | 'commit' | 'rollback' | 'scope';
 
@@ -24,6 +33,8 @@ export type DbEffect = 'write' | 'read' | 'begin' | 'commit' | 'rollback' | 'sco
 export interface RouterDbCall extends SourceSpan {
   /** The method called: `execute`, `commit`, and in strict mode also `rollback`, `flush`, `begin`, `query`. */
   call: string;
+  /** Its kind by the configured names; printers and the checklist count kinds, never method names. */
+  kind: RouterDbCallKind;
   /** Source text of the handle expression, e.g. `request.db`. */
   handle: string;
   /** True when only the strict configuration forbids this call. */
@@ -109,6 +120,8 @@ export interface Operation extends OperationFlags {
    * `request.db` for `const { db } = request`. Absent when the operation writes only through a helper.
    */
   writeHandle?: string;
+  /** Its own writes (DB-handle executes of modifying SQL, not those of helpers), in source order: each call's span. */
+  writes: SourceSpan[];
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */
@@ -174,6 +187,8 @@ export interface FileAnalysis {
   functions: FunctionFacts[];
   /** Names this file imports (module specifier → imported names), for wiring checks. */
   imports: { from: string; names: string[] }[];
+  /** ESLint disable comments that can hide an outbox finding (suppressions.ts); absent in analyses made before them. */
+  suppressions?: SuppressionDirective[];
   /** Files without a role only: the DB calls found there (a role glob or a preset may be missing). */
   strayDbCalls?: StrayDbCall[];
   diagnostics: FileDiagnostic[];

@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { classifyFile, resolveSettings, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings } from 'outbox-analysis/core';
+import { classifyFile, resolveSettings, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings, type ProjectLayout } from 'outbox-analysis/core';
 import type { DiscoveredFile } from './discover.js';
 import { analyzeBatch, type BatchResult } from './batch.js';
 import type { CacheEntry } from './cache.js';
 
 export interface AnalyzeOptions {
   settings: PartialSettings;
+  /** The packages of the tree, which name the modules. */
+  layout?: ProjectLayout;
   maxFileSize: number;
   /** Worker threads to use; 0 or 1 = in this thread. Default: the cores, when the tree is big enough to pay off. */
   workers?: number;
@@ -46,7 +48,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
   const cores = availableParallelism();
   const wanted = options.workers ?? (total >= PARALLEL_THRESHOLD_BYTES && cores >= PARALLEL_MIN_CORES ? cores : 1);
   const count = canUseWorkers ? Math.min(wanted, Math.max(1, files.length)) : 1;
-  if (count <= 1) return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache);
+  if (count <= 1) return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout);
 
   const shares: DiscoveredFile[][] = Array.from({ length: count }, () => []);
   const load = new Array<number>(count).fill(0);
@@ -70,6 +72,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
             workerData: {
               files: share,
               settings: options.settings,
+              layout: options.layout,
               maxFileSize: options.maxFileSize,
               cache: cacheShare(share, options.cache),
               codeCache: typeScriptCodeCacheDir(),
@@ -97,6 +100,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
       reported = n;
     },
     options.cache,
+    options.layout,
   );
   const results = [ownResult, ...(await workers)];
   const analyses: FileAnalysis[] = results.flatMap((r) => r.analyses);

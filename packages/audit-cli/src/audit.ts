@@ -12,6 +12,7 @@ import {
   readConfigFile,
   detectPresets,
   resolveSettings,
+  routerCallNames,
   type OutboxConfigFile,
   type OutboxSettings,
   type PartialSettings,
@@ -20,6 +21,7 @@ import {
 import { analyzeFiles } from './analyze.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile, type DiscoveryProblem } from './discover.js';
+import { readProjectLayout } from './layout.js';
 import { buildReport, type AuditReport, type ReportInput } from './report.js';
 import { isInside, readRegularFile } from './safe-fs.js';
 import type { UnanalysedFile } from './unanalysed.js';
@@ -287,16 +289,24 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   // A folder-level diagnostic belongs to one shard too, so the merged report lists it once.
   const discoveryDiagnostics = shard ? discovery.diagnostics.filter((d) => inShard(d.file, shard)) : discovery.diagnostics;
   const discoveryProblems = shard ? discovery.problems.filter((p) => inShard(p.file, shard)) : discovery.problems;
+  // Every shard reads every package.json (modules are named after packages), and reports their problems once.
+  const { layout, diagnostics: layoutDiagnostics } = readProjectLayout(root, discovery.packageDirs);
+  const ownLayoutDiagnostics = shard ? layoutDiagnostics.filter((d) => inShard(d.file, shard)) : layoutDiagnostics;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  // The size limit decides which files are analysed at all, so a cache made under another limit is not reused.
+  // The size limit decides which files are analysed at all, so a cache made under another limit is not reused; the
+  // packages name the modules, so a cache made with other packages is not reused either.
   let cache;
   if (options.cacheFile) {
-    const opened = openCache(path.resolve(options.cacheFile), cacheKey(settings, [toolVersion(), analysisFingerprint(), `max-file-size=${maxFileSize}`]));
+    const opened = openCache(
+      path.resolve(options.cacheFile),
+      cacheKey(settings, [toolVersion(), analysisFingerprint(), `max-file-size=${maxFileSize}`, `layout=${JSON.stringify(layout)}`]),
+    );
     if (opened.warning) options.onWarning?.(opened.warning);
     cache = opened.cache;
   }
   const result = await analyzeFiles(files, {
     settings: partial,
+    layout,
     maxFileSize,
     workers: options.workers,
     onProgress: options.onProgress,
@@ -309,12 +319,20 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     if (!unchanged) saveCache(cache, entries);
     options.onCache?.({ file: cache.file, reused: result.fromCache, analysed: result.parsed - result.fromCache });
   }
+  // Files per role: by the globs (a router that names no DB handle is never parsed), and by what the analysis found
+  // (a `@Controller` class makes a router of a file no glob names).
+  const roleOf = new Map<string, string>();
+  for (const f of files) roleOf.set(f.relative, classifyFile(f.relative, settings).role);
+  for (const a of result.analyses) roleOf.set(a.file, a.role);
+  const roles = { router: 0, service: 0 };
+  for (const role of roleOf.values()) if (role === 'router' || role === 'service') roles[role]++;
+
   const input: ReportInput = {
     version: toolVersion(),
     strict: options.strict ?? false,
     analyses: result.analyses,
     workflows,
-    diagnostics: [...discoveryDiagnostics, ...result.diagnostics],
+    diagnostics: [...discoveryDiagnostics, ...ownLayoutDiagnostics, ...result.diagnostics],
     unanalysed: [...problemsInScope(discoveryProblems, settings), ...result.unanalysed],
     unanalysable: settings.unanalysable,
     warnings: [
@@ -324,6 +342,8 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
       ...globWarnings(config, shownConfig, discovery.files),
     ],
     checklistSettings,
+    routerCalls: routerCallNames(settings),
+    roles,
     filesScanned: files.length,
     filesParsed: result.parsed,
   };

@@ -1,28 +1,47 @@
 import { readFileSync } from 'node:fs';
-import type { AuditReport } from './report.js';
+import { gatedMissing, type AuditReport } from './report.js';
 import { UsageError } from './audit.js';
 
 type Flags = { outbox: boolean; idempotency: boolean; event: boolean; commit: boolean };
 
+/** The baseline format this version writes. Format 1 (no file in operation keys) is read and upgraded. */
+export const BASELINE_FORMAT = 2;
+
 /**
- * The known gaps a repository accepts for now. Operations are keyed by identity (module / class / method, or
- * module / router / route) and router DB calls by file, route and call, never by line, so edits elsewhere in a file
- * do not invalidate it.
+ * The known gaps a repository accepts for now. Operations are keyed by identity — file, and class and method (or
+ * route): `src/orders/order.service.ts | OrderService.cancelOrder` — and router DB calls by file, route and call,
+ * never by line, so edits elsewhere in a file do not invalidate it.
  */
 export interface Baseline {
+  schemaVersion: typeof BASELINE_FORMAT;
+  tool: 'outbox-audit';
+  operations: Record<string, Flags>;
+  routerCalls: Record<string, number>;
+}
+
+/** Format 1: operations keyed `module/Class/method` (or `module/router/ROUTE`), which two files could share. */
+export interface BaselineV1 {
   schemaVersion: 1;
   tool: 'outbox-audit';
   operations: Record<string, Flags>;
   routerCalls: Record<string, number>;
 }
 
+/** A baseline as read: format 2, or format 1 waiting for the report that upgrades its keys. */
+export type AnyBaseline = Baseline | BaselineV1;
+
 const FLAGS = ['outbox', 'idempotency', 'event', 'commit'] as const;
 
+export const routerCallKey = (file: string, call: { route?: string; call: string }): string =>
+  `${file} | ${call.route ?? '(outside a route)'} | ${call.call}`;
+
+/** Router calls the gate holds routers to (not hidden by an inline comment), counted by file, route and call. */
 function routerCallKeys(report: AuditReport): Map<string, number> {
   const counts = new Map<string, number>();
   for (const router of report.routers) {
     for (const f of router.findings) {
-      const key = `${router.file} | ${f.route ?? '(outside a route)'} | ${f.call}`;
+      if (f.suppressed) continue;
+      const key = routerCallKey(router.file, f);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
@@ -36,10 +55,10 @@ export function createBaseline(report: AuditReport): Baseline {
     operations[op.key] = { outbox: op.outbox, idempotency: op.idempotency, event: op.event, commit: op.commit };
   }
   const routerCalls = Object.fromEntries([...routerCallKeys(report).entries()].sort(([a], [b]) => a.localeCompare(b)));
-  return { schemaVersion: 1, tool: 'outbox-audit', operations, routerCalls };
+  return { schemaVersion: BASELINE_FORMAT, tool: 'outbox-audit', operations, routerCalls };
 }
 
-export function readBaseline(file: string): Baseline {
+export function readBaseline(file: string): AnyBaseline {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -47,11 +66,51 @@ export function readBaseline(file: string): Baseline {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: ${code ? `cannot read baseline (${code})` : `not valid JSON: ${(error as Error).message}`}; create one with --write-baseline ${file}`);
   }
-  const b = parsed as Partial<Baseline>;
-  if (b?.schemaVersion !== 1 || typeof b.operations !== 'object' || typeof b.routerCalls !== 'object' || !b.operations || !b.routerCalls) {
-    throw new UsageError(`${file}: not an outbox-audit baseline (expected schemaVersion 1 with "operations" and "routerCalls")`);
+  const b = parsed as Partial<AnyBaseline>;
+  const known = b?.schemaVersion === 1 || b?.schemaVersion === BASELINE_FORMAT;
+  if (!known || typeof b.operations !== 'object' || typeof b.routerCalls !== 'object' || !b.operations || !b.routerCalls) {
+    throw new UsageError(
+      `${file}: not an outbox-audit baseline (expected schemaVersion ${BASELINE_FORMAT} or 1 with "operations" and "routerCalls"); create one with --write-baseline ${file}`,
+    );
   }
-  return b as Baseline;
+  return b as AnyBaseline;
+}
+
+export interface BaselineUpgrade {
+  baseline: Baseline;
+  /** For the user: what was upgraded and how to keep it; absent when the baseline was already format 2. */
+  message?: string;
+}
+
+/**
+ * Reads a format-1 baseline against the current report: each old key (module / class / method) becomes the key of
+ * every operation that has it now. A key two files share now (the collision format 2 exists for) is accepted for
+ * both, as format 1 accepted it; a key no operation has stays as it was, and the comparison reports that gap as gone.
+ */
+export function upgradeBaseline(baseline: AnyBaseline, report: AuditReport, file = 'the baseline'): BaselineUpgrade {
+  if (baseline.schemaVersion === BASELINE_FORMAT) return { baseline };
+  const byLegacy = new Map<string, string[]>();
+  for (const op of report.operations) byLegacy.set(op.legacyKey, [...(byLegacy.get(op.legacyKey) ?? []), op.key]);
+  const operations: Record<string, Flags> = {};
+  let shared = 0;
+  let gone = 0;
+  for (const [legacy, flags] of Object.entries(baseline.operations)) {
+    const keys = byLegacy.get(legacy) ?? [];
+    if (keys.length > 1) shared++;
+    for (const key of keys) operations[key] = flags;
+    // Kept under its old key, which no operation has: the comparison reports it as gone (fixed).
+    if (keys.length === 0) {
+      gone++;
+      operations[legacy] = flags;
+    }
+  }
+  const count = Object.keys(baseline.operations).length;
+  const message =
+    `${file} is a format-1 baseline (operations keyed module/Class/method, without the file); read as format ${BASELINE_FORMAT}: ` +
+    `${count - gone} of ${count} operation key(s) matched${gone ? `, ${gone} no longer exist` : ''}` +
+    `${shared ? `, ${shared} now match operations in several files (each is accepted)` : ''}. ` +
+    `Rewrite it with --write-baseline ${file} once the gate passes.`;
+  return { baseline: { schemaVersion: BASELINE_FORMAT, tool: 'outbox-audit', operations, routerCalls: { ...baseline.routerCalls } }, message };
 }
 
 export interface BaselineComparison {
@@ -65,16 +124,18 @@ export interface BaselineComparison {
   fixed: string[];
 }
 
+/** What is new or worse than the baseline; a finding an inline ESLint disable comment hides is never new or worse. */
 export function compareWithBaseline(report: AuditReport, baseline: Baseline): BaselineComparison {
   const result: BaselineComparison = { newOperations: [], regressions: [], newRouterCalls: [], fixed: [] };
   const current = new Map(report.operations.map((o) => [o.key, o]));
   for (const op of report.operations) {
+    const gated = new Set(gatedMissing(op).map((m) => m.flag));
     const known = baseline.operations[op.key];
     if (!known) {
-      if (!op.compliant) result.newOperations.push(op.key);
+      if (gated.size > 0) result.newOperations.push(op.key);
       continue;
     }
-    const lost = FLAGS.filter((f) => known[f] && !op[f]);
+    const lost = FLAGS.filter((f) => known[f] && !op[f] && gated.has(f));
     if (lost.length > 0) result.regressions.push({ key: op.key, flags: lost });
     const gained = FLAGS.filter((f) => !known[f] && op[f]);
     if (op.compliant) result.fixed.push(`${op.key} is now compliant`);
@@ -109,7 +170,7 @@ export function findingsBeyondBaseline(report: AuditReport, baseline: Baseline):
     if (f.kind === 'router-db-call') {
       const router = report.routers.find((r) => r.file === f.file);
       const call = router?.findings.find((c) => c.line === f.span.line && c.column === f.span.column);
-      return call !== undefined && newCalls.has(`${router!.file} | ${call.route ?? '(outside a route)'} | ${call.call}`);
+      return call !== undefined && newCalls.has(routerCallKey(router!.file, call));
     }
     return (f.operationKey !== undefined && newOperations.has(f.operationKey)) || lostFlags.has(f.identity);
   });

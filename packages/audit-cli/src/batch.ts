@@ -7,6 +7,7 @@ import {
   type FileDiagnostic,
   type OutboxSettings,
   type PartialSettings,
+  type ProjectLayout,
 } from 'outbox-analysis/core';
 import { contentHash, type CacheEntry } from './cache.js';
 import { decodeSource, tooLargeMessage, type DiscoveredFile } from './discover.js';
@@ -89,6 +90,7 @@ export async function analyzeBatch(
   maxFileSize: number,
   onProgress?: (done: number, total: number) => void,
   cache?: ReadonlyMap<string, CacheEntry>,
+  layout?: ProjectLayout,
 ): Promise<BatchResult> {
   const settings = resolveSettings(partial);
   const result: BatchResult = {
@@ -156,7 +158,7 @@ export async function analyzeBatch(
       reuse(file.relative, { ...hit, ...stamp }, true);
       continue;
     }
-    if (!isCandidate(file.relative, source.text, settings)) {
+    if (!isCandidate(file.relative, source.text, settings, layout)) {
       result.skipped++;
       if (cache) {
         result.cacheEntries!.push([file.relative, stamp]);
@@ -166,7 +168,7 @@ export async function analyzeBatch(
     }
     const analyzeFile = parser ?? (await loadParser());
     try {
-      const analysis = analyzeFile(file.relative, source.text, settings);
+      const analysis = analyzeFile(file.relative, source.text, settings, layout);
       result.parsed++;
       result.analyses.push(analysis);
       result.diagnostics.push(...analysis.diagnostics);

@@ -42,6 +42,8 @@ export interface DiscoveryProblem {
 
 export interface Discovery {
   files: DiscoveredFile[];
+  /** Folders (relative, '' for the root) that hold a package.json: the packages modules are named after. */
+  packageDirs: string[];
   /** Everything worth telling about the listing (problems included). */
   diagnostics: FileDiagnostic[];
   problems: DiscoveryProblem[];
@@ -60,6 +62,7 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
   const isIgnored = compileGlobs(ignore);
   const rootReal = realpathSync(root);
   const files: DiscoveredFile[] = [];
+  const packageDirs: string[] = [];
   const diagnostics: FileDiagnostic[] = [];
   const problems: DiscoveryProblem[] = [];
   const visited = new Set<string>();
@@ -100,6 +103,8 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
         } else {
           walk(abs, rel, path.join(real, entry.name), viaLink);
         }
+      } else if (entry.isFile() && entry.name === 'package.json') {
+        if (!isIgnored(rel)) packageDirs.push(relDir);
       } else if (entry.isFile() && isSource(entry.name) && !isIgnored(rel)) {
         addFile(abs, rel, viaLink);
       }
@@ -184,7 +189,8 @@ export async function discoverFiles(root: string, ignore: string[]): Promise<Dis
     for (const link of round) follow(link);
   }
   files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-  return { files, diagnostics, problems };
+  packageDirs.sort();
+  return { files, packageDirs, diagnostics, problems };
 }
 
 /**

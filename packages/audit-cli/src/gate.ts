@@ -1,5 +1,5 @@
-import type { AuditReport } from './report.js';
-import { compareWithBaseline, type Baseline } from './baseline.js';
+import { gatedMissing, type AuditReport } from './report.js';
+import { compareWithBaseline, type Baseline, type BaselineComparison } from './baseline.js';
 
 export interface GateOptions {
   /** Fail when fewer checklist items pass. */
@@ -22,6 +22,8 @@ export interface GateResult {
   details: string[];
   /** Improvements against the baseline, reported even when the gate passes. */
   fixed: string[];
+  /** The comparison with the baseline, when one was given (the HTML report shows it). */
+  comparison?: BaselineComparison;
   /**
    * Files in scope the audit could not analyse and the config does not accept. They fail the gate whatever else it
    * checks (a baseline, thresholds): what the audit cannot see, it cannot pass. Exit code 3.
@@ -30,13 +32,16 @@ export interface GateResult {
 }
 
 /**
- * Decides the exit code. With no option the gate is strict: any finding fails. A baseline replaces that with a
- * ratchet (only new findings and regressions fail); --min-score and --min-compliance add thresholds.
+ * Decides the exit code. With no option the gate is strict: any finding fails, and so does a tree where no operation
+ * was recognised (nothing was checked). A baseline replaces that with a ratchet (only new findings and regressions
+ * fail); --min-score and --min-compliance add thresholds, and no operation at all never meets --min-compliance.
+ * Findings an inline ESLint disable comment hides never fail the gate; every report lists them.
  */
 export function evaluateGate(report: AuditReport, options: GateOptions): GateResult {
   const failures: string[] = [];
   const details: string[] = [];
   let fixed: string[] = [];
+  let comparison: BaselineComparison | undefined;
   const s = report.summary;
   const unanalysed = report.unanalysed.filter((u) => u.accepted === undefined);
   if (unanalysed.length > 0) {
@@ -46,11 +51,13 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
   if (options.minScore !== undefined && s.checklistPassed < options.minScore) {
     failures.push(`checklist ${s.checklistPassed}/${s.checklistTotal} is below --min-score ${options.minScore}`);
   }
-  if (options.minCompliance !== undefined && s.percent < options.minCompliance) {
-    failures.push(`${s.percent}% of operations compliant is below --min-compliance ${options.minCompliance}`);
+  if (options.minCompliance !== undefined) {
+    if (s.percent === null) failures.push(`no operations found, so --min-compliance ${options.minCompliance} is not met`);
+    else if (s.percent < options.minCompliance) failures.push(`${s.percent}% of operations compliant is below --min-compliance ${options.minCompliance}`);
   }
   if (options.baseline) {
     const cmp = compareWithBaseline(report, options.baseline);
+    comparison = cmp;
     fixed = cmp.fixed;
     const newCount = cmp.newOperations.length + cmp.newRouterCalls.length;
     if (newCount > 0 || cmp.regressions.length > 0) {
@@ -58,20 +65,25 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
     }
     for (const key of cmp.newOperations) {
       const op = report.operations.find((o) => o.key === key)!;
-      details.push(`new: ${key} (${op.file}:${op.line}) lacks ${op.missing.map((m) => m.flag).join(', ')}`);
+      details.push(`new: ${key} (line ${op.line}) lacks ${gatedMissing(op).map((m) => m.flag).join(', ')}`);
     }
     for (const r of cmp.regressions) {
       const op = report.operations.find((o) => o.key === r.key)!;
-      details.push(`worse: ${r.key} (${op.file}:${op.line}) lost ${r.flags.join(', ')}`);
+      details.push(`worse: ${r.key} (line ${op.line}) lost ${r.flags.join(', ')}`);
     }
     for (const c of cmp.newRouterCalls) details.push(`new: ${c.key} — ${c.count} call(s), baseline ${c.baseline}`);
     for (const f of fixed) details.push(`fixed: ${f}`);
   }
   if (!options.baseline && options.minScore === undefined && options.minCompliance === undefined) {
-    const noncompliant = s.operations - s.compliant;
-    const routerCalls = report.routers.reduce((n, r) => n + r.findings.length, 0);
+    const noncompliant = report.operations.filter((o) => gatedMissing(o).length > 0).length;
+    const routerCalls = report.routers.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
     if (noncompliant > 0 || routerCalls > 0) {
       failures.push(`${noncompliant} non-compliant operation(s), ${routerCalls} router DB call(s)`);
+    } else if (s.routers + s.services === 0) {
+      failures.push('nothing checked: no router or service file found (set routerFiles / serviceFiles in outbox.config.json, or run outbox-audit init)');
+    } else if (s.operations === 0) {
+      // Passing would read as "all operations are fine" when none was recognised: say so and fail, as ESLint does on no files.
+      failures.push('no operations found: nothing to gate (point serviceFiles, routerFiles and dbHandles at the code, or run outbox-audit init; --report-only to look without gating)');
     }
   }
   return {
@@ -80,14 +92,17 @@ export function evaluateGate(report: AuditReport, options: GateOptions): GateRes
     summary: failures.length === 0 ? passSummary(report, options) : failures.join('; '),
     details,
     fixed,
+    ...(comparison ? { comparison } : {}),
     unanalysed: unanalysed.length,
   };
 }
 
 function passSummary(report: AuditReport, options: GateOptions): string {
-  const accepted = report.unanalysed.length;
-  const note = accepted > 0 ? ` (${accepted} unanalysable file(s) accepted by the config)` : '';
+  const unanalysable = report.unanalysed.length;
+  const note = unanalysable > 0 ? ` (${unanalysable} unanalysable file(s) accepted by the config)` : '';
   if (options.baseline) return `nothing new or worse than ${options.baselineFile ?? 'the baseline'}${note}`;
   if (options.minScore !== undefined || options.minCompliance !== undefined) return `thresholds met${note}`;
-  return `${report.summary.operations} operations compliant, no router DB calls${note}`;
+  const s = report.summary;
+  const accepted = s.suppressed > 0 ? ` (${s.suppressed} finding(s) accepted by inline disable comments)` : '';
+  return `${s.compliant}/${s.operations} operations compliant, no router DB calls${accepted}${note}`;
 }

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, compileGlobs, detectPresets, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch, analyzeBatchUnder } from './batch.js';
 import { createBaseline } from './baseline.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
+import { writeAtomic } from './write.js';
 import type { AuditReport } from './report.js';
 import { guardCommandLines, terminalText } from './printers/escape.js';
 import { writeFileAtomic } from './safe-fs.js';
@@ -193,7 +194,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   writeFileAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
   const auditOptions: AuditOptions = { root, configFile };
   const report = await runAudit(auditOptions);
-  writeFileAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
+  writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
   return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };
 }
 
@@ -264,7 +265,7 @@ export function printInit(result: InitResult, target: string): string {
     }
   }
   lines.push(
-    `  audit with this config: ${s.operations} operation(s), ${s.compliant} compliant (${s.percent}%), ${calls} router DB call(s), checklist ${s.checklistPassed}/${s.checklistTotal}`,
+    `  audit with this config: ${s.percent === null ? 'no operations found' : `${s.operations} operation(s), ${s.compliant} compliant (${s.percent}%)`}, ${calls} router DB call(s), checklist ${s.checklistPassed}/${s.checklistTotal}`,
     '',
     `wrote ${rel(result.configFile)}`,
     `wrote ${rel(result.baselineFile)} (${Object.keys(createBaseline(result.report).operations).length} non-compliant operation(s), ${calls} router DB call(s) accepted for now)`,
@@ -282,9 +283,10 @@ export function printInit(result: InitResult, target: string): string {
   return guardCommandLines(lines.join('\n'));
 }
 
-/** `outbox-audit init [path] [--force] [--baseline <file>]`; returns the exit code. Usage errors throw UsageError. */
-export async function initMain(args: string[]): Promise<number> {
-  const program = new Command('outbox-audit init')
+/** `outbox-audit init [path] [--force] [--baseline <file>]` as a subcommand with its own help. */
+export function initCommand(): Command {
+  return new Command('init')
+    .summary('write a starter outbox.config.json and a baseline of the current gaps')
     .description(
       'Writes a starter outbox.config.json for a codebase (router and service globs that match its files, the DB ' +
         'handle names in use, found by the analysis) and a baseline of its current gaps, then says what to do next.',
@@ -292,16 +294,13 @@ export async function initMain(args: string[]): Promise<number> {
     .argument('[path]', 'root of the codebase', '.')
     .option('--force', `overwrite an existing ${CONFIG_FILE_NAME} or baseline`)
     .option('--baseline <file>', `where to write the baseline (default: <path>/${DEFAULT_BASELINE_FILE})`)
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(args, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? 0 : 2;
-    throw error;
-  }
-  const options = program.opts<{ force?: boolean; baseline?: string }>();
-  const target = program.processedArgs[0] as string;
+    .addHelpText('after', '\nA folder named init is audited as ./init (outbox-audit ./init).');
+}
+
+/** Runs init for the parsed subcommand; returns the exit code. Usage errors throw UsageError. */
+export async function runInitCommand(command: Command): Promise<number> {
+  const options = command.opts<{ force?: boolean; baseline?: string }>();
+  const target = command.processedArgs[0] as string;
   const result = await runInit({ root: target, force: options.force, baselineFile: options.baseline });
   process.stdout.write(printInit(result, target));
   return 0;

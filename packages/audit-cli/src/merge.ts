@@ -87,6 +87,7 @@ export function mergePartials(parts: { file: string; partial: PartialAudit }[]):
     // The unsharded audit analyses in path order; each file is in exactly one shard.
     analyses: inputs.flatMap((i) => i.analyses).sort(byFile),
     diagnostics: inputs.flatMap((i) => i.diagnostics),
+    roles: { router: inputs.reduce((n, i) => n + i.roles.router, 0), service: inputs.reduce((n, i) => n + i.roles.service, 0) },
     unanalysed: inputs.flatMap((i) => i.unanalysed),
     filesScanned: inputs.reduce((n, i) => n + i.filesScanned, 0),
     filesParsed: inputs.reduce((n, i) => n + i.filesParsed, 0),

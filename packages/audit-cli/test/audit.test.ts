@@ -12,8 +12,8 @@ describe('runAudit on a small project', () => {
       'src/util/strings.ts': 'export const upper = (s: string) => s.toUpperCase();\n',
     });
     const report = await runAudit({ root });
-    expect(report.schemaVersion).toBe(1);
-    expect(report.summary).toMatchObject({ operations: 2, compliant: 1, percent: 50, routerDbCommit: 1, routerDbExecute: 0 });
+    expect(report.schemaVersion).toBe(2);
+    expect(report.summary).toMatchObject({ operations: 2, compliant: 1, percent: 50, routerDbCommit: 1, routerDbExecute: 0, routerDbOther: 0, routers: 1, routersWithFindings: 1, services: 1 });
     expect(report.operations.map((o) => [o.className, o.method, o.compliant])).toEqual([
       ['OrderService', 'placeOrder', true],
       ['OrderService', 'cancelOrder', false],
@@ -31,9 +31,18 @@ describe('runAudit on a small project', () => {
     });
     expect(cancel.missing.map((m) => m.reason).sort()).toEqual(['commit-left-to-router', 'no-event', 'no-idempotency-check']);
     expect(report.routers).toEqual([
-      { file: 'src/modules/orders/router.ts', module: 'orders', dbCommit: 1, dbExecute: 0, findings: [expect.objectContaining({ line: 8, call: 'commit', handle: 'request.db' })] },
+      { file: 'src/modules/orders/router.ts', module: 'orders', dbCommit: 1, dbExecute: 0, dbOther: 0, findings: [expect.objectContaining({ line: 8, call: 'commit', kind: 'commit', handle: 'request.db' })] },
     ]);
-    expect(report.checklist).toHaveLength(12);
+    // No profile configured: the generic checks.
+    expect(report.checklist.map((c) => c.id)).toEqual([
+      'operations-use-outbox',
+      'operations-idempotent',
+      'operations-emit-events',
+      'operations-commit-in-service',
+      'routers-no-db-calls',
+      'pr-lint-workflow-exists',
+      'pr-lint-blocks-violations',
+    ]);
     // The utility file has no role and none of the checklist's names: read, never parsed.
     expect(report.summary).toMatchObject({ filesScanned: 3, filesParsed: 2 });
   });

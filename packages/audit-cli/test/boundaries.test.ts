@@ -75,7 +75,9 @@ describe('fail closed', () => {
       'src/modules/orders/router.ts': ORDER_ROUTER,
       // A parse that overflows the stack: no fact comes out of it.
       'src/modules/deep/deep.service.ts': `export class Deep {\n  constructor(private readonly db: Db) {}\n  async f() {\n    await this.db.execute('DELETE FROM t');\n    const x = ${'['.repeat(20000)}${']'.repeat(20000)};\n  }\n}\n`,
-      // Too large, and it mentions a class the checklist reads: the audit would have parsed it.
+      // Too large, and it mentions a class the checklist reads (the seed profile's WebSocket check): the audit would
+      // have parsed it.
+      'outbox.config.json': JSON.stringify({ checklist: { profile: 'seed' } }),
       'src/core/ws/big.ts': `export class ConnectionManager {}\n// ${'x'.repeat(3 * 1024 * 1024)}\n`,
       // Too large, and no role, no checklist name: out of scope, a diagnostic only.
       'src/vendor/blob.js': `// ${'y'.repeat(3 * 1024 * 1024)}\n`,
@@ -94,6 +96,7 @@ describe('fail closed', () => {
     writeFileSync(
       path.join(root, 'outbox.config.json'),
       JSON.stringify({
+        checklist: { profile: 'seed' },
         unanalysable: [
           { path: 'src/modules/deep/deep.service.ts', reason: 'generated table, reviewed by hand' },
           { path: 'src/core/ws/big.ts', reason: 'bundled build of the WebSocket layer' },

@@ -45,8 +45,8 @@ describe('outbox-audit exit codes', () => {
     const written = await runCli([root, '--write-baseline', baseline]);
     expect(written.code).toBe(0);
     expect(JSON.parse(readFileSync(baseline, 'utf8'))).toMatchObject({
-      schemaVersion: 1,
-      operations: { 'orders/OrderService/cancelOrder': { outbox: true, idempotency: false, event: false, commit: false } },
+      schemaVersion: 2,
+      operations: { 'src/modules/orders/order.service.ts | OrderService.cancelOrder': { outbox: true, idempotency: false, event: false, commit: false } },
       routerCalls: { 'src/modules/orders/router.ts | POST /orders/:id/cancel | commit': 1 },
     });
     expect((await runCli([root, '--baseline', baseline])).code).toBe(0);
@@ -59,7 +59,7 @@ describe('outbox-audit exit codes', () => {
     const worse = await runCli([root, '--baseline', baseline, '--format', 'json']);
     expect(worse.code).toBe(1);
     expect(worse.stderr).toContain('new: src/modules/orders/router.ts | POST /orders | commit');
-    expect(worse.stderr).toContain('new: orders/OrderService/placeOrder');
+    expect(worse.stderr).toContain('new: src/modules/orders/order.service.ts | OrderService.placeOrder (line 12) lacks event');
 
     writeFileSync(service, ORDER_SERVICE);
     writeFileSync(router, ORDER_ROUTER.replace('    await request.db.commit();\n', ''));
@@ -71,15 +71,49 @@ describe('outbox-audit exit codes', () => {
   it('gates on --min-score and --min-compliance', async () => {
     const root = project();
     expect((await runCli([root, '--min-score', '0'])).code).toBe(0);
-    expect((await runCli([root, '--min-score', '12'])).code).toBe(1);
+    // The default profile runs 7 checks: 7 can fail, 8 can never pass and is a usage error that says why.
+    expect((await runCli([root, '--min-score', '7'])).code).toBe(1);
+    const unreachable = await runCli([root, '--min-score', '12']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('--min-score 12 can never be met: the checklist runs 7 item(s) (profile "default"');
     expect((await runCli([root, '--min-compliance', '50'])).code).toBe(0);
     expect((await runCli([root, '--min-compliance', '51'])).code).toBe(1);
   });
 
-  it('teaches in --help', async () => {
+  it('teaches in --help, with init and merge as subcommands that have their own help', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
     expect(help.stdout).toContain('--baseline <file>');
+    expect(help.stdout).toMatch(/Commands:\n\s+init \[options\] \[path\]\s+write a starter outbox\.config\.json/);
+    expect(help.stdout).toMatch(/\n\s+merge \[options\] <parts\.\.\.>\s+the report of a sharded audit/);
+    expect(help.stdout).toMatch(/--max-file-size <MiB>[^]*?\(default:\s+2 MiB\)/);
+    const merge = await runCli(['merge', '--help']);
+    expect(merge.code).toBe(0);
+    expect(merge.stdout).toContain('Usage: outbox-audit merge [options] <parts...>');
+    expect(merge.stdout).toContain('--format <format>');
+    expect(merge.stdout).not.toMatch(/^\s+--shard /m);
+    const init = await runCli(['init', '--help']);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('Usage: outbox-audit init [options] [path]');
+    expect(init.stdout).toContain('--force');
+    expect(init.stdout).not.toContain('--format');
+  });
+
+  it('writes -o, --sarif and --write-baseline into folders it creates', async () => {
+    const root = project();
+    const out = path.join(root, 'reports', 'deep');
+    const run = await runCli([root, '--report-only', '--format', 'json', '-o', path.join(out, 'report.json'), '--sarif', path.join(out, 'sarif', 'outbox.sarif')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(readFileSync(path.join(out, 'sarif', 'outbox.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect((await runCli([root, '--write-baseline', path.join(out, 'b', 'baseline.json')])).code).toBe(0);
+  });
+
+  it('states the date and the commit in the Markdown report', async () => {
+    const root = project();
+    const md = await runCli([root, '--format', 'markdown', '--report-only'], { env: { SOURCE_DATE_EPOCH: '1767225600', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567' } });
+    expect(md.stdout).toContain('Made on 2026-01-01T00:00:00Z at commit `0123456789abcdef0123456789abcdef01234567`.');
   });
 });

@@ -50,7 +50,7 @@ describe('output formats on the bundled runtime', () => {
   it('json: the DESIGN.md contract', async () => {
     const run = await runCli(['--format', 'json', '--report-only']);
     const report = JSON.parse(run.stdout);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.summary).toMatchObject({ operations: 114, compliant: 5, percent: 4.4 });
     expect(report.operations.find((o: { kind: string }) => o.kind === 'service')).toEqual(
       expect.objectContaining({ module: expect.any(String), kind: 'service', className: expect.any(String), method: expect.any(String), file: expect.stringMatching(/^src\//), line: expect.any(Number), outbox: expect.any(Boolean), idempotency: expect.any(Boolean), event: expect.any(Boolean), commit: expect.any(Boolean), compliant: expect.any(Boolean) }),

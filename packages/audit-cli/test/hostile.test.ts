@@ -196,7 +196,7 @@ describe('a hostile repository', () => {
     expect(run.code).toBe(0);
     expect(readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('VICTIM');
     expect(lstatSync(out).isSymbolicLink()).toBe(false);
-    expect(existsSync(out) && JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+    expect(existsSync(out) && JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(2);
     expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

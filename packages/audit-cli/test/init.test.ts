@@ -93,7 +93,11 @@ describe('outbox-audit init', () => {
 
     // The baseline holds today's gaps: the gate passes until something gets worse.
     const baseline = JSON.parse(readFileSync(path.join(root, '.outbox-baseline.json'), 'utf8'));
-    expect(Object.keys(baseline.operations).sort()).toEqual(['inventory/router/PUT /stock/:sku', 'orders/OrderManager/cancel', 'orders/OrderManager/place']);
+    expect(Object.keys(baseline.operations).sort()).toEqual([
+      'src/api/inventory/stock.ts | PUT /stock/:sku',
+      'src/domain/orders/order-manager.ts | OrderManager.cancel',
+      'src/domain/orders/order-manager.ts | OrderManager.place',
+    ]);
     expect((await runCli([root, '--baseline', path.join(root, '.outbox-baseline.json')])).code).toBe(0);
     writeFileSync(path.join(root, 'src/api/orders.ts'), ORDERS_CONTROLLER.replace('return order;', 'await request.tx.commit();\n    return order;'));
     const worse = await runCli([root, '--baseline', path.join(root, '.outbox-baseline.json'), '--format', 'json']);

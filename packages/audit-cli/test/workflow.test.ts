@@ -43,7 +43,7 @@ describe('the PR check workflow', () => {
     expect(upload.with?.sarif_file).toBe('outbox.sarif');
     // ESLint finds eslint-suppressions.json at the root by itself; the audit's baseline is committed there too.
     expect(JSON.parse(readFileSync(path.join(REPO_ROOT, 'eslint-suppressions.json'), 'utf8'))).toBeTypeOf('object');
-    expect(JSON.parse(readFileSync(path.join(REPO_ROOT, '.outbox-baseline.json'), 'utf8'))).toMatchObject({ schemaVersion: 1 });
+    expect(JSON.parse(readFileSync(path.join(REPO_ROOT, '.outbox-baseline.json'), 'utf8'))).toMatchObject({ schemaVersion: 2 });
   });
 
   it('masks no failure (no continue-on-error, no `|| true`, no trailing `exit 0`, no --report-only)', () => {
@@ -146,7 +146,7 @@ describe("the PR check's commands, run as the workflow runs them", () => {
     expect(audit.code).toBe(1);
     expect(audit.stderr).toContain('outbox-audit: gate failed: 2 new finding(s) and 0 regression(s) against .outbox-baseline.json');
     expect(audit.stderr).toContain(`new: ${ROUTER} | POST /partners/:partnerId/archive | commit — 1 call(s), baseline 0`);
-    expect(audit.stderr).toMatch(new RegExp(`new: partners/PartnerService/approvePartner \\(${SERVICE.replace(/\./g, '\\.')}:\\d+\\) lacks event`));
+    expect(audit.stderr).toMatch(new RegExp(`new: ${SERVICE.replace(/\./g, '\\.')} \\| PartnerService\\.approvePartner \\(line \\d+\\) lacks event`));
     // The annotations land on the lines in the pull request, and the job summary says why the check failed.
     expect(audit.stdout).toMatch(/^::error title=outbox-audit gate failed::2 new finding/m);
     // Only what is new is annotated: the 591 known findings stay in the summary and the SARIF.

@@ -1,5 +1,11 @@
-/** What the checklist's structural checks look for; every name is configurable in outbox.config.json. */
+import { enabledCheckIds, type ChecklistProfile } from './profiles.js';
+
+/** Which checks run, and what the structural checks look for; every name is configurable in outbox.config.json. */
 export interface ChecklistSettings {
+  /** `default`: the generic checks; `seed`: the seed report's 12 items (profiles.ts). */
+  profile: ChecklistProfile;
+  /** Check ids turned off. */
+  disable: string[];
   /** Abstract base class(es) of the AI orchestration layer. */
   aiBaseClasses: string[];
   /** Factory function(s) that hand out the orchestrator. */
@@ -22,6 +28,8 @@ export interface ChecklistSettings {
 }
 
 export const DEFAULT_CHECKLIST_SETTINGS: ChecklistSettings = {
+  profile: 'default',
+  disable: [],
   aiBaseClasses: ['BaseAIOrchestrator'],
   aiFactoryFunctions: ['getOrchestrator'],
   matchingEngineClass: 'MatchingEngine',
@@ -36,14 +44,17 @@ export const DEFAULT_CHECKLIST_SETTINGS: ChecklistSettings = {
   lintCommands: ['\\beslint\\b', '\\boutbox-audit\\b', 'db\\\\?\\.(execute|commit)'],
 };
 
-/** Class and function names whose presence makes a file worth parsing for the checklist. */
+/**
+ * Class and function names whose presence makes a file worth parsing for the checklist: only those the enabled
+ * checks look for (the default profile reads no class by name, so it parses only routers and services).
+ */
 export function checklistNames(settings: ChecklistSettings): string[] {
+  const on = new Set<string>(enabledCheckIds(settings));
   return [
-    ...settings.aiBaseClasses,
-    ...settings.aiFactoryFunctions,
-    settings.matchingEngineClass,
-    settings.riskEngineClass,
-    settings.websocketManagerClass,
-    settings.webhookManagerClass,
-  ].filter((name) => name.length > 0);
+    ...(on.has('ai-orchestrator-exists') ? [...settings.aiBaseClasses, ...settings.aiFactoryFunctions] : []),
+    ...(on.has('ai-orchestrator-matching-engine') ? [settings.matchingEngineClass, ...settings.aiFactoryFunctions] : []),
+    ...(on.has('ai-orchestrator-risk-engine') ? [settings.riskEngineClass, ...settings.aiFactoryFunctions] : []),
+    ...(on.has('websocket-operational') ? [settings.websocketManagerClass] : []),
+    ...(on.has('webhooks-operational') ? [settings.webhookManagerClass] : []),
+  ].filter((name, i, all) => name.length > 0 && all.indexOf(name) === i);
 }

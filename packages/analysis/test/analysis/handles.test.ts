@@ -101,4 +101,17 @@ describe('router DB calls: locations and routes', () => {
     });
     expect(custom.routerDbCalls.map((call) => `${call.call} ${call.handle}`)).toEqual(['save tx']);
   });
+
+  it('gives each call its kind by the configured commit and execute calls, never by its name', () => {
+    const kinds = (code: string, settings?: Parameters<typeof analyze>[2]) =>
+      analyze(code, ROUTER_PATH, settings).routerDbCalls.map((call) => `${call.call}:${call.kind}`);
+    const code = 'async function f(db) { await db.execute(q); await db.query(q); await db.commit(); await db.rollback(); }';
+    expect(kinds(code)).toEqual(['execute:execute', 'query:other', 'commit:commit', 'rollback:other']);
+    // A stack whose commit is `save` and whose SQL runs through `query` (`execute` is no longer named at all).
+    expect(kinds(code, { routerCalls: ['query', 'commit', 'save'], executeCalls: ['query'], commitCalls: ['save'] })).toEqual([
+      'query:execute',
+      'commit:other',
+      'rollback:other',
+    ]);
+  });
 });

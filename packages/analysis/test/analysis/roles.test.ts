@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFile, DEFAULT_SETTINGS, isCandidate, resolveSettings } from '../../src/index.js';
+import { classifyFile, DEFAULT_SETTINGS, isCandidate, resolveSettings, type ProjectLayout } from '../../src/index.js';
 import { DEFAULT_CHECKLIST_SETTINGS } from '../../src/checklist/settings.js';
 
 describe('classifyFile: roles', () => {
@@ -64,6 +64,40 @@ describe('classifyFile: modules', () => {
   it.each(cases)('%s → %s', (path, module) => {
     expect(classifyFile(path, DEFAULT_SETTINGS).module).toBe(module);
   });
+
+  describe('with the packages of a monorepo', () => {
+    const layout: ProjectLayout = {
+      packages: [
+        { dir: '', name: 'acme' },
+        { dir: 'apps/api', name: '@acme/api' },
+        { dir: 'apps/billing', name: '@acme/billing' },
+        { dir: 'libs/unnamed' },
+        { dir: 'packages/reference-runtime', name: 'reference-runtime' },
+      ],
+    };
+    const cases: [path: string, module: string][] = [
+      // The nearest package's name and the folder: two packages' `services` are two modules.
+      ['apps/api/src/services/billing.service.ts', '@acme/api/services'],
+      ['apps/billing/src/services/billing.service.ts', '@acme/billing/services'],
+      ['apps/api/src/orders/orders.controller.ts', '@acme/api/orders'],
+      // Straight in the package (or its src/): the package.
+      ['apps/api/src/app.service.ts', '@acme/api'],
+      ['apps/api/app.service.ts', '@acme/api'],
+      // A package without a name is known by its folder.
+      ['libs/unnamed/src/jobs/jobs.service.ts', 'libs/unnamed/jobs'],
+      // Outside every nested package: the root package.
+      ['scripts/seed/seed.service.ts', 'acme/seed'],
+      // `modules/<x>` still wins, so the runtime keeps its module names.
+      ['packages/reference-runtime/src/modules/partners/router.ts', 'partners'],
+    ];
+    it.each(cases)('%s → %s', (path, module) => {
+      expect(classifyFile(path, DEFAULT_SETTINGS, layout).module).toBe(module);
+    });
+
+    it('is told apart from the same path without a layout', () => {
+      expect(classifyFile('apps/api/src/services/billing.service.ts', DEFAULT_SETTINGS).module).toBe('services');
+    });
+  });
 });
 
 describe('isCandidate', () => {
@@ -78,8 +112,8 @@ describe('isCandidate', () => {
     expect(isCandidate(path, text, DEFAULT_SETTINGS)).toBe(expected);
   });
 
-  describe('files with no role, with the checklist settings the audit resolves', () => {
-    const settings = resolveSettings({ checklist: { ...DEFAULT_CHECKLIST_SETTINGS } });
+  describe('files with no role, with the seed checklist (the one that looks for classes by name)', () => {
+    const settings = resolveSettings({ checklist: { ...DEFAULT_CHECKLIST_SETTINGS, profile: 'seed' } });
     const checklistCases: [path: string, text: string, expected: boolean][] = [
       ['src/ai/orchestrators/base.ts', 'export abstract class BaseAIOrchestrator {}', true],
       ['src/modules/matching/matching-engine.ts', 'export class MatchingEngine {}', true],
@@ -92,9 +126,17 @@ describe('isCandidate', () => {
     });
 
     it('none when the checklist looks for other names', () => {
-      const settings = resolveSettings({ checklist: { aiBaseClasses: ['AiBase'], aiFactoryFunctions: ['makeAi'] } });
+      const settings = resolveSettings({ checklist: { profile: 'seed', aiBaseClasses: ['AiBase'], aiFactoryFunctions: ['makeAi'] } });
       expect(isCandidate('src/ai/orchestrators/base.ts', 'export abstract class BaseAIOrchestrator {}', settings)).toBe(false);
       expect(isCandidate('src/ai/orchestrators/base.ts', 'export abstract class AiBase {}', settings)).toBe(true);
+    });
+
+    it('none by default, or when the checks that read a class are turned off: only routers and services are parsed', () => {
+      const text = 'export abstract class BaseAIOrchestrator {}';
+      expect(isCandidate('src/ai/orchestrators/base.ts', text, DEFAULT_SETTINGS)).toBe(false);
+      const off = resolveSettings({ checklist: { profile: 'seed', disable: ['ai-orchestrator-exists'] } });
+      expect(isCandidate('src/ai/orchestrators/base.ts', text, off)).toBe(false);
+      expect(isCandidate('src/modules/matching/matching-engine.ts', 'export class MatchingEngine {}', off)).toBe(true);
     });
   });
 });

@@ -15,7 +15,7 @@ describe('outbox.config.json validation', () => {
         dbHandles: ['db', 'tx'],
         outbox: { eventCalls: ['addEvent', 'publish'] },
         idempotency: { keyParams: ['requestKey'] },
-        checklist: { matchingEngineClass: 'Matcher', lintCommands: ['\\bmake lint\\b'], workflowsDir: 'ci/workflows' },
+        checklist: { profile: 'seed', disable: ['webhooks-operational'], matchingEngineClass: 'Matcher', lintCommands: ['\\bmake lint\\b'], workflowsDir: 'ci/workflows' },
         unanalysable: [{ path: 'src/vendor/blob.service.js', reason: 'minified vendor code, reviewed by hand' }],
       }),
     ).toEqual([]);
@@ -43,6 +43,8 @@ describe('outbox.config.json validation', () => {
     [{ ignore: Array.from({ length: 1001 }, () => 'x') }, 'ignore', 'too many entries (1001, at most 1000)'],
     [{ dbHandles: ['x'.repeat(1001)] }, 'dbHandles[0]', 'too long (1001 characters, at most 1000)'],
     [[], '', 'must be an object, got an array'],
+    [{ checklist: { profile: 'sead' } }, 'checklist.profile', 'unknown value "sead" (did you mean "seed"?); one of: default, seed'],
+    [{ checklist: { disable: ['pr-lint-workflow'] } }, 'checklist.disable[0]', expect.stringMatching(/^unknown value "pr-lint-workflow" \(did you mean "pr-lint-workflow-exists"\?\)/)],
   ])('rejects %j naming the key', (config, key, message) => {
     expect(validateConfig(config)).toEqual([{ key, message }]);
   });

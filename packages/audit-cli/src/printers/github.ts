@@ -100,7 +100,9 @@ export async function printGithub(report: AuditReport, gate: GateResult | undefi
     write(workflowCommand('warning', { title: 'outbox-audit: file not analysed', file: `${prefix}${d.file}`, line: d.line }, d.message));
   }
   const s = report.summary;
-  info(`outbox-audit: ${s.compliant}/${s.operations} operations compliant (${s.percent}%), checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)`);
+  info(
+    `outbox-audit: ${s.percent === null ? 'no operations found' : `${s.compliant}/${s.operations} operations compliant (${s.percent}%)`}, checklist ${s.checklistPassed}/${s.checklistTotal}, ${report.findings.length} finding(s)${s.suppressed > 0 ? `, ${s.suppressed} suppressed by inline disable comments (listed in the job summary)` : ''}`,
+  );
   if (accepted > 0) info(`${accepted} known finding(s) accepted by the baseline are not annotated; the job summary and the SARIF upload list every finding`);
   if (omitted > 0) info(`${omitted} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); all are in the job summary and the SARIF upload`);
   let summaryBytes = 0;

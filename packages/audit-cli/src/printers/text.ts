@@ -24,10 +24,13 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
   const s = report.summary;
   lines.push(c.bold(`outbox-audit ${report.tool.version}`) + c.dim(` — ${t(options.target)}`));
   lines.push('');
-  const pct = `${s.percent}%`;
-  lines.push(
-    `${c.bold('Operations')}  ${s.compliant === s.operations ? c.green(`${s.compliant}/${s.operations}`) : c.red(`${s.compliant}/${s.operations}`)} compliant (${pct})`,
-  );
+  if (s.percent === null) {
+    lines.push(`${c.bold('Operations')}  ${c.red('no operations found')} ${c.dim('(no service method or route handler writes through a DB handle: check serviceFiles, routerFiles and dbHandles, or run outbox-audit init)')}`);
+  } else {
+    lines.push(
+      `${c.bold('Operations')}  ${s.compliant === s.operations ? c.green(`${s.compliant}/${s.operations}`) : c.red(`${s.compliant}/${s.operations}`)} compliant (${s.percent}%)`,
+    );
+  }
   const tallies = tallyByModule(report);
   if (tallies.length > 0) {
     const w = Math.max(8, ...tallies.map((m) => t(m.module).length)) + 2;
@@ -40,12 +43,16 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
     }
   }
   lines.push('');
-  lines.push(`${c.bold('Routers')}     ${s.routerDbCommit === 0 ? c.green('0') : c.red(String(s.routerDbCommit))} db.commit(), ${s.routerDbExecute === 0 ? c.green('0') : c.red(String(s.routerDbExecute))} db.execute() in ${s.routers} router file(s)`);
+  const count = (n: number) => (n === 0 ? c.green('0') : c.red(String(n)));
+  lines.push(
+    `${c.bold('Routers')}     ${count(s.routerDbCommit)} commit, ${count(s.routerDbExecute)} execute${s.routerDbOther > 0 || report.strict ? `, ${count(s.routerDbOther)} other` : ''} DB call(s) in ${s.routersWithFindings} of ${s.routers} router file(s) with findings`,
+  );
   for (const r of report.routers.filter((r) => r.findings.length > 0)) {
-    lines.push(`  ${t(r.file)}  ${c.dim('commit')} ${r.dbCommit}  ${c.dim('execute')} ${r.dbExecute}${report.strict ? `  ${c.dim('other')} ${r.findings.length - r.dbCommit - r.dbExecute}` : ''}`);
+    lines.push(`  ${t(r.file)}  ${c.dim('commit')} ${r.dbCommit}  ${c.dim('execute')} ${r.dbExecute}${r.dbOther > 0 || report.strict ? `  ${c.dim('other')} ${r.dbOther}` : ''}`);
   }
+  for (const u of report.unassignedDbFiles) lines.push(`  ${c.yellow('outside every role')} ${t(u.file)}${u.line ? `:${u.line}` : ''}  ${t(u.message)} ${c.dim('(add it to routerFiles or serviceFiles, or run outbox-audit init)')}`);
   lines.push('');
-  lines.push(`${c.bold('Checklist')}   ${s.checklistPassed}/${s.checklistTotal} (${Math.round((s.checklistPassed / Math.max(1, s.checklistTotal)) * 100)}%)`);
+  lines.push(`${c.bold('Checklist')}   ${s.checklistPassed}/${s.checklistTotal} (${Math.round((s.checklistPassed / Math.max(1, s.checklistTotal)) * 100)}%)${s.checklistProfile === 'default' ? '' : c.dim(` profile ${s.checklistProfile}`)}`);
   for (const item of report.checklist) {
     lines.push(`  ${ok(item.pass)} ${t(item.label)}${item.pass ? '' : c.dim(` — ${t(item.reason)}`)}`);
   }
@@ -64,6 +71,13 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
   if (warnings.length > 0) {
     lines.push('');
     for (const w of warnings) lines.push(`${c.yellow('warning')} ${t(w)}`);
+  }
+  if (report.suppressed.length > 0) {
+    lines.push('');
+    lines.push(c.bold(`Suppressed (${report.suppressed.length} finding(s) hidden by inline disable comments; the gate accepts them)`));
+    for (const f of report.suppressed) {
+      lines.push(`  ${t(f.file)}:${f.line}:${f.column}  ${c.dim(`outbox/${f.rule}`)}  eslint-${f.suppression.kind} (line ${f.suppression.line})${f.suppression.reason ? `: ${t(f.suppression.reason)}` : c.yellow(': no reason given')}`);
+    }
   }
   if (report.diagnostics.length > 0) {
     lines.push('');

@@ -83,6 +83,9 @@ export class ProjectTypeCheck {
     const config = ts.parseJsonConfigFileContent(json.config, host, root, { noEmit: true }, configPath);
     const fatal = config.errors.find((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs: checked below */);
     if (fatal) return { unavailable: `${TSCONFIG}: ${ts.flattenDiagnosticMessageText(fatal.messageText, ' ')}; the changes were not type-checked` };
+    if (config.fileNames.length === 0) {
+      return { unavailable: `${TSCONFIG} compiles no files itself (a solution of project references?); the changes were not type-checked` };
+    }
     return new ProjectTypeCheck(tree, config);
   }
 

@@ -1,11 +1,11 @@
 import ts from 'typescript';
-import type { ClassFacts, FileAnalysis, MissingFlag, Operation } from 'outbox-analysis';
+import { resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type FileAnalysis, type MissingFlag, type Operation } from 'outbox-analysis';
 import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, resultAt } from '../shared/operation-code.js';
 import { operationKey } from '../shared/call-sites.js';
-import { classOf, enclosingStatement, handlePassedToFunction, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
+import { classOf, enclosingStatement, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 /** The project's outbox repository: its class, the file that declares it, and its event method. */
 interface Repository {
@@ -251,16 +251,18 @@ function planEvent(
     return [{ start: before, end: before, text: eventText + style.eol }, removeStatement(text, eventStatement.getStart(source), eventStatement.getEnd())];
   }
 
-  const eventLines = (result: string | undefined, via = handle) => eventCode(operation, fn, plan.receiver(via), plan.eventCall ?? 'addEvent', result, style);
+  // The event names the row the write before it targets (on the path to `statement`), and what that write set.
+  const eventLines = (result: string | undefined, via = handle, before?: ts.Statement) =>
+    eventCode(operation, fn, plan.receiver(via), plan.eventCall ?? 'addEvent', result, style, before ? writeTargetBefore(before, operation, fn, source) : undefined);
   // The event before a commit, carrying the value returned right after it: read as is when it is a plain read, or
   // computed into a local just before the commit when it is a call (`return masked(rows[0]!);`).
   const eventAt = (statement: ts.Statement, via: string): TextEdit[] => {
     const plain = resultAt(statement, source, operation.method);
     const hoisted = plain === undefined && !carriesSecret(operation.method) ? hoistableReturn(fn, statement, source, via) : undefined;
-    if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via), style)];
+    if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via, statement), style)];
     const indent = indentAt(text, statement.getStart(source));
     const at = insertionPoint(text, statement, source);
-    return [{ start: at, end: at, text: hoistedDeclaration(hoisted, indent, style) + render(eventLines(hoisted.name, via), indent, style) + style.eol }, hoisted.edit];
+    return [{ start: at, end: at, text: hoistedDeclaration(hoisted, indent, style) + render(eventLines(hoisted.name, via, statement), indent, style) + style.eol }, hoisted.edit];
   };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);
@@ -273,7 +275,7 @@ function planEvent(
     // `if (x) { event }` right before the commit: the other path gets its event in an else branch.
     if (previous && ts.isIfStatement(previous) && !previous.elseStatement && ts.isBlock(previous.thenStatement)) {
       const indent = indentAt(text, previous.getStart(source));
-      const body = render(eventLines(undefined), indent + style.indentUnit, style);
+      const body = render(eventLines(undefined, handle, previous), indent + style.indentUnit, style);
       return [{ start: previous.getEnd(), end: previous.getEnd(), text: ` else {${style.eol}${body}${style.eol}${indent}}` }];
     }
     return eventAt(statement, commit.handle);
@@ -311,14 +313,104 @@ function reindent(text: string, statement: ts.Statement, source: ts.SourceFile, 
 }
 
 /** The event statement, as template lines (two-space indentation, single quotes; `render` adapts them). */
-function eventCode(operation: Operation, fn: ts.FunctionLikeDeclaration, receiver: string, eventCall: string, result: string | undefined, style: CodeStyle): string[] {
+/** What the write before an event says about its row: the key expression, whether it inserts a row, what it sets. */
+interface EventTarget {
+  /** The expression of the written row's key (`lotId`, `row.id`), in scope where the event goes. */
+  key?: string;
+  /** It inserts the row (and hands it back): the key is the result's id. */
+  inserts: boolean;
+  /** Columns set to a literal (`status: 'blocked'`). */
+  literals: [string, string][];
+}
+
+/**
+ * The write that runs last before `statement` on its path (in the statements before it, then in those before the
+ * block holding it, outwards), and what its SQL says about the row (the analysis reads the statement: sqlWriteTarget).
+ */
+function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
+  const writes = operation.writes.map((span) => nodeAt(source, span.start, span.end)).filter((node): node is ts.CallExpression => !!node && ts.isCallExpression(node));
+  let write: ts.CallExpression | undefined;
+  for (let current: ts.Node = statement; !write && current !== fn && current.parent; current = current.parent) {
+    const parent = current.parent;
+    const siblings = ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent) || ts.isSourceFile(parent) ? parent.statements : undefined;
+    if (!siblings) continue;
+    for (const sibling of [...siblings.slice(0, siblings.indexOf(current as ts.Statement))].reverse()) {
+      write = writes.filter((w) => w.getStart(source) >= sibling.getStart(source) && w.getEnd() <= sibling.getEnd()).pop();
+      if (write) break;
+    }
+  }
+  if (!write) return undefined;
+  const lookup: ConstLookup = (name) => {
+    for (const top of source.statements) {
+      if (!ts.isVariableStatement(top) || !(top.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of top.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+    }
+    return undefined;
+  };
+  const target = sqlWriteTarget(resolveText(write.arguments[0], lookup));
+  if (!target) return undefined;
+  const params = write.arguments[1];
+  let key: string | undefined;
+  if (target.idParam !== undefined && params && ts.isArrayLiteralExpression(params)) {
+    const element = params.elements[target.idParam - 1];
+    if (element && !ts.isSpreadElement(element) && isPlainRead(element) && inScopeAt(element, statement, fn)) key = element.getText(source);
+  }
+  return { ...(key ? { key } : {}), inserts: target.verb === 'INSERT' && target.returning, literals: Object.entries(target.literals) };
+}
+
+/** Is every name the expression reads declared where `at` is (a parameter, or a local of a block holding `at`)? */
+function inScopeAt(expression: ts.Expression, at: ts.Node, fn: ts.FunctionLikeDeclaration): boolean {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) names.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  for (const name of names) {
+    if (fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) continue;
+    let declared = false;
+    for (let scope: ts.Node | undefined = at.parent; scope && !declared; scope = scope.parent) {
+      if (ts.isBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+        declared = scope.statements.some((s) => s.getEnd() <= at.getStart() && ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => bindsName(d.name, name)));
+      }
+      // The variable of an enclosing `for (const row of rows)` is in scope in its body.
+      if (!declared && (ts.isForOfStatement(scope) || ts.isForInStatement(scope) || ts.isForStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+        declared = scope.initializer.declarations.some((d) => bindsName(d.name, name));
+      }
+      if (scope === fn) break;
+    }
+    if (!declared) return false;
+  }
+  return true;
+}
+
+function bindsName(name: ts.BindingName, wanted: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === wanted;
+  return name.elements.some((e) => !ts.isOmittedExpression(e) && bindsName(e.name, wanted));
+}
+
+function eventCode(operation: Operation, fn: ts.FunctionLikeDeclaration, receiver: string, eventCall: string, result: string | undefined, style: CodeStyle, target?: EventTarget): string[] {
   const ids = idParams(fn);
   const aggregateType = aggregateTypeOf(operation);
   const preferred = ids.find((id) => id.toLowerCase() === `${aggregateType.replace(/_/g, '')}id`) ?? ids.find((id) => id !== 'organizationId') ?? ids[0];
-  const preferredParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === preferred);
-  const plainString = preferredParam?.type?.kind === ts.SyntaxKind.StringKeyword && !preferredParam.questionToken;
-  const aggregateId = (preferred && (plainString ? preferred : `String(${preferred})`)) ?? (result ? `String(Object(${result}).id ?? '')` : quoted(operation.method, { ...style, quote: "'" }));
-  const payload = [...ids, ...(result === 'result' ? ['result'] : result ? [`result: ${result}`] : [])];
+  const stringParam = (name: string | undefined) => {
+    const param = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name);
+    return param?.type?.kind === ts.SyntaxKind.StringKeyword && !param.questionToken;
+  };
+  // The aggregate is the row the write targets: the key in its WHERE, the row it inserts; else the operation's own id.
+  const aggregateId = target?.key
+    ? stringParam(target.key) ? target.key : `String(${target.key})`
+    : target?.inserts && result
+      ? `String(Object(${result}).id ?? '')`
+      : (preferred && (stringParam(preferred) ? preferred : `String(${preferred})`)) ?? (result ? `String(Object(${result}).id ?? '')` : quoted(operation.method, { ...style, quote: "'" }));
+  const keyName = target?.key && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(target.key) && !ids.includes(target.key) && !target.key.includes('.') ? [target.key] : [];
+  const taken = new Set([...ids, ...keyName, 'result']);
+  const literals = (target?.literals ?? [])
+    .map(([column, value]) => [column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), value] as const)
+    .filter(([name]) => !taken.has(name))
+    .map(([name, value]) => `${name}: ${quoted(value, { ...style, quote: "'" })}`);
+  const rowKey = target?.key && target.key.includes('.') && !ids.includes('id') ? [`id: ${target.key}`] : [];
+  const payload = [...ids, ...keyName, ...rowKey, ...literals, ...(result === 'result' ? ['result'] : result ? [`result: ${result}`] : [])];
   return [
     `await ${receiver}.${eventCall}({`,
     `  eventType: '${eventTypeOf(operation)}',`,
