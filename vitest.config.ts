@@ -27,7 +27,10 @@ if (process.env.CI === 'true' && (!databaseUrl || !redisUrl)) {
 // migration test's `vitest run --root <copy>` — gets the same ones.
 const runtimeConfig = './packages/reference-runtime/vitest.config.ts';
 
-// Timeouts only stop a hang: the tests wait for conditions, so a busy machine makes them slower, not red.
+// Timeouts only stop a hang: the tests wait for conditions, so a busy machine makes them slower, not red. Hooks get
+// the same (vitest's default hookTimeout is 10 s: a beforeAll that lints or parses the whole runtime needs more).
+const patience = (ms: number) => ({ testTimeout: ms, hookTimeout: ms });
+
 export default defineConfig({
   test: {
     projects: [
@@ -51,11 +54,11 @@ export default defineConfig({
         : []),
       {
         ssr,
-        test: { name: 'analysis', root: 'packages/analysis', include: ['test/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'analysis', root: 'packages/analysis', include: ['test/**/*.test.ts'], ...patience(120_000) },
       },
       {
         ssr,
-        test: { name: 'eslint-plugin', root: 'packages/eslint-plugin-outbox', include: ['test/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'eslint-plugin', root: 'packages/eslint-plugin-outbox', include: ['test/**/*.test.ts'], ...patience(120_000) },
       },
       {
         ssr,
@@ -64,8 +67,7 @@ export default defineConfig({
           root: 'packages/audit-cli',
           include: ['test/**/*.test.ts'],
           globalSetup: ['test/support/build.ts'],
-          testTimeout: 180_000,
-          hookTimeout: 300_000,
+          ...patience(300_000),
         },
       },
       {
@@ -75,14 +77,14 @@ export default defineConfig({
           root: 'packages/codemods',
           include: ['test/**/*.test.ts'],
           exclude: ['test/migration.test.ts'],
-          testTimeout: 240_000,
+          ...patience(240_000),
         },
       },
       // The end-to-end migration runs the runtime's whole suite on a migrated copy in a child process: `npm test`
       // runs it on its own, after the rest, so it never competes with the other projects for the two cores.
       {
         ssr,
-        test: { name: 'migration', root: 'packages/codemods', include: ['test/migration.test.ts'], testTimeout: 900_000, hookTimeout: 600_000 },
+        test: { name: 'migration', root: 'packages/codemods', include: ['test/migration.test.ts'], ...patience(1_800_000) },
       },
     ],
   },

@@ -5,6 +5,7 @@ import type { OutboxSettings } from './settings.js';
 import { classifyFile, type ProjectLayout } from './classify.js';
 import { buildFileModel } from './model.js';
 import { OperationAnalyzer } from './operations.js';
+import { spanOf } from './spans.js';
 import { collectSuppressions } from './comments.js';
 
 /**
@@ -24,6 +25,11 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
       role: effectiveRole,
       module,
       routerDbCalls: model.routerDbCalls,
+      routes: model.routes.map((unit) => ({
+        route: unit.name,
+        registration: spanOf(unit.routeCall ?? unit.fn, sourceFile),
+        handler: spanOf(unit.fn, sourceFile),
+      })),
       operations: new OperationAnalyzer(model, path, module).operations(),
       classes: model.classes.map((cls) => cls.facts).sort((a, b) => a.line - b.line),
       functions: model.functions,
@@ -57,7 +63,7 @@ export function analyzeFile(path: string, text: string, settings: OutboxSettings
 
 function emptyAnalysis(path: string, settings: OutboxSettings, layout: ProjectLayout | undefined): FileAnalysis {
   const { role, module } = classifyFile(path, settings, layout);
-  return { file: path, role, module, routerDbCalls: [], operations: [], classes: [], functions: [], imports: [], suppressions: [], diagnostics: [] };
+  return { file: path, role, module, routerDbCalls: [], routes: [], operations: [], classes: [], functions: [], imports: [], suppressions: [], diagnostics: [] };
 }
 
 export function scriptKindOf(path: string): TS.ScriptKind {

@@ -4,4 +4,4 @@
  */
 export * from './core.js';
 export { analyzeFile, analyzeSourceFile } from './analyze.js';
-export { classifySql, resolveText, type SqlKind, type ResolvedText } from './sql.js';
+export { classifySql, resolveText, sqlWriteTarget, type SqlKind, type ResolvedText, type WriteTarget, type ConstLookup } from './sql.js';

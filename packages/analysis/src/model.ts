@@ -50,6 +50,8 @@ export interface CallFacts {
   publish?: boolean;
   /** What the call does to the database, for a DB call of any style. */
   effect?: DbEffect;
+  /** For a DB-handle call: the handle, local aliases resolved (`this.db` for `const db = this.db; db.execute()`). */
+  handle?: string;
 }
 
 /** A class method, an arrow-function property or a route handler: the code one operation is made of. */
@@ -801,6 +803,13 @@ class ModelBuilder {
     }
   }
 
+  /** The handle an expression stands for, through local aliases: `this.db` for `db` after `const db = this.db`. */
+  private handleOrigin(expression: TS.Expression): string {
+    const target = unwrap(expression);
+    const binding = isIdentifier(target) ? this.lookup(target.text) : undefined;
+    return binding?.kind === 'handle' ? binding.text : target.getText(this.sourceFile);
+  }
+
   private mentionsOutbox(expression: TS.Expression): boolean {
     let target: TS.Expression = unwrap(expression);
     for (;;) {
@@ -976,7 +985,7 @@ class ModelBuilder {
       } else if (!init) {
         this.bind(name.text, { kind: 'other' });
       } else if (this.isHandle(init)) {
-        this.bind(name.text, { kind: 'handle', text: unwrap(init).getText(this.sourceFile) });
+        this.bind(name.text, { kind: 'handle', text: this.handleOrigin(init) });
       } else if (this.mentionsOutbox(init)) {
         this.bind(name.text, { kind: 'outbox' });
       } else if (this.constDeclarations.has(declaration)) {
@@ -1003,7 +1012,7 @@ class ModelBuilder {
         this.bind(local, { kind: 'method', method: property, handle: sourceText });
       } else if (property !== undefined && this.handleNames.has(property)) {
         // `const { db: conn } = request`.
-        this.bind(local, { kind: 'handle', text: `${sourceText}.${property}` });
+        this.bind(local, { kind: 'handle', text: `${source !== undefined ? this.handleOrigin(source) : sourceText}.${property}` });
       } else {
         this.bind(local, { kind: 'other' });
       }
@@ -1048,7 +1057,7 @@ class ModelBuilder {
     if (isIdentifier(left)) {
       // `let conn; conn = this.db;`
       if (this.isHandle(binary.right)) {
-        this.bind(left.text, { kind: 'handle', text: unwrap(binary.right).getText(this.sourceFile) });
+        this.bind(left.text, { kind: 'handle', text: this.handleOrigin(binary.right) });
       } else if (this.mentionsOutbox(binary.right)) {
         this.bind(left.text, { kind: 'outbox' });
       }
@@ -1104,14 +1113,17 @@ class ModelBuilder {
 
     let method: string | undefined;
     let handleText: string | undefined;
+    let handleOrigin: string | undefined;
     if (parts && this.isHandle(parts.receiver)) {
       method = parts.method;
       handleText = unwrap(parts.receiver).getText(this.sourceFile);
+      handleOrigin = this.handleOrigin(parts.receiver);
     } else if (!parts && isIdentifier(unwrap(callee))) {
       const binding = this.lookup((unwrap(callee) as TS.Identifier).text);
       if (binding?.kind === 'method') {
         method = binding.method;
         handleText = binding.handle;
+        handleOrigin = binding.handle;
       }
     }
 
@@ -1168,6 +1180,7 @@ class ModelBuilder {
         commit,
         event,
         optional: isOptionalChain(call),
+        ...(handleOrigin !== undefined && (write || commit) ? { handle: handleOrigin } : {}),
         ...(check ? { check } : {}),
         ...(helper !== undefined ? { helper } : {}),
         ...(publish ? { publish } : {}),

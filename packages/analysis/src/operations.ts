@@ -231,6 +231,8 @@ export class OperationAnalyzer {
       missing,
       warnings,
       firstWrite,
+      ...(firstWriteEffect?.handle !== undefined ? { writeHandle: firstWriteEffect.handle } : {}),
+      writes: unit.effects.filter((effect) => effect.write).map((effect) => spanOf(effect.node, sourceFile)),
     } satisfies Operation;
   }
 

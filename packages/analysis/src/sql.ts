@@ -116,3 +116,37 @@ export function isWriteSql(resolved: ResolvedText | undefined, settings: OutboxS
   const kind = classifySql(resolved, settings);
   return kind === 'write' || (kind === 'unresolved' && settings.unresolvedSqlIsWrite);
 }
+
+/** What a write statement says about the row it writes, as far as its text shows. */
+export interface WriteTarget {
+  /** `INSERT`, `UPDATE`, `DELETE`, … */
+  verb: string;
+  /** `WHERE id = $n` (or `t.id = $n`): the statement writes the row whose key is parameter n (1-based). */
+  idParam?: number;
+  /** `… RETURNING`: the statement hands the written row back. */
+  returning: boolean;
+  /** Columns the statement sets to a literal (`SET status = 'withdrawn'`, `VALUES` are not read): what a branch changes. */
+  literals: Record<string, string>;
+}
+
+const WHERE_ID = /\bwhere\s+(?:[a-z_][a-z0-9_]*\.)?id\s*=\s*\$(\d+)/i;
+const SET_CLAUSE = /\bset\b([\s\S]*?)(?:\bwhere\b|\breturning\b|\bfrom\b|$)/i;
+const LITERAL_ASSIGNMENT = /\b([a-z_][a-z0-9_]*)\s*=\s*'((?:[^']|'')*)'/gi;
+
+/** The row a write statement targets, read from its text (undefined for SQL that is not readable). */
+export function sqlWriteTarget(resolved: ResolvedText | undefined): WriteTarget | undefined {
+  if (!resolved) return undefined;
+  const text = resolved.literal;
+  const verb = LEADING_WORD.exec(skipToKeyword(resolved.head))?.[0]?.toUpperCase();
+  if (!verb) return undefined;
+  const where = WHERE_ID.exec(text);
+  const literals: Record<string, string> = {};
+  const set = verb === 'UPDATE' ? SET_CLAUSE.exec(text)?.[1] : undefined;
+  if (set) for (const match of set.matchAll(LITERAL_ASSIGNMENT)) literals[match[1]!.toLowerCase()] = match[2]!.replace(/''/g, "'");
+  return {
+    verb,
+    ...(where && verb !== 'INSERT' ? { idParam: Number(where[1]) } : {}),
+    returning: /\breturning\b/i.test(text),
+    literals,
+  };
+}

@@ -115,6 +115,13 @@ export interface Operation extends OperationFlags {
   warnings: OperationWarning[];
   /** The first write's location (a DB-handle execute of a modifying statement). */
   firstWrite: SourceSpan;
+  /**
+   * The DB handle the first write runs on, local aliases resolved: `this.db` for `const db = this.db; db.execute(…)`,
+   * `request.db` for `const { db } = request`. Absent when the operation writes only through a helper.
+   */
+  writeHandle?: string;
+  /** Its own writes (DB-handle executes of modifying SQL, not those of helpers), in source order: each call's span. */
+  writes: SourceSpan[];
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */
@@ -131,6 +138,16 @@ export interface ClassFacts {
   properties: { name: string; type?: string; initializer?: string; line: number }[];
   /** Names of functions called anywhere in the class body (e.g. `getOrchestrator`). */
   calls: string[];
+}
+
+/** A route a router file registers (`app.post('/x', handler)`, `app.route({ … })`), whether or not it writes. */
+export interface RouteFact {
+  /** `POST /organizations`, or the handler's name when the path is not a literal. */
+  route: string;
+  /** The registering call. */
+  registration: SourceSpan;
+  /** The handler function. */
+  handler: SourceSpan;
 }
 
 export interface FunctionFacts {
@@ -163,6 +180,8 @@ export interface FileAnalysis {
   role: FileRole;
   module: string;
   routerDbCalls: RouterDbCall[];
+  /** The routes of a router file, in source order (empty for other files). */
+  routes: RouteFact[];
   operations: Operation[];
   classes: ClassFacts[];
   functions: FunctionFacts[];

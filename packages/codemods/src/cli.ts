@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from 'outbox-analysis';
 import { unifiedDiff } from './engine/diff.js';
-import { dirtyFiles, writeChanges } from './engine/write.js';
+import { JOURNAL, hasJournal, recoverInterruptedWrite, treeState, writeChanges, WriteRefusedError } from './engine/write.js';
+import type { ProgressEvent } from './engine/run.js';
 import { TRANSFORM_ORDER } from './engine/types.js';
 import { bundledRuntimeRoot, planMigration, UsageError, type MigrationResult } from './migrate.js';
 import { orderedTransforms } from './transforms/index.js';
@@ -17,6 +18,7 @@ const EXIT_PROBLEM = 2;
 interface CliOptions {
   write?: boolean;
   force?: boolean;
+  typeCheck: boolean;
   todoComments?: boolean;
   idempotency: 'store' | 'redis';
   config?: string;
@@ -25,6 +27,14 @@ interface CliOptions {
 /** Where the CLI writes: stdout for the diff and help, stderr for the summary and errors. */
 export interface Output {
   write(text: string): unknown;
+  /** A terminal gets a progress line (stderr only). */
+  isTTY?: boolean;
+}
+
+/** This package's version, from its package.json (beside src/ and dist/). */
+export function version(): string {
+  const file = fileURLToPath(new URL('../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 export async function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
@@ -35,8 +45,10 @@ export async function main(argv: string[], out: Output = process.stdout, err: Ou
     .option('--write', 'apply the changes (default: a dry run printing a unified diff)')
     .option('--force', 'with --write: also when the git tree under the path has uncommitted changes')
     .option('--todo-comments', 'leave a // TODO(outbox-codemod): marker where something could not be migrated safely')
+    .option('--no-type-check', 'do not type-check the result with the project\'s tsconfig (faster; nothing then guarantees it compiles)')
     .addOption(new Option('--idempotency <style>', 'store: the transactional idempotency store; redis: the seed\'s Redis GET/SETEX pattern').choices(['store', 'redis']).default('store'))
     .option('--config <file>', 'settings file (default: <path>/outbox.config.json when present)')
+    .version(version(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
     .addHelpText(
@@ -48,7 +60,14 @@ ${orderedTransforms().map((t) => `  ${t.name.padEnd(24)}${t.summary}`).join('\n'
 Exit codes:
   0  nothing to change (dry run), or all changes written
   1  dry run: changes are pending (the diff is on stdout)
-  2  a file could not be transformed safely (listed with its reason), a bad option or config, or a dirty git tree
+  2  something was left as it was (listed with file, line and reason: a type error the change would cause,
+     a shape not migrated safely, a link not followed), a bad option or config, a dirty git tree or one git
+     cannot answer for, or a file that cannot be written
+
+Safety:
+  The result is type-checked in memory with <path>/tsconfig.json; an operation or route whose edits would add a
+  type error is left as it was and reported with the error. --write stages every file, journals, then renames;
+  an interrupted --write is finished by the next run (${JOURNAL}). Links are never followed.
 
 Examples:
   outbox-codemod all                              dry run on the bundled reference runtime
@@ -75,15 +94,38 @@ Examples:
     return EXIT_PROBLEM;
   }
 
+  // A journal means an earlier --write was interrupted: --write finishes it first; a dry run would read a
+  // half-written tree, so it stops and says so.
+  if (hasJournal(root)) {
+    if (!options.write) {
+      err.write(`outbox-codemod: an interrupted --write left ${JOURNAL} in ${root}; run again with --write to finish it\n`);
+      return EXIT_PROBLEM;
+    }
+    try {
+      const recovered = recoverInterruptedWrite(root);
+      if (recovered) {
+        err.write(recovered.finished.length > 0
+          ? `finished the interrupted write: ${recovered.finished.length} more file(s) renamed into place\n`
+          : `the interrupted write had changed nothing; its ${recovered.discarded.length} staged file(s) were removed\n`);
+      }
+    } catch (error) {
+      return refused(error, err);
+    }
+  }
+
+  const progress = progressLine(err);
   let result: MigrationResult;
   try {
     result = await planMigration({
       root,
       transform: transformName,
       options: { idempotency: options.idempotency, todoComments: options.todoComments ?? false },
+      typeCheck: options.typeCheck,
+      ...(progress ? { onProgress: progress.update } : {}),
       ...(options.config ? { configFile: options.config } : {}),
     });
   } catch (error) {
+    progress?.clear();
     if (error instanceof UsageError || error instanceof ConfigError) {
       err.write(`outbox-codemod: ${error.message}\n`);
       return EXIT_PROBLEM;
@@ -92,30 +134,71 @@ Examples:
     err.write(`outbox-codemod: internal error: ${message}\nPlease report it with the file that triggered it.\n`);
     return EXIT_PROBLEM;
   }
+  progress?.clear();
 
   printSummary(result, err);
   if (options.write) {
     if (result.changes.length > 0 && !options.force) {
-      const dirty = dirtyFiles(root);
-      if (dirty && dirty.length > 0) {
-        err.write(`outbox-codemod: refusing to write: ${dirty.length} uncommitted change(s) under ${root} (commit or stash them, or pass --force):\n`);
-        for (const line of dirty.slice(0, 10)) err.write(`  ${line}\n`);
+      const state = treeState(root);
+      if (state.state === 'dirty') {
+        err.write(`outbox-codemod: refusing to write: ${state.files.length} uncommitted change(s) under ${root} (commit or stash them, or pass --force):\n`);
+        for (const line of state.files.slice(0, 10)) err.write(`  ${line}\n`);
+        return EXIT_PROBLEM;
+      }
+      if (state.state === 'unknown') {
+        err.write(`outbox-codemod: refusing to write: cannot tell whether ${root} has uncommitted changes (${state.reason}); fix git or commit your work elsewhere, or pass --force\n`);
         return EXIT_PROBLEM;
       }
     }
-    writeChanges(root, result.changes);
+    try {
+      writeChanges(root, result.changes);
+    } catch (error) {
+      return refused(error, err);
+    }
     err.write(`wrote ${result.changes.length} file(s)\n`);
   } else {
     out.write(unifiedDiff(result.changes));
   }
-  if (result.skipped.length > 0) return EXIT_PROBLEM;
+  if (result.skipped.length > 0 || result.unread.length > 0) return EXIT_PROBLEM;
   return !options.write && result.changes.length > 0 ? EXIT_PENDING : 0;
+}
+
+function refused(error: unknown, err: Output): number {
+  if (error instanceof WriteRefusedError) {
+    err.write('outbox-codemod: refusing to write (nothing was changed by this run):\n');
+    for (const problem of error.problems) err.write(`  ${problem.file}: ${problem.reason}\n`);
+    return EXIT_PROBLEM;
+  }
+  err.write(`outbox-codemod: write failed: ${error instanceof Error ? error.message : String(error)}\nRun again with --write to finish it (${JOURNAL} records where it stopped).\n`);
+  return EXIT_PROBLEM;
+}
+
+/** On a terminal, one line on stderr that says which transform runs (long runs: a tree of thousands of files). */
+function progressLine(err: Output): { update: (event: ProgressEvent) => void; clear: () => void } | undefined {
+  if (!err.isTTY) return undefined;
+  let shown = false;
+  return {
+    update: (event) => {
+      const what = event.phase === 'run' ? event.transform : `type-checking after ${event.transform}`;
+      err.write(`\r\u001b[K[${event.index + 1}/${event.total}] ${what}…`);
+      shown = true;
+    },
+    clear: () => {
+      if (shown) err.write('\r\u001b[K');
+    },
+  };
 }
 
 function printSummary(result: MigrationResult, err: Output): void {
   for (const summary of result.summaries) {
     const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped` : '';
     err.write(`${summary.transform}: ${summary.filesChanged.length} file(s) changed${skipped}\n`);
+  }
+  const check = result.typeCheck;
+  err.write(check.unavailable ? `type check: not done (${check.unavailable})\n` : `type check: no new type errors (${check.compiles} compile(s) of the changed files and their importers)\n`);
+  if (result.unread.length > 0) {
+    err.write(`\nNot read (links are not followed):\n`);
+    for (const entry of result.unread) err.write(`  ${entry.file}  ${entry.reason}\n`);
   }
   if (result.skipped.length > 0) {
     err.write(`\nNot migrated (left as they were):\n`);

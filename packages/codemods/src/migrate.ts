@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_FILE_NAME, readConfigFile, type PartialSettings } from 'outbox-analysis';
-import { runTransforms, type TransformSummary } from './engine/run.js';
+import { runTransforms, type RunOptions, type TransformSummary, type TypeCheckReport } from './engine/run.js';
 import type { CodemodOptions, SkipEntry, Transform } from './engine/types.js';
 import { OverlayWorkspace, type FileChange } from './engine/workspace.js';
 import { orderedTransforms, TRANSFORMS } from './transforms/index.js';
@@ -15,6 +15,9 @@ export interface MigrationOptions {
   options?: Partial<CodemodOptions>;
   /** An explicit config file; otherwise `<root>/outbox.config.json` when it exists. Throws ConfigError. */
   configFile?: string;
+  /** Type-check each transform's output (default true); see runTransforms. */
+  typeCheck?: boolean;
+  onProgress?: RunOptions['onProgress'];
 }
 
 export interface MigrationResult {
@@ -22,6 +25,9 @@ export interface MigrationResult {
   summaries: TransformSummary[];
   changes: FileChange[];
   skipped: SkipEntry[];
+  /** Files not read: links under the root (never followed). */
+  unread: { file: string; reason: string }[];
+  typeCheck: TypeCheckReport;
 }
 
 export class UsageError extends Error {}
@@ -43,8 +49,11 @@ export async function planMigration(options: MigrationOptions): Promise<Migratio
   const settings: PartialSettings = options.configFile || existsSync(configFile) ? (readConfigFile(configFile) as PartialSettings) : {};
   const codemodOptions: CodemodOptions = { idempotency: 'store', todoComments: false, ...options.options };
   const workspace = new OverlayWorkspace(options.root, codemodOptions, settings);
-  const summaries = await runTransforms(workspace, transforms);
-  return { transforms, summaries, changes: workspace.changes(), skipped: workspace.skipped() };
+  const { summaries, typeCheck } = await runTransforms(workspace, transforms, {
+    ...(options.typeCheck !== undefined ? { typeCheck: options.typeCheck } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { transforms, summaries, changes: workspace.changes(), skipped: workspace.skipped(), unread: workspace.unread(), typeCheck };
 }
 
 /** The reference runtime shipped beside this package in the monorepo: the default target. */

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Database } from './db/database.js';
 import { DbSession } from './db/session.js';
 import { HttpError, fromDatabaseError } from './core/http/errors.js';
@@ -7,6 +7,9 @@ import type { ConnectionManager } from './core/websocket/manager.js';
 import type { WebhookManager } from './core/webhooks/manager.js';
 import type { EventBroker } from './core/broker/broker.js';
 import { registerWebhookRoutes } from './core/webhooks/http.js';
+import { installAuth } from './core/auth/plugin.js';
+import { registerAccountRoutes } from './core/auth/http.js';
+import { installInputHygiene } from './core/http/hygiene.js';
 import { registerPartnerRoutes } from './modules/partners/router.js';
 import { registerSettingsRoutes } from './modules/settings/router.js';
 import { registerUserOnboardingRoutes } from './modules/user_onboarding/router.js';
@@ -37,6 +40,13 @@ export interface AppOptions {
   logger?: boolean;
   /** Largest request body accepted, in bytes (413 above it). */
   bodyLimit?: number;
+  /**
+   * The first-run setup token: while no administrator exists, the seed routes accept it as `x-setup-token`. Without
+   * one the first administrator cannot be made over HTTP (`createRuntime` always passes one).
+   */
+  setupToken?: string;
+  /** Told of every route as it is registered (method, URL, schema, policy): for route inventories and API docs. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -58,9 +68,20 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     await request.db?.close();
   });
 
+  // Input hygiene: strings no database can store are a 400 naming the field, before validation and before any handler
+  // runs. Who is calling, and may they (core/auth): every route has a policy; 401 before the body is even read,
+  // 403/404 before the input is validated.
+  installInputHygiene(app);
+  installAuth(app, { database: deps.database, setupToken: options.setupToken });
+  if (options.onRoute) {
+    const observe = options.onRoute;
+    app.addHook('onRoute', (route) => observe(route));
+  }
+
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     await request.db?.rollback().catch(() => undefined);
     if (error instanceof HttpError) {
+      if (error.statusCode === 401) reply.header('www-authenticate', 'Bearer');
       return reply.status(error.statusCode).send({ error: error.code, message: error.message });
     }
     if (error.validation) {
@@ -92,8 +113,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerCommodityRoutes(app, deps);
   registerLocationRoutes(app, deps);
 
-  // Infrastructure endpoints (not business operations): webhook subscriptions and deliveries.
+  // Infrastructure endpoints (not business operations): webhook subscriptions and deliveries, accounts made by an
+  // administrator.
   registerWebhookRoutes(app, deps);
+  registerAccountRoutes(app);
 
   return app;
 }

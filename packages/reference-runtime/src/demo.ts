@@ -1,32 +1,48 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Database } from './db/database.js';
+import { hasNoAdministrator } from './core/auth/principal.js';
+
+export interface DemoAdmin {
+  email: string;
+  /** Drawn at random for this database; shown once by `npm start`, stored only as a scrypt hash. */
+  password: string;
+}
 
 /**
- * Demo data for `npm start`, created through the API itself (so it takes the same paths, validation and legacy gaps
- * as a client's requests): roles and an admin, an organisation, a commodity, two mandis, a seller and a buyer
- * (approved), an approved availability and a published requirement. Run once on an empty database; skipped when
- * the organisation is already there (a PGlite data directory or a server database that was seeded before).
- * The admin's password is for the demo only: admin@demo.example / demo-admin-password.
+ * Demo data for `npm start` on the embedded database, created through the API itself (so it takes the same paths,
+ * validation, authorisation and legacy gaps as a client's requests): roles and an administrator, an organisation, a
+ * commodity, a mandi, a seller and a buyer (approved), an approved availability and a published requirement.
+ *
+ * Runs only on an empty system: the first-run seeds with the setup token, then everything else as the new
+ * administrator. When the system already has an administrator (a PGlite data directory seeded before) it does nothing
+ * and returns undefined. The administrator's password is random, never a constant in the code.
  */
-export async function seedDemoData(app: FastifyInstance): Promise<void> {
-  const existing = await app.inject({ method: 'GET', url: '/organizations' });
-  if (existing.statusCode === 200 && JSON.stringify(existing.json()).includes('Saurashtra Cotton Traders')) return;
+export async function seedDemoData(app: FastifyInstance, database: Database, setupToken: string): Promise<DemoAdmin | undefined> {
+  if (!(await hasNoAdministrator(database))) return undefined;
 
-  const reviewer = randomUUID();
-  const call = async (method: 'POST' | 'PUT' | 'PATCH', url: string, body: unknown, headers: Record<string, string> = {}) => {
+  let token: string | undefined;
+  const call = async (method: 'POST' | 'PUT' | 'PATCH', url: string, body: unknown) => {
     const res = await app.inject({
       method,
       url,
       payload: body as object,
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'x-user-id': reviewer, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+        ...(token ? { authorization: `Bearer ${token}` } : { 'x-setup-token': setupToken }),
+      },
     });
     if (res.statusCode >= 300) throw new Error(`demo data: ${method} ${url} answered ${res.statusCode}: ${res.body}`);
     return res.json() as Record<string, any>;
   };
 
-  await call('POST', '/settings/seed/permissions', {});
+  const admin: DemoAdmin = { email: 'admin@demo.example', password: randomBytes(12).toString('base64url') };
+  // Roles first: the permission seed grants each permission to the default roles that exist.
   await call('POST', '/settings/seed/roles', {});
-  await call('POST', '/settings/seed/admin-user', { email: 'admin@demo.example', password: 'demo-admin-password', fullName: 'Demo Admin' });
+  await call('POST', '/settings/seed/permissions', {});
+  await call('POST', '/settings/seed/admin-user', { ...admin, fullName: 'Demo Admin' });
+  token = (await call('POST', '/auth/login', { login: admin.email, password: admin.password })).accessToken as string;
 
   const org = await call('POST', '/organizations', { name: 'Saurashtra Cotton Traders', orgType: 'trader', pan: 'AAECS4321K' });
   await call('POST', '/commodities', { code: 'COTTON', name: 'Cotton (lint)', category: 'fibre', tradingUnit: 'candy' });
@@ -81,4 +97,5 @@ export async function seedDemoData(app: FastifyInstance): Promise<void> {
     requiredBy: '2027-02-15',
   });
   await call('POST', `/requirements/${requirement.id}/publish`, {});
+  return admin;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -12,6 +13,8 @@ import { createPubSub, type PubSub } from './core/redis/pubsub.js';
 import { WebhookManager, type WebhookManagerOptions } from './core/webhooks/manager.js';
 import { ConnectionManager, type ConnectionManagerOptions } from './core/websocket/manager.js';
 import { subscribeMatching } from './modules/matching/subscriber.js';
+import { assertServerSecrets } from './core/auth/secrets.js';
+import { sessionAuthenticator } from './core/auth/websocket.js';
 
 export interface RuntimeConfig {
   /** postgres://… for a PostgreSQL server; embedded PGlite when empty. Env: DATABASE_URL. */
@@ -32,6 +35,11 @@ export interface RuntimeConfig {
   host?: string;
   /** Fastify's request log. Env: LOG_REQUESTS=1. */
   logger?: boolean;
+  /**
+   * The first-run setup token (`x-setup-token` on the seed routes while no administrator exists). Env: SETUP_TOKEN;
+   * a random one for this process when unset (`npm start` prints it when the system needs setting up).
+   */
+  setupToken?: string;
   relay?: OutboxRelayOptions;
   webhooks?: Omit<WebhookManagerOptions, 'database' | 'store'>;
   websocket?: Omit<ConnectionManagerOptions, 'pubsub' | 'fanOutChannel'>;
@@ -48,6 +56,7 @@ export interface ResolvedRuntimeConfig {
   port: number;
   host: string;
   logger: boolean;
+  setupToken: string;
 }
 
 export interface RuntimeAddress {
@@ -91,12 +100,15 @@ export function resolveRuntimeConfig(config: RuntimeConfig = {}): ResolvedRuntim
     port,
     host: pick(config.host, 'HOST') ?? '127.0.0.1',
     logger: config.logger ?? env.LOG_REQUESTS === '1',
+    setupToken: pick(config.setupToken, 'SETUP_TOKEN') ?? randomBytes(24).toString('base64url'),
   };
 }
 
 /** Opens and wires everything the runtime is made of; nothing listens or polls until `start()`. */
 export async function createRuntime(config: RuntimeConfig = {}): Promise<Runtime> {
   const resolved = resolveRuntimeConfig(config);
+  // AUTH_SECRET and OTP_SECRET: outside development a missing one stops the start here, not at the first login.
+  assertServerSecrets();
   const ownsDatabase = !config.database;
   const database =
     config.database ??
@@ -121,7 +133,10 @@ export async function createRuntime(config: RuntimeConfig = {}): Promise<Runtime
       ...config.webhooks,
       database,
     });
-    const app = await buildApp({ database, redis, broker, ws, webhooks }, { logger: resolved.logger });
+    const app = await buildApp(
+      { database, redis, broker, ws, webhooks },
+      { logger: resolved.logger, setupToken: resolved.setupToken },
+    );
     cleanup.unshift(() => app.close());
     const relay = new OutboxRelay(database, broker, config.relay);
 
@@ -161,7 +176,7 @@ class RunningRuntime implements Runtime {
     if (this.stopping) throw new Error('the runtime was stopped; create a new one');
     if (this.started) return this.address!;
     this.started = true;
-    this.detachWebSocket = this.ws.attach(this.app.server, { path: '/ws' });
+    this.detachWebSocket = this.ws.attach(this.app.server, { path: '/ws', authenticate: sessionAuthenticator(this.database) });
     await this.app.listen({ port: this.config.port, host: this.config.host });
     const { port } = this.app.server.address() as AddressInfo;
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;

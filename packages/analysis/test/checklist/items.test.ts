@@ -21,7 +21,7 @@ function cls(name: string, extra: Partial<ClassFacts> = {}): ClassFacts {
 }
 
 function file(path: string, extra: Partial<FileAnalysis> = {}): FileAnalysis {
-  return { file: path, role: 'other', module: 'm', routerDbCalls: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [], ...extra };
+  return { file: path, role: 'other', module: 'm', routerDbCalls: [], routes: [], operations: [], classes: [], functions: [], imports: [], diagnostics: [], ...extra };
 }
 
 const byId = (items: ChecklistItem[]) => Object.fromEntries(items.map((i) => [i.id, i]));

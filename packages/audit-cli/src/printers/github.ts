@@ -138,7 +138,7 @@ export function jobSummary(report: AuditReport, gate: GateResult | undefined, op
     '',
     `> The full report (${Math.round(Buffer.byteLength(full) / 1024)} KiB) is larger than GitHub's 1 MiB job summary, so this is its head: the totals and the modules worst first. ` +
       `Every finding is in the SARIF${options.sarifFile ? ` (${markdownCode(options.sarifFile)}, uploaded to code scanning)` : ' upload (`--sarif`)'}; ` +
-      `the whole report is \`outbox-audit ${markdownText(options.target)} --format markdown -o outbox-report.md\`, which a workflow can keep with \`actions/upload-artifact\`` +
+      `the whole report is ${markdownCode(`outbox-audit ${options.target} --format markdown -o outbox-report.md`)}, which a workflow can keep with \`actions/upload-artifact\`` +
       `${runUrl() ? ` ([this run's artifacts](${runUrl()}))` : ''}.`,
     '',
     '## Totals',

@@ -1,4 +1,5 @@
 import type { FileAnalysis, OutboxSettings } from 'outbox-analysis';
+import type { SkipCode } from './skips.js';
 
 /** The transforms, in the order `all` runs them (each one's output is the next one's input). */
 export const TRANSFORM_ORDER = [
@@ -22,8 +23,11 @@ export interface CodemodOptions {
 /** Something a transform could not migrate safely: reported, never guessed. */
 export interface SkipEntry {
   transform: TransformName;
+  /** Which reason of the catalogue (skips.ts) this is. */
+  code: SkipCode;
   file: string;
   line?: number;
+  /** The obstacle, in words for this place. */
   reason: string;
 }
 
@@ -47,6 +51,32 @@ export interface Workspace {
   analysis(path: string): FileAnalysis;
   /** Records a place that could not be migrated safely. */
   skip(entry: Omit<SkipEntry, 'transform'>): void;
+  /**
+   * True when a unit of work (an operation, a route) must be left out of the running transform: an earlier attempt's
+   * edits for it did not type-check. The engine reports it; the transform just leaves it as it is.
+   */
+  excluded(key: string): boolean;
+  /** Declares where a unit of work's edits land, so that a type error there is traced back to it (see UnitClaim). */
+  claim(claim: UnitClaim): void;
+}
+
+/**
+ * Where the edits of one unit of work land. A type error is traced to the units whose claims are nearest to it: the
+ * same route, the same class member, the same class, the same file (in that order).
+ */
+export interface UnitClaim {
+  /** The unit: an operation (`file#Class.method`), a route (`routerFile#POST /x`), a class (`file#Class`). */
+  key: string;
+  /** How a person names it in a report: `StockService.repriceLot`, `POST /bins`. */
+  label: string;
+  file: string;
+  /** Where the unit is in the file as the transform found it (for the report). */
+  line?: number;
+  className?: string;
+  /** A member of `className` (`<constructor>` for the constructor). */
+  member?: string;
+  /** A route of a router file, as the analysis names it (`POST /bins`). */
+  route?: string;
 }
 
 export interface Transform {

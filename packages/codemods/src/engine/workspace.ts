@@ -1,12 +1,18 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeSourceFile, resolveSettings, type FileAnalysis, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
 import { parseSource } from './parse.js';
-import type { CodemodOptions, SkipEntry, TransformName, Workspace } from './types.js';
+import type { CodemodOptions, SkipEntry, TransformName, UnitClaim, Workspace } from './types.js';
+import type { CheckedTree } from './typecheck.js';
 
 /** The files the codemods read and write. */
 export const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage']);
+
+export interface WorkspaceSnapshot {
+  readonly current: ReadonlyMap<string, string>;
+  readonly skips: number;
+}
 
 /** A file as it was on disk when the run started, and as the transforms have left it. */
 export interface FileChange {
@@ -20,18 +26,23 @@ export interface FileChange {
  * The workspace of one run: an overlay of pending texts over the files of the root (or over an in-memory tree in
  * tests). Transforms read and write through it; the engine decides what reaches the disk.
  */
-export class OverlayWorkspace implements Workspace {
+export class OverlayWorkspace implements Workspace, CheckedTree {
   readonly settings: OutboxSettings;
   private readonly original = new Map<string, string>();
   private readonly current = new Map<string, string>();
   private readonly analyses = new Map<string, { text: string; analysis: FileAnalysis }>();
   private readonly listed: string[];
+  /** Symbolic links under the root: not followed, so what they point to is neither read nor changed. */
+  private readonly links: string[] = [];
   private readonly listedSet: Set<string>;
   /** files(), until a write creates a file: transforms ask for it often, and it is the same list. */
   private filesCache: string[] | undefined;
   private readonly skips: SkipEntry[] = [];
   /** Set by the engine while a transform runs, so skips are attributed to it. */
   activeTransform: TransformName = 'service-commit';
+  /** Units of work the running transform must leave out (set by the engine), and the claims it made. */
+  private exclusions: ReadonlySet<string> = new Set();
+  private claimList: UnitClaim[] = [];
 
   constructor(
     readonly root: string,
@@ -41,7 +52,12 @@ export class OverlayWorkspace implements Workspace {
     private readonly memory?: Map<string, string>,
   ) {
     this.settings = resolveSettings(partialSettings);
-    this.listed = memory ? [...memory.keys()].sort() : listSources(root);
+    if (memory) this.listed = [...memory.keys()].sort();
+    else {
+      const found = listSources(root);
+      this.listed = found.files;
+      this.links = found.links;
+    }
     this.listedSet = new Set(this.listed);
   }
 
@@ -54,7 +70,7 @@ export class OverlayWorkspace implements Workspace {
   }
 
   exists(file: string): boolean {
-    return this.current.has(file) || this.listedSet.has(file) || (!this.memory && existsOnDisk(path.join(this.root, file)));
+    return this.current.has(file) || this.listedSet.has(file) || (!this.memory && regularFileUnder(this.root, file));
   }
 
   read(file: string): string {
@@ -66,8 +82,12 @@ export class OverlayWorkspace implements Workspace {
   write(file: string, text: string): void {
     const before = this.exists(file) ? this.read(file) : undefined;
     if (before === text) return;
-    if (before !== undefined && !this.original.has(file)) this.original.set(file, before);
-    if (!this.listedSet.has(file) && !this.current.has(file)) this.filesCache = undefined;
+    // `original` only ever holds what was there when the run started: a file an earlier transform created stays a
+    // new file however often later transforms edit it (so the dry-run diff creates it instead of patching it).
+    if (!this.current.has(file)) {
+      if (before !== undefined) this.original.set(file, before);
+      if (!this.listedSet.has(file)) this.filesCache = undefined;
+    }
     this.current.set(file, text);
   }
 
@@ -85,6 +105,61 @@ export class OverlayWorkspace implements Workspace {
     if (!this.skips.some((s) => s.transform === full.transform && s.file === full.file && s.line === full.line && s.reason === full.reason)) {
       this.skips.push(full);
     }
+  }
+
+  excluded(key: string): boolean {
+    return this.exclusions.has(key);
+  }
+
+  claim(claim: UnitClaim): void {
+    this.claimList.push(claim);
+  }
+
+  /** The engine starts a transform (again): its skips, its exclusions, a fresh list of claims. */
+  beginTransform(name: TransformName, exclusions: ReadonlySet<string>): void {
+    this.activeTransform = name;
+    this.exclusions = exclusions;
+    this.claimList = [];
+  }
+
+  claims(): UnitClaim[] {
+    return [...this.claimList];
+  }
+
+  get inMemory(): boolean {
+    return this.memory !== undefined;
+  }
+
+  /** What a file held when the run started (any file under the root, not only sources); undefined if nothing. */
+  baselineText(file: string): string | undefined {
+    if (this.memory) return this.memory.get(file);
+    const known = this.original.get(file);
+    if (known !== undefined) return known;
+    if (this.current.has(file)) return undefined;
+    return regularFileUnder(this.root, file) ? readFileSync(path.join(this.root, file), 'utf8') : undefined;
+  }
+
+  /** The text the run would leave in a file it changed or created; undefined for a file it did not touch. */
+  pendingText(file: string): string | undefined {
+    const text = this.current.get(file);
+    return text !== undefined && text !== this.original.get(file) ? text : undefined;
+  }
+
+  /** The state of the run, to go back to when a transform's attempt is dropped. */
+  snapshot(): WorkspaceSnapshot {
+    return { current: new Map(this.current), skips: this.skips.length };
+  }
+
+  restore(snapshot: WorkspaceSnapshot): void {
+    this.current.clear();
+    for (const [file, text] of snapshot.current) this.current.set(file, text);
+    this.skips.length = snapshot.skips;
+    this.filesCache = undefined;
+  }
+
+  /** What the run did not read, and why: links under the root are never followed (reads and writes stay inside). */
+  unread(): { file: string; reason: string }[] {
+    return this.links.map((file) => ({ file, reason: 'a symbolic link: not followed, so the code it points to is neither read nor migrated' }));
   }
 
   skipped(): SkipEntry[] {
@@ -117,6 +192,7 @@ export class OverlayWorkspace implements Workspace {
       if (text === undefined) throw new Error(`no such file in the workspace: ${file}`);
       return text;
     }
+    if (!regularFileUnder(this.root, file)) throw new Error(`${file}: not a regular file under ${this.root} (a link, or missing); not read`);
     const text = readFileSync(path.join(this.root, file), 'utf8');
     this.current.set(file, text);
     this.original.set(file, text);
@@ -124,25 +200,41 @@ export class OverlayWorkspace implements Workspace {
   }
 }
 
-function existsOnDisk(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
+/** A regular file at `rel` under `root`, reached through no symbolic link (links are never followed). */
+function regularFileUnder(root: string, rel: string): boolean {
+  if (rel.split('/').some((part) => part === '..' || part === '')) return false;
+  let current = root;
+  const parts = rel.split('/');
+  for (const [i, part] of parts.entries()) {
+    current = path.join(current, part);
+    let stat;
+    try {
+      stat = lstatSync(current);
+    } catch {
+      return false;
+    }
+    if (stat.isSymbolicLink()) return false;
+    if (i < parts.length - 1 ? !stat.isDirectory() : !stat.isFile()) return false;
   }
+  return true;
 }
 
-function listSources(root: string): string[] {
-  const out: string[] = [];
+/** The source files under the root, and the links (to files or folders) found on the way, which are not followed. */
+function listSources(root: string): { files: string[]; links: string[] } {
+  const files: string[] = [];
+  const links: string[] = [];
   const walk = (dir: string, rel: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(dir, entry.name), rel ? `${rel}/${entry.name}` : entry.name);
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) links.push(childRel);
+      } else if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(dir, entry.name), childRel);
       } else if (entry.isFile() && SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-        out.push(rel ? `${rel}/${entry.name}` : entry.name);
+        files.push(childRel);
       }
     }
   };
   walk(root, '');
-  return out.sort();
+  return { files: files.sort(), links: links.sort() };
 }

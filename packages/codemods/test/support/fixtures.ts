@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runTransforms } from '../../src/engine/run.js';
 import type { CodemodOptions, Transform } from '../../src/engine/types.js';
 import { OverlayWorkspace } from '../../src/engine/workspace.js';
+import { SKIP_CODES } from '../../src/engine/skips.js';
+import type { PartialSettings } from 'outbox-analysis';
 
 /**
  * Fixture tests as files, discovered by a loop (a new case is a new pair of files, no new code):
@@ -12,7 +14,10 @@ import { OverlayWorkspace } from '../../src/engine/workspace.js';
  *   `// fixture: src/modules/orders/order.service.ts` (default: a service file). No output file = must stay unchanged.
  * - `<case>/input/**` → `<case>/output/**` for cases that span several files (a service and its router); a file
  *   named `x.ts.txt` there stands for `x.ts` (for fixtures that must not parse, so linters skip them).
- * - `<case>.skips.json` (optional): the reasons the transform must report, as substrings.
+ * - `<case>.skips.json` (optional): the skips the transform must report, each a code of the catalogue (src/engine/skips.ts)
+ *   or a substring of a reason; no file = no skip at all.
+ * - `<case>/input/outbox.config.json` (optional): the settings of the case; `<case>/input/tsconfig.json`: the result is
+ *   type-checked with it, in memory, as on a real project.
  * Every case runs twice: the second run must change nothing (idempotence).
  */
 export function fixtureSuite(transform: Transform, fixturesDir: URL, options: Partial<CodemodOptions> = {}): void {
@@ -28,7 +33,8 @@ export function fixtureSuite(transform: Transform, fixturesDir: URL, options: Pa
     for (const name of cases) {
       it(name, async () => {
         const { input, expected } = loadCase(dir, name);
-        const first = new OverlayWorkspace('/fixture', opts, {}, input);
+        const settings = input.has('outbox.config.json') ? (JSON.parse(input.get('outbox.config.json')!) as PartialSettings) : {};
+        const first = new OverlayWorkspace('/fixture', opts, settings, input);
         await runTransforms(first, [transform]);
         const output = new Map(input);
         for (const change of first.changes()) output.set(change.path, change.after);
@@ -38,10 +44,14 @@ export function fixtureSuite(transform: Transform, fixturesDir: URL, options: Pa
         const skipsFile = path.join(dir, `${name}.skips.json`);
         const wantedSkips = existsSync(skipsFile) ? (JSON.parse(readFileSync(skipsFile, 'utf8')) as string[]) : [];
         const reasons = first.skipped().map((s) => s.reason);
-        for (const wanted of wantedSkips) expect(reasons.some((r) => r.includes(wanted)), `skip "${wanted}" in ${JSON.stringify(reasons)}`).toBe(true);
+        const codes = first.skipped().map((s) => s.code);
+        for (const wanted of wantedSkips) {
+          if (wanted in SKIP_CODES) expect(codes, `skip code ${wanted} in ${JSON.stringify(first.skipped())}`).toContain(wanted);
+          else expect(reasons.some((r) => r.includes(wanted)), `skip "${wanted}" in ${JSON.stringify(reasons)}`).toBe(true);
+        }
         if (wantedSkips.length === 0) expect(reasons).toEqual([]);
 
-        const second = new OverlayWorkspace('/fixture', opts, {}, output);
+        const second = new OverlayWorkspace('/fixture', opts, settings, output);
         await runTransforms(second, [transform]);
         expect(second.changes().map((c) => c.path), 'a second run must change nothing').toEqual([]);
       });

@@ -9,6 +9,29 @@ import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { describeWithRedis, redisUrl, uniquePrefix, waitFor } from '../support/servers.js';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { TestWebSocketClient } from '../support/ws-client.js';
+import { bootstrapAdministrator, createAccount, createOrganization, type Account, type Inject } from '../support/auth.js';
+
+/**
+ * The people of these tests, made through a runtime's HTTP API on the shared database: the platform administrator
+ * (first-run setup, once per database) and, per organisation name, a new organisation with an administrator of its own,
+ * whose session token is how its WebSocket clients and webhook calls say who they are.
+ */
+function directory(setupToken: string) {
+  let admin: Account | undefined;
+  const members = new Map<string, Account>();
+  return async (inject: Inject, organization: string): Promise<Account> => {
+    admin ??= await bootstrapAdministrator(inject, setupToken);
+    let member = members.get(organization);
+    if (!member) {
+      const organizationId = await createOrganization(inject, admin.token, organization);
+      members.set(organization, (member = await createAccount(inject, admin.token, { organizationId, roles: ['admin'] })));
+    }
+    return member;
+  };
+}
+
+const SETUP_TOKEN = 'event-flow-setup-token';
+const bearer = (account: Account) => ({ authorization: `Bearer ${account.token}` });
 
 /** What a compliant service does: business write and outbox event in one transaction, then commit. */
 async function publishRequirement(database: Database, organizationId: string, requirementId: string): Promise<string> {
@@ -45,20 +68,24 @@ describe('the event flow: outbox → relay → broker → WebSocket and webhooks
       port: 0,
       host: '127.0.0.1',
       webhooks: { egress: { allowLoopback: true }, pollIntervalMs: 20, onError: () => undefined },
+      setupToken: SETUP_TOKEN,
       ...config,
     });
     runtimes.push(runtime);
     return { runtime, address: await runtime.start() };
   };
-  const connect = async (wsUrl: string, userId: string, organizationId: string) => {
-    const client = await TestWebSocketClient.connect(`${wsUrl}?userId=${userId}&organizationId=${organizationId}`);
+  const people = directory(SETUP_TOKEN);
+  /** The administrator of `organization`, made through `runtime`'s API the first time it is asked for. */
+  const member = (runtime: Runtime, organization: string) => people((request) => runtime.app.inject(request), organization);
+  const connect = async (wsUrl: string, account: Account) => {
+    const client = await TestWebSocketClient.connect(wsUrl, { headers: bearer(account) });
     clients.push(client);
     return client;
   };
-  const subscribe = async (url: string, organizationId: string, webhookUrl: string) => {
+  const subscribe = async (url: string, account: Account, webhookUrl: string) => {
     const res = await fetch(`${url}/webhooks/subscriptions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-organization-id': organizationId },
+      headers: { 'content-type': 'application/json', ...bearer(account) },
       body: JSON.stringify({ url: webhookUrl, eventTypes: ['trade_desk.*'] }),
     });
     expect(res.status).toBe(201);
@@ -80,14 +107,17 @@ describe('the event flow: outbox → relay → broker → WebSocket and webhooks
     receiver = await startWebhookReceiver();
     // The relay's own loop polls once at start, then sleeps: the test drives it with runOnce.
     const { runtime, address } = await start({ relay: { pollIntervalMs: 60_000 } });
-    const member = await connect(address.wsUrl, 'buyer-1', 'org-cotton');
-    const outsider = await connect(address.wsUrl, 'spy-1', 'org-other');
-    const subscription = await subscribe(address.url, 'org-cotton', receiver.url('/erp'));
+    const cotton = await member(runtime, 'org-cotton');
+    const other = await member(runtime, 'org-other');
+    const organizationId = cotton.organizationId!;
+    const client = await connect(address.wsUrl, cotton);
+    const outsider = await connect(address.wsUrl, other);
+    const subscription = await subscribe(address.url, cotton, receiver.url('/erp'));
 
-    const eventId = await publishRequirement(runtime.database, 'org-cotton', 'req-77');
+    const eventId = await publishRequirement(runtime.database, organizationId, 'req-77');
     expect(await runtime.relay.runOnce()).toMatchObject({ claimed: 1, published: 1 });
 
-    const pushed = await member.next((m) => m.type === 'REQUIREMENT_PUBLISHED');
+    const pushed = await client.next((m) => m.type === 'REQUIREMENT_PUBLISHED');
     expect(pushed).toMatchObject({
       eventId,
       data: {
@@ -103,21 +133,22 @@ describe('the event flow: outbox → relay → broker → WebSocket and webhooks
     expectSignedBy(subscription.secret, webhook!);
     expect(JSON.parse(webhook!.body)).toMatchObject({ type: 'trade_desk.requirement_published', eventId, data: { requirementId: 'req-77' } });
     expect(outsider.received.map((m) => m.type)).toEqual(['CONNECT']);
-    const [delivery] = await runtime.webhooks.listDeliveries('org-cotton');
-    await waitFor(async () => (await runtime.webhooks.getDelivery('org-cotton', delivery!.id)).status === 'SUCCESS', 'SUCCESS');
+    const [delivery] = await runtime.webhooks.listDeliveries(organizationId);
+    await waitFor(async () => (await runtime.webhooks.getDelivery(organizationId, delivery!.id)).status === 'SUCCESS', 'SUCCESS');
   });
 
   it('does all of it by itself once started', async () => {
     receiver = await startWebhookReceiver();
     const { runtime, address } = await start({ relay: { pollIntervalMs: 20 } });
-    const member = await connect(address.wsUrl, 'buyer-2', 'org-rice');
-    const subscription = await subscribe(address.url, 'org-rice', receiver.url());
+    const rice = await member(runtime, 'org-rice');
+    const client = await connect(address.wsUrl, rice);
+    const subscription = await subscribe(address.url, rice, receiver.url());
 
-    const first = await publishRequirement(runtime.database, 'org-rice', 'req-1');
-    const second = await publishRequirement(runtime.database, 'org-rice', 'req-1');
+    const first = await publishRequirement(runtime.database, rice.organizationId!, 'req-1');
+    const second = await publishRequirement(runtime.database, rice.organizationId!, 'req-1');
 
-    await waitFor(() => member.ofType('REQUIREMENT_PUBLISHED').length === 2, 'both pushes');
-    expect(member.ofType('REQUIREMENT_PUBLISHED').map((m) => m.eventId)).toEqual([first, second]);
+    await waitFor(() => client.ofType('REQUIREMENT_PUBLISHED').length === 2, 'both pushes');
+    expect(client.ofType('REQUIREMENT_PUBLISHED').map((m) => m.eventId)).toEqual([first, second]);
     await waitFor(() => receiver.received.length === 2, 'both webhooks');
     for (const request of receiver.received) expectSignedBy(subscription.secret, request);
     expect(await db.database.query("SELECT 1 FROM outbox WHERE status = 'pending'").then((r) => r.rows)).toEqual([]);
@@ -127,7 +158,7 @@ describe('the event flow: outbox → relay → broker → WebSocket and webhooks
     const { runtime, address } = await start();
     const health = await fetch(`${address.url}/health`);
     expect(await health.json()).toMatchObject({ status: 'ok' });
-    const client = await connect(address.wsUrl, 'u', 'org');
+    const client = await connect(address.wsUrl, await member(runtime, 'org'));
     await runtime.stop();
     runtimes.splice(runtimes.indexOf(runtime), 1);
     expect(await client.waitForClose()).toBe(1001);
@@ -166,18 +197,22 @@ describeWithRedis('the event flow across two nodes over Redis', () => {
         port: 0,
         relay: { pollIntervalMs: 20 },
         webhooks: { egress: { allowLoopback: true }, pollIntervalMs: 20, onError: () => undefined },
+        setupToken: SETUP_TOKEN,
       });
       runtimes.push(runtime);
       return { runtime, address: await runtime.start() };
     };
     const a = await node();
     const b = await node();
-    const onA = await TestWebSocketClient.connect(`${a.address.wsUrl}?userId=trader-a&organizationId=org-wheat`);
-    const onB = await TestWebSocketClient.connect(`${b.address.wsUrl}?userId=trader-b&organizationId=org-wheat`);
+    // One account of org-wheat, signed in through node A, connected to both nodes: the session lives in the database.
+    const wheat = await directory(SETUP_TOKEN)((request) => a.runtime.app.inject(request), 'org-wheat');
+    const onA = await TestWebSocketClient.connect(a.address.wsUrl, { headers: bearer(wheat) });
+    const onB = await TestWebSocketClient.connect(b.address.wsUrl, { headers: bearer(wheat) });
     clients.push(onA, onB);
-    const created = await a.runtime.webhooks.createSubscription({ organizationId: 'org-wheat', url: receiver.url(), eventTypes: ['*'] });
+    const organizationId = wheat.organizationId!;
+    const created = await a.runtime.webhooks.createSubscription({ organizationId, url: receiver.url(), eventTypes: ['*'] });
 
-    const eventId = await publishRequirement(db.database, 'org-wheat', 'req-wheat-1');
+    const eventId = await publishRequirement(db.database, organizationId, 'req-wheat-1');
 
     for (const client of [onA, onB]) {
       const pushed = await client.next((m) => m.type === 'REQUIREMENT_PUBLISHED');

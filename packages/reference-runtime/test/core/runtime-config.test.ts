@@ -12,7 +12,13 @@ describe('runtime configuration', () => {
       port: 3000,
       host: '127.0.0.1',
       logger: false,
+      setupToken: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
     });
+  });
+
+  it('draws a random setup token unless SETUP_TOKEN names one', () => {
+    expect(resolveRuntimeConfig({ env: {} }).setupToken).not.toBe(resolveRuntimeConfig({ env: {} }).setupToken);
+    expect(resolveRuntimeConfig({ env: { SETUP_TOKEN: 'from-the-operator' } }).setupToken).toBe('from-the-operator');
   });
 
   it('reads DATABASE_URL, REDIS_URL, PORT and HOST from the environment', () => {

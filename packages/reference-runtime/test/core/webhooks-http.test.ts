@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
-const asOrg = (organizationId: string) => ({ 'x-organization-id': organizationId });
-
 describe('webhook management over HTTP', () => {
   let rt: TestRuntime;
+  /** Three organisations, by name, and an administrator of each (the tenant comes from their session). */
+  const orgs: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+  const asOrg = (name: string) => ({ authorization: `Bearer ${tokens[name]}` });
   beforeAll(async () => {
     rt = await startTestRuntime();
+    for (const name of ['org-1', 'org-2', 'org-3']) {
+      orgs[name] = await rt.organization();
+      tokens[name] = (await rt.account({ organizationId: orgs[name], roles: ['admin'] })).token;
+    }
   });
   afterAll(async () => rt.close());
 
@@ -18,7 +24,7 @@ describe('webhook management over HTTP', () => {
     );
     expect(created.statusCode).toBe(201);
     const subscription = created.json();
-    expect(subscription).toMatchObject({ organizationId: 'org-1', url: 'https://erp.example.com/hooks', active: true });
+    expect(subscription).toMatchObject({ organizationId: orgs['org-1'], url: 'https://erp.example.com/hooks', active: true });
     expect(subscription.secret).toMatch(/^whsec_/);
     expect(await rt.count('webhook_subscriptions', 'id = $1', [subscription.id])).toBe(1);
 
@@ -43,8 +49,10 @@ describe('webhook management over HTTP', () => {
 
   it('answers bad input with a 400 naming the field, and writes nothing', async () => {
     const before = await rt.count('webhook_subscriptions');
+    // Webhooks are an organisation's: the platform administrator (of none) is refused, the anonymous caller too.
+    expect((await rt.post('/webhooks/subscriptions', { url: 'https://a.example.com', eventTypes: ['*'] })).statusCode).toBe(403);
+    expect((await rt.as(null).post('/webhooks/subscriptions', { url: 'https://a.example.com', eventTypes: ['*'] })).statusCode).toBe(401);
     const cases: [unknown, Record<string, string>, RegExp][] = [
-      [{ url: 'https://a.example.com', eventTypes: ['*'] }, {}, /x-organization-id/],
       [{ eventTypes: ['*'] }, asOrg('org-1'), /url/],
       [{ url: 'https://a.example.com' }, asOrg('org-1'), /eventTypes/],
       [{ url: 'https://a.example.com', eventTypes: 'all' }, asOrg('org-1'), /eventTypes/],
@@ -68,7 +76,7 @@ describe('webhook management over HTTP', () => {
     const [delivery] = await rt.deps.webhooks.enqueueEvent({
       eventId: '5f0c3c1e-8a43-4f0e-9d35-9c1e2b7c1a01',
       eventType: 'requirement.created',
-      organizationId: 'org-3',
+      organizationId: orgs['org-3']!,
       payload: { id: 'r-9' },
       occurredAt: new Date().toISOString(),
     });

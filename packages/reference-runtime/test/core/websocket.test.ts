@@ -6,15 +6,18 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryRedis } from '../../src/core/redis/client.js';
 import { createPubSub, type PubSub } from '../../src/core/redis/pubsub.js';
-import { ConnectionManager } from '../../src/core/websocket/manager.js';
+import { claimedIdentity, ConnectionManager } from '../../src/core/websocket/manager.js';
 import { WebSocketEventType, toWebSocketEventType } from '../../src/core/websocket/events.js';
 import { describeWithRedis, redisUrl, sleep, uniquePrefix, waitFor } from '../support/servers.js';
 import { TestWebSocketClient } from '../support/ws-client.js';
 
-/** A manager served on a loopback HTTP server, as the runtime serves it on Fastify's. */
+/**
+ * A manager served on a loopback HTTP server, as the runtime serves it on Fastify's — but taking the client's claimed
+ * identity, so these tests exercise the manager alone (the runtime's token check: test/security/websocket.test.ts).
+ */
 async function serve(manager: ConnectionManager) {
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
-  manager.attach(server);
+  manager.attach(server, { authenticate: claimedIdentity });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const clients: TestWebSocketClient[] = [];

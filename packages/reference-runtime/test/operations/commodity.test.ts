@@ -368,7 +368,7 @@ const refusals: Case<unknown>[] = [
     arrange: async () => null,
     act: () => rt.post('/commodities', { code: 'URAD', name: 'Black gram', category: 'pulses', tradingUnit: 'quintal', hsnCodeId: MISSING }),
     status: 422,
-    message: 'hsn_code_id',
+    message: 'hsnCodeId',
   }),
   define({
     name: 'a code that exists in other letters',
@@ -520,7 +520,7 @@ const refusals: Case<unknown>[] = [
     },
     act: ({ commodity, parameter }) => rt.patch(`/commodities/${commodity.id}/quality-parameters/${parameter.id}`, { minValue: 9 }),
     status: 422,
-    message: 'quality_parameters_min_not_above_max',
+    message: 'minNotAboveMax',
   }),
   define({
     name: 'quality parameter bound of the wrong type',
@@ -582,7 +582,7 @@ const refusals: Case<unknown>[] = [
     arrange: () => rt.post('/bargain-types', { code: unique('NEG'), name: 'Negotiable', maxRounds: 4 }).then(created),
     act: (type) => rt.patch(`/bargain-types/${type.id}`, { allowsCounterOffer: false }),
     status: 422,
-    message: 'bargain_types_single_round_without_counter_offers',
+    message: 'singleRoundWithoutCounterOffers',
   }),
   define({
     name: 'deleting an unknown trade type',

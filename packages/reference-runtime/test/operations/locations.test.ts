@@ -251,7 +251,7 @@ const refusals: Case<unknown>[] = [
     arrange: async () => null,
     act: () => rt.post('/states', { code: 'GU', gstStateCode: '24', name: 'Gujarat again' }),
     status: 409,
-    message: 'gst_state_code',
+    message: 'gstStateCode',
   }),
   define({
     name: 'deleting a state that still has regions',
@@ -276,7 +276,7 @@ const refusals: Case<unknown>[] = [
     arrange: async () => null,
     act: () => rt.post('/regions', { stateId: MISSING, name: 'Nowhere' }),
     status: 422,
-    message: 'state_id',
+    message: 'stateId',
   }),
   define({
     name: 'region without a name',
@@ -307,7 +307,7 @@ const refusals: Case<unknown>[] = [
     arrange: () => newRegion(shared.maharashtra.id),
     act: (region) => rt.post('/locations', { name: 'Misplaced', locationType: 'town', stateId: shared.gujarat.id, regionId: region.id }),
     status: 422,
-    message: 'region_id',
+    message: 'regionId',
   }),
   define({
     name: 'location type outside the list',
@@ -431,7 +431,7 @@ const refusals: Case<unknown>[] = [
     arrange: async () => null,
     act: () => rt.post('/warehouses', { locationId: MISSING, code: 'LOST-1', name: 'Lost', capacityMt: 10 }),
     status: 422,
-    message: 'location_id',
+    message: 'locationId',
   }),
   define({
     name: 'bonded warehouse without its WDRA registration',

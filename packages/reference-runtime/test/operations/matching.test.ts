@@ -6,12 +6,14 @@ import { subscribeMatching } from '../../src/modules/matching/subscriber.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
-const TRADER = randomUUID();
-const asTrader = { 'x-user-id': TRADER };
+/** The acting user: the test runtime's administrator — the actor comes from the session, never from a header. */
+let TRADER: string;
+const asTrader = {};
 
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime();
+  TRADER = rt.admin.userId;
 });
 afterAll(async () => rt.close());
 

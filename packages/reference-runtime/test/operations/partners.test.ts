@@ -6,13 +6,14 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime();
+  REVIEWER = rt.admin.userId;
 });
 afterAll(async () => rt.close());
 
 // ── Fixtures ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** The desk user who reviews partners (forwarded by the gateway as X-User-Id). */
-const REVIEWER = randomUUID();
+/** The desk user who reviews partners: the signed-in administrator (the actor comes from the session). */
+let REVIEWER: string;
 
 let panSerial = 1000;
 /** A PAN of the right shape, different on every call (PANs are unique per organisation). */
@@ -147,7 +148,7 @@ const operations: OperationCase[] = [
   },
   {
     operation: 'PartnerService.approvePartner',
-    act: (id) => rt.post(`/partners/${id}/approve`, {}, { 'x-user-id': REVIEWER }),
+    act: (id) => rt.post(`/partners/${id}/approve`, {}, {}),
     status: 200,
     effect: async (id, res) => {
       expect(res.json()).toMatchObject({ partnerId: id, status: 'approved', reviewedBy: REVIEWER });
@@ -281,7 +282,7 @@ describe('partner review decisions (the compliant operations)', () => {
 
   it('the approved event carries the decision', async () => {
     const partner = await createPartner({ organizationId: randomUUID() });
-    await rt.post(`/partners/${partner.id}/approve`, {}, { 'x-user-id': REVIEWER });
+    await rt.post(`/partners/${partner.id}/approve`, {}, {});
     const [event] = await rt.rows<{ aggregate_type: string; organization_id: string; payload: Record<string, unknown> }>(
       "SELECT aggregate_type, organization_id, payload FROM outbox WHERE event_type = 'partner.approved' AND aggregate_id = $1",
       [partner.id],
@@ -340,7 +341,7 @@ describe('partners refuse bad input and write nothing', () => {
     { name: 'missing legalName', send: () => rt.post('/partners', { ...partnerBody(), legalName: undefined }), status: 400, message: 'legalName' },
     { name: 'malformed PAN', send: () => rt.post('/partners', partnerBody({ pan: 'ABCDE12345', gstin: null })), status: 400, message: 'pan' },
     { name: 'unknown partnerType', send: () => rt.post('/partners', partnerBody({ partnerType: 'banker' })), status: 400, message: 'partnerType' },
-    { name: 'GSTIN of another PAN', send: () => rt.post('/partners', partnerBody({ gstin: '27AAACZ9999Z1Z5' })), status: 422, message: 'partners_gstin_matches_pan' },
+    { name: 'GSTIN of another PAN', send: () => rt.post('/partners', partnerBody({ gstin: '27AAACZ9999Z1Z5' })), status: 422, message: 'gstinMatchesPan' },
     {
       name: 'a document whose bytes are not its declared type',
       send: () => rt.post('/partners', partnerBody({ documents: [documentBody(), documentBody({ contentBase64: PNG.toString('base64') })] })),

@@ -9,8 +9,10 @@ import { ConnectionManager, type WebSocketMessage } from '../../src/core/websock
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
-const ANALYST = randomUUID();
-const asAnalyst = { 'x-user-id': ANALYST };
+/** The acting user: the test runtime's administrator — the actor comes from the session, never from a header. */
+let ANALYST: string;
+/** Its credentials, for requests sent to an app of its own (the broadcast test). */
+let asAnalyst: Record<string, string> = {};
 
 /** An ISO date `days` from today (UTC), so date-based factors do not drift with the calendar. */
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -18,6 +20,8 @@ const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime();
+  ANALYST = rt.admin.userId;
+  asAnalyst = { authorization: `Bearer ${rt.admin.token}` };
 });
 afterAll(async () => rt.close());
 
@@ -339,12 +343,13 @@ describe('risk rules', () => {
       table: 'risk_overrides',
     },
     {
-      name: 'override without a named approver',
+      // The approver is the signed-in user: without a session there is no one to name, and no override.
+      name: 'override without a session',
       arrange: async ({ org, buyer }: ReturnType<typeof party>) => {
         const reviewed = await given.reviewedPartner(org, buyer);
-        return { url: `/risk/assessments/${reviewed.id}/overrides`, body: { reason: 'trust me' }, headers: {} };
+        return { url: `/risk/assessments/${reviewed.id}/overrides`, body: { reason: 'trust me' }, headers: { authorization: '' } };
       },
-      status: 400,
+      status: 401,
       table: 'risk_overrides',
     },
     {

@@ -4,16 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 let rt: TestRuntime;
+/** A second runtime on which nobody has run the first-run setup yet: the seeds' own tests. */
+let fresh: TestRuntime;
+/** The platform administrator every request of `rt` is sent as (the actor the audit log records). */
+let ADMIN: string;
 beforeAll(async () => {
   rt = await startTestRuntime();
-  // Accounts below are made through the admin seed, which needs the admin role.
-  expect((await rt.post('/settings/seed/roles')).statusCode).toBe(200);
+  fresh = await startTestRuntime({ setUp: false });
+  ADMIN = rt.admin.userId;
 });
-afterAll(async () => rt.close());
+afterAll(async () => {
+  await rt?.close();
+  await fresh?.close();
+});
 
-const ADMIN = randomUUID();
-const asAdmin = { 'x-user-id': ADMIN };
 const PASSWORD = 'monsoon-kharif-2025';
+const asAdmin = {};
+/** The first-run setup token, which the seeds accept while no administrator exists. */
+const setup = () => ({ 'x-setup-token': fresh.setupToken });
 
 let serial = 0;
 const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${serial++}`;
@@ -30,12 +38,12 @@ async function createPermission(): Promise<{ id: string; code: string }> {
   return res.json();
 }
 
-/** An active account with a password (made through the admin seed, the only staff sign-up there is). */
+/** An active administrator with a password, made by the platform administrator (POST /auth/users). */
 async function createAccount(): Promise<{ userId: string; email: string }> {
   const email = `${unique('ops')}@tradeco.example`;
-  const res = await rt.post('/settings/seed/admin-user', { email, password: PASSWORD, fullName: 'Anita Deshmukh' });
+  const res = await rt.post('/auth/users', { email, password: PASSWORD, fullName: 'Anita Deshmukh', roles: ['admin'] });
   expect(res.statusCode, res.body).toBe(201);
-  return { userId: res.json().userId, email };
+  return { userId: res.json().id, email };
 }
 
 async function login(email: string, password = PASSWORD) {
@@ -199,11 +207,11 @@ const operations: OperationCase[] = [
     operation: 'SeedService.seedDefaultRoles',
     status: 200,
     run: async () => {
-      const res = await rt.post('/settings/seed/roles');
+      const res = await fresh.post('/settings/seed/roles', {}, setup());
       return {
         res,
         effect: async () => {
-          const rows = await rt.rows<{ name: string; is_system: boolean }>(
+          const rows = await fresh.rows<{ name: string; is_system: boolean }>(
             "SELECT name, is_system FROM roles WHERE name IN ('admin', 'trader', 'risk_officer', 'back_office', 'viewer') ORDER BY name",
           );
           expect(rows).toEqual([
@@ -221,12 +229,12 @@ const operations: OperationCase[] = [
     operation: 'SeedService.seedDefaultPermissions',
     status: 200,
     run: async () => {
-      const res = await rt.post('/settings/seed/permissions');
+      const res = await fresh.post('/settings/seed/permissions', {}, setup());
       return {
         res,
         effect: async () => {
-          expect(await rt.count('permissions', "code IN ('partners.approve', 'risk.override', 'settings.manage')")).toBe(3);
-          const granted = await rt.rows<{ code: string }>(
+          expect(await fresh.count('permissions', "code IN ('partners.approve', 'risk.override', 'settings.manage')")).toBe(3);
+          const granted = await fresh.rows<{ code: string }>(
             `SELECT p.code FROM role_permissions rp JOIN roles r ON r.id = rp.role_id JOIN permissions p ON p.id = rp.permission_id
              WHERE r.name = 'risk_officer'`,
           );
@@ -240,18 +248,18 @@ const operations: OperationCase[] = [
     status: 201,
     run: async () => {
       const email = `${unique('root')}@tradeco.example`;
-      const res = await rt.post('/settings/seed/admin-user', { email, password: PASSWORD, fullName: 'Platform Admin' });
+      const res = await fresh.post('/settings/seed/admin-user', { email, password: PASSWORD, fullName: 'Platform Admin' }, setup());
       return {
         res,
         effect: async () => {
-          const [user] = await rt.rows<{ id: string; status: string; password_hash: string }>(
+          const [user] = await fresh.rows<{ id: string; status: string; password_hash: string }>(
             'SELECT id, status, password_hash FROM users WHERE email = $1',
             [email],
           );
           expect(user).toMatchObject({ status: 'active' });
           expect(user!.password_hash).toMatch(/^scrypt\$/);
           expect(user!.password_hash).not.toContain(PASSWORD);
-          const roles = await rt.rows('SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1', [user!.id]);
+          const roles = await fresh.rows('SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1', [user!.id]);
           expect(roles).toEqual([{ name: 'admin' }]);
         },
       };
@@ -399,6 +407,18 @@ async function resetTokenMailedTo(email: string): Promise<string> {
   return decodeURIComponent(/token=([^\s]+)/.exec(mail!.body)![1]!);
 }
 
+describe('the first-run seeds refuse bad input (on an empty system, with the setup token)', () => {
+  it.each([
+    { name: 'without a password', body: { email: 'x@tradeco.example', fullName: 'X' } },
+    { name: 'with a short password', body: { email: 'x@tradeco.example', password: 'short', fullName: 'X' } },
+  ])('an admin seed $name → 400 naming password, and no account', async ({ body }) => {
+    const res = await fresh.post('/settings/seed/admin-user', body, setup());
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().message).toContain('password');
+    expect(await fresh.count('users', 'email = $1', [body.email])).toBe(0);
+  });
+});
+
 describe('settings operations', () => {
   it.each(operations)('$operation answers $status and writes its rows', async ({ run, status }) => {
     const { res, effect } = await run();
@@ -421,13 +441,17 @@ describe('settings operations, the second time', () => {
     expect(await rt.rows("SELECT description FROM roles WHERE name = 'trader'")).toEqual([{ description: 'Traders of the Rajkot desk' }]);
   });
 
-  it('seeding the same administrator again changes nothing, not even the password', async () => {
+  it('once an administrator exists the admin seed is closed: 409 to an administrator, 401 to the setup token', async () => {
     const account = await createAccount();
     const hash = await passwordHashOf(account.userId);
-    const res = await rt.post('/settings/seed/admin-user', { email: account.email, password: 'another-password-1', fullName: 'X' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ userId: account.userId, created: false });
+    const users = await rt.count('users');
+    const body = { email: account.email, password: 'another-password-1', fullName: 'X' };
+    const asAdministrator = await rt.post('/settings/seed/admin-user', body);
+    expect(asAdministrator.statusCode).toBe(409);
+    expect(asAdministrator.json().message).toContain('already set up');
+    expect((await rt.as(null).post('/settings/seed/admin-user', body, { 'x-setup-token': rt.setupToken })).statusCode).toBe(401);
     expect(await passwordHashOf(account.userId)).toBe(hash);
+    expect(await rt.count('users')).toBe(users);
     expect(await rt.count('user_roles', 'user_id = $1', [account.userId])).toBe(1);
   });
 
@@ -505,15 +529,13 @@ describe('settings refuse bad input and write nothing', () => {
     { name: 'granting an unknown permission', send: async () => rt.put(`/settings/roles/${await roleId('trader')}/permissions/${unknown}`), status: 404, message: unknown },
     { name: 'revoking a permission the role lacks', send: async () => rt.delete(`/settings/roles/${await roleId('trader')}/permissions/${unknown}`), status: 404, message: unknown },
     { name: 'a role for an unknown user', send: async () => rt.put(`/settings/users/${unknown}/roles/${await roleId('trader')}`), status: 404, message: unknown },
-    { name: 'an admin seed without a password', send: () => rt.post('/settings/seed/admin-user', { email: 'x@tradeco.example', fullName: 'X' }), status: 400, message: 'password' },
-    { name: 'an admin seed with a short password', send: () => rt.post('/settings/seed/admin-user', { email: 'x@tradeco.example', password: 'short', fullName: 'X' }), status: 400, message: 'password' },
     { name: 'a login without a password', send: () => rt.post('/auth/login', { login: 'x@tradeco.example' }), status: 400, message: 'password' },
     { name: 'a login for an unknown account', send: () => rt.post('/auth/login', { login: 'nobody@tradeco.example', password: PASSWORD }), status: 401, message: 'invalid login or password' },
-    { name: 'a logout without a token', send: () => rt.post('/auth/logout'), status: 400, message: 'authorization' },
+    { name: 'a logout without a token', send: () => rt.as(null).post('/auth/logout'), status: 401, message: 'authentication required' },
     { name: 'a logout with an unknown token', send: () => rt.post('/auth/logout', {}, bearer('x'.repeat(43))), status: 401, message: 'token' },
     { name: 'a refresh with an unknown token', send: () => rt.post('/auth/refresh', { refreshToken: 'y'.repeat(43) }), status: 401, message: 'refreshToken' },
     { name: 'a refresh without a token', send: () => rt.post('/auth/refresh', {}), status: 400, message: 'refreshToken' },
-    { name: 'a password change without a session', send: () => rt.post('/auth/change-password', { currentPassword: PASSWORD, newPassword: 'whatever-it-is' }), status: 400, message: 'authorization' },
+    { name: 'a password change without a session', send: () => rt.as(null).post('/auth/change-password', { currentPassword: PASSWORD, newPassword: 'whatever-it-is' }), status: 401, message: 'authentication required' },
     { name: 'a reset request with a malformed email', send: () => rt.post('/auth/password-reset', { email: 'not-an-email' }), status: 400, message: 'email' },
     { name: 'a reset with an unknown token', send: () => rt.post('/auth/password-reset/confirm', { token: 'z'.repeat(43), newPassword: 'a-new-password' }), status: 400, message: 'token' },
   ];

@@ -11,9 +11,11 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 const ORG = randomUUID();
 const SELLER = randomUUID();
 const BUYER = randomUUID();
-const USER = randomUUID();
 const MISSING = '00000000-0000-4000-8000-000000000000';
-const asUser = { 'x-user-id': USER };
+/** The acting user: the test runtime's administrator — the actor comes from the session, never from a header. */
+let USER: string;
+/** Its credentials, for requests sent to an app of its own (the WebSocket tests). */
+let asUser: Record<string, string> = {};
 
 const availabilityInput = (overrides: Record<string, unknown> = {}) => ({
   organizationId: ORG,
@@ -48,6 +50,8 @@ const requirementInput = (overrides: Record<string, unknown> = {}) => ({
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime();
+  USER = rt.admin.userId;
+  asUser = { authorization: `Bearer ${rt.admin.token}` };
 });
 afterAll(async () => rt.close());
 
@@ -491,7 +495,7 @@ describe('requirement updates over WebSocket', () => {
       await send('POST', `/requirements/${requirement.id}/publish`, {}, 200);
       await send('POST', `/requirements/${requirement.id}/fulfillments`, { quantity: 10, reference: 'CN-WS' }, 201);
       // A refused change pushes nothing.
-      const again = await app.inject({ method: 'POST', url: `/requirements/${requirement.id}/publish`, payload: {}, headers: { 'idempotency-key': randomUUID() } });
+      const again = await app.inject({ method: 'POST', url: `/requirements/${requirement.id}/publish`, payload: {}, headers: { ...asUser, 'idempotency-key': randomUUID() } });
       expect(again.statusCode).toBe(409);
 
       const board = `org:${org}:requirements`;
@@ -525,7 +529,7 @@ describe('requirement updates over WebSocket', () => {
       webhooks: new WebhookManager(),
     });
     try {
-      const res = await app.inject({ method: 'POST', url: '/requirements', payload: requirementInput(), headers: { 'idempotency-key': randomUUID() } });
+      const res = await app.inject({ method: 'POST', url: '/requirements', payload: requirementInput(), headers: { ...asUser, 'idempotency-key': randomUUID() } });
       const body = ok(res, 201);
       expect(await requirementRow(body.id)).toMatchObject({ status: 'draft' });
     } finally {

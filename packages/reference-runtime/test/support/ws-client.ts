@@ -20,8 +20,8 @@ export class TestWebSocketClient {
   }
 
   /** Connects and waits for the server's CONNECT message. */
-  static async connect(url: string, options: ClientOptions = {}): Promise<TestWebSocketClient> {
-    const socket = new WebSocket(url, options);
+  static async connect(url: string, options: ClientOptions = {}, protocols?: string[]): Promise<TestWebSocketClient> {
+    const socket = protocols ? new WebSocket(url, protocols, options) : new WebSocket(url, options);
     const client = new TestWebSocketClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

@@ -92,6 +92,7 @@ export const addPrLintWorkflow: Transform = {
     const current = workspace.read(WORKFLOW_FILE);
     if (current.replace(/\r\n/g, '\n') === wanted) return;
     workspace.skip({
+      code: 'workflow-differs',
       file: WORKFLOW_FILE,
       line: 1,
       reason: `${WORKFLOW_FILE} exists and differs from the workflow this transform writes; left as it is (compare it with \`outbox-codemod add-pr-lint-workflow\`'s output in docs/transforms/add-pr-lint-workflow.md)`,

@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import type { SkipCode } from '../../engine/skips.js';
 
 /**
  * How one route handler is cut in two: what moves into a service method, and what the router keeps. Planned on the
@@ -36,7 +37,7 @@ export interface ExtractedHandler {
   replyName: string | undefined;
   mode: ExtractionMode;
   /** The method's parameters, in order: name and type text. */
-  params: { part: RequestPart; name: string; type: string; typeNode: ts.TypeNode | undefined }[];
+  params: { part: RequestPart; name: string; type: string; typeRefs: ts.Node[] }[];
   /** The text of the method body's statements (in the router's indentation), with the planned replacements applied. */
   bodyText: string;
   /** Where the body text starts in the router (for re-indenting and template-literal ranges). */
@@ -58,7 +59,7 @@ export interface ExtractedHandler {
   at: ts.Node;
 }
 
-export type HandlerPlan = { ok: true; handler: ExtractedHandler } | { ok: false; at: ts.Node; reason: string };
+export type HandlerPlan = { ok: true; handler: ExtractedHandler } | { ok: false; at: ts.Node; code: SkipCode; reason: string };
 
 function isFunction(node: ts.Node): node is ts.FunctionLikeDeclaration {
   return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node);
@@ -123,11 +124,69 @@ export function enclosingHandler(node: ts.Node, routeMethods: string[]): { fn: t
   return undefined;
 }
 
-function typeArgumentMember(registration: ts.CallExpression, key: string): ts.TypeNode | undefined {
-  const literal = registration.typeArguments?.[0];
-  if (!literal || !ts.isTypeLiteralNode(literal)) return undefined;
-  for (const member of literal.members) {
-    if (ts.isPropertySignature(member) && member.type && ts.isIdentifier(member.name) && member.name.text === key) return member.type;
+/**
+ * The type of one part of the request (`Params`, `Body`, …) as the route's type argument gives it, written so that it
+ * means the same in the service: the member's own type for an inline literal (`{ Params: { id: string } }`), an
+ * indexed access for a named route type (`BinRoute['Params']`, `Routed<P, B>['Body']`), both joined for an
+ * intersection. A type the router does not declare (imported) gets `(T & { Body?: unknown })['Body']`, which is the
+ * member's type when T has it and `unknown` otherwise, as Fastify types it. `unknown` when no type argument says.
+ */
+export function requestPartType(registration: ts.CallExpression, key: string, source: ts.SourceFile): { text: string; refs: ts.Node[] } {
+  const argument = registration.typeArguments?.[0];
+  const found = argument ? partOf(argument, key, source, new Set()) : undefined;
+  return found ?? { text: 'unknown', refs: [] };
+}
+
+function partOf(type: ts.TypeNode, key: string, source: ts.SourceFile, seen: Set<string>): { text: string; refs: ts.Node[] } | undefined {
+  if (ts.isParenthesizedTypeNode(type)) return partOf(type.type, key, source, seen);
+  if (ts.isTypeLiteralNode(type)) {
+    const member = memberType(type.members, key);
+    return member ? { text: member.getText(source), refs: [member] } : undefined;
+  }
+  if (ts.isIntersectionTypeNode(type)) {
+    const parts = type.types.map((t) => partOf(t, key, source, seen)).filter((p) => p !== undefined);
+    if (parts.length === 0) return undefined;
+    if (parts.length === 1) return parts[0];
+    return { text: parts.map((p) => (/[|&]|=>|\bextends\b/.test(p.text) ? `(${p.text})` : p.text)).join(' & '), refs: parts.flatMap((p) => p.refs) };
+  }
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) {
+    const name = type.typeName.text;
+    const declaration = localTypeDeclaration(source, name);
+    const text = type.getText(source);
+    if (!declaration) return { text: `(${text} & { ${key}?: unknown })['${key}']`, refs: [type] };
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    const has = ts.isInterfaceDeclaration(declaration) ? memberType(declaration.members, key) !== undefined || inheritsMember(declaration, key, source, seen) : partOf(declaration.type, key, source, seen) !== undefined;
+    return has ? { text: `${text}['${key}']`, refs: [type] } : undefined;
+  }
+  return undefined;
+}
+
+function memberType(members: ts.NodeArray<ts.TypeElement>, key: string): ts.TypeNode | undefined {
+  for (const member of members) {
+    if (ts.isPropertySignature(member) && member.type && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) && member.name.text === key) return member.type;
+  }
+  return undefined;
+}
+
+function inheritsMember(declaration: ts.InterfaceDeclaration, key: string, source: ts.SourceFile, seen: Set<string>): boolean {
+  for (const clause of declaration.heritageClauses ?? []) {
+    for (const base of clause.types) {
+      if (!ts.isIdentifier(base.expression)) continue;
+      const inner = localTypeDeclaration(source, base.expression.text);
+      // An interface extending what the router does not declare may have the member: the safe indexed form is used.
+      if (!inner) return true;
+      if (seen.has(base.expression.text)) continue;
+      seen.add(base.expression.text);
+      if (ts.isInterfaceDeclaration(inner) ? memberType(inner.members, key) !== undefined || inheritsMember(inner, key, source, seen) : partOf(inner.type, key, source, seen) !== undefined) return true;
+    }
+  }
+  return false;
+}
+
+function localTypeDeclaration(source: ts.SourceFile, name: string): ts.InterfaceDeclaration | ts.TypeAliasDeclaration | undefined {
+  for (const statement of source.statements) {
+    if ((ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name.text === name) return statement;
   }
   return undefined;
 }
@@ -201,10 +260,10 @@ export function planHandler(
   const { fn, registration, route } = found;
   const { source, text } = ctx;
   const statement = registration.parent && ts.isExpressionStatement(registration.parent) ? registration.parent : undefined;
-  if (!statement) return { ok: false, at: registration, reason: `${route}: the route registration is not a statement of its own` };
+  if (!statement) return { ok: false, at: registration, code: 'registration-not-a-statement', reason: `${route}: the route registration is not a statement of its own` };
   const [requestParam, replyParam] = fn.parameters;
-  if (!requestParam || !ts.isIdentifier(requestParam.name)) return { ok: false, at: registration, reason: `${route}: the handler's request parameter is destructured or missing` };
-  if (replyParam && !ts.isIdentifier(replyParam.name)) return { ok: false, at: registration, reason: `${route}: the handler's reply parameter is destructured` };
+  if (!requestParam || !ts.isIdentifier(requestParam.name)) return { ok: false, at: registration, code: 'request-destructured', reason: `${route}: the handler's request parameter is destructured or missing` };
+  if (replyParam && !ts.isIdentifier(replyParam.name)) return { ok: false, at: registration, code: 'reply-destructured', reason: `${route}: the handler's reply parameter is destructured` };
   const requestName = requestParam.name.text;
   const replyName = replyParam && ts.isIdentifier(replyParam.name) ? replyParam.name.text : undefined;
   const body = fn.body;
@@ -212,7 +271,7 @@ export function planHandler(
   // What the body reads from the request, and whether everything it reads can be passed in.
   const used = new Set<RequestPart>();
   const requestEdits: Replacement[] = [];
-  let problem: string | undefined;
+  let problem: { code: SkipCode; text: string } | undefined;
   const insideNestedFunction = (node: ts.Node): boolean => {
     for (let p: ts.Node | undefined = node.parent; p && p !== fn; p = p.parent) if (ts.isFunctionExpression(p) || ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p)) return true;
     return false;
@@ -220,7 +279,7 @@ export function planHandler(
   const visit = (n: ts.Node): void => {
     if (problem) return;
     if (n.kind === ts.SyntaxKind.ThisKeyword && !insideNestedFunction(n)) {
-      problem = 'the handler uses `this`';
+      problem = { code: 'handler-uses-this', text: 'the handler uses `this`, which a service method does not have' };
       return;
     }
     if (ts.isIdentifier(n) && n.text === requestName && isReference(n)) {
@@ -228,7 +287,7 @@ export function planHandler(
       if (ts.isPropertyAccessExpression(parent) && parent.expression === n) {
         const member = parent.name.text;
         if (ctx.dbHandles.includes(member)) {
-          if (insideNestedFunction(n)) problem = `a nested function uses ${requestName}.${member}`;
+          if (insideNestedFunction(n)) problem = { code: 'nested-function-uses-db', text: `a function nested in the handler uses ${requestName}.${member}` };
           else requestEdits.push({ start: parent.getStart(source), end: parent.getEnd(), text: `this.${ctx.dbProperty}` });
           return;
         }
@@ -237,7 +296,7 @@ export function planHandler(
           requestEdits.push({ start: parent.getStart(source), end: parent.getEnd(), text: `\u0000${member}\u0000` });
           return;
         }
-        problem = `the handler reads ${requestName}.${member}`;
+        problem = { code: 'handler-reads-request', text: `the handler reads ${requestName}.${member}, which a service method is not given` };
         return;
       }
       // `const { db } = request` → `const db = this.db`.
@@ -249,7 +308,7 @@ export function planHandler(
           return;
         }
       }
-      problem = `the handler passes ${requestName} itself along`;
+      problem = { code: 'handler-passes-request', text: `the handler passes ${requestName} itself along` };
       return;
     }
     ts.forEachChild(n, visit);
@@ -273,20 +332,20 @@ export function planHandler(
   collectReferences(body, references);
   const own = declaredNames(body);
   for (const name of references) {
-    if (!problem && outer.has(name) && !own.has(name) && name !== requestName && name !== replyName) problem = `the handler uses \`${name}\` from the function that registers the routes`;
+    if (!problem && outer.has(name) && !own.has(name) && name !== requestName && name !== replyName) problem = { code: 'handler-uses-outer-name', text: `the handler uses \`${name}\` from the function that registers the routes` };
   }
-  if (problem) return { ok: false, at: registration, reason: `${route}: ${problem}; left in the router` };
+  if (problem) return { ok: false, at: registration, code: problem.code, reason: `${route}: ${problem.text}; left in the router` };
 
   // The method's parameters; a local of the same name would shadow one, so those get a longer name.
   const params = PART_ORDER.filter((part) => used.has(part)).map((part) => {
-    const typeNode = typeArgumentMember(registration, REQUEST_PARTS[part]);
+    const type = requestPartType(registration, REQUEST_PARTS[part], source);
     let name: string = part;
     if (own.has(name) || references.has(name)) name = { params: 'routeParams', query: 'querystring', body: 'requestBody' }[part];
-    return { part, name, type: typeNode ? typeNode.getText(source) : 'unknown', typeNode };
+    return { part, name, type: type.text, typeRefs: type.refs };
   });
   const nameOf = (part: string) => params.find((p) => p.part === part)!.name;
   for (const edit of requestEdits) edit.text = edit.text.replace(/\u0000(\w+)\u0000/, (_, part: string) => nameOf(part));
-  for (const p of params) if (p.typeNode) collectReferences(p.typeNode, references);
+  for (const p of params) for (const ref of p.typeRefs) collectReferences(ref, references);
 
   // The body as a statement list (an expression-bodied arrow returns its expression).
   const isBlock = ts.isBlock(body);
@@ -314,7 +373,7 @@ export function planHandler(
   const base = { fn, registration, statement, route, requestName, replyName, params, bodyStart, bodyEnd, references, comments, at: registration as ts.Node, bodyTail: undefined };
 
   if (!isBlock) {
-    if (replyRefs.length > 0) return { ok: false, at: registration, reason: `${route}: the handler's expression uses the reply; left in the router` };
+    if (replyRefs.length > 0) return { ok: false, at: registration, code: 'expression-handler-uses-reply', reason: `${route}: the handler's expression uses the reply; left in the router` };
     return { ok: true, handler: { ...base, mode: 'plain', bodyEdits: requestEdits, bodyText: '' } };
   }
   if (replyRefs.length === 0) return { ok: true, handler: { ...base, mode: 'plain', bodyEdits: requestEdits, bodyText: '' } };
@@ -337,7 +396,7 @@ export function planHandler(
         handler: { ...base, mode: 'status', bodyEdits: edits, bodyText: '', status: { method: first.method, code: first.code, withPayload: [...sends.values()].some((s) => s.payload) } },
       };
     }
-    if (mayFallThrough(statements)) return { ok: false, at: registration, reason: `${route}: the handler answers with several statuses and may end without a response; left in the router` };
+    if (mayFallThrough(statements)) return { ok: false, at: registration, code: 'statuses-may-fall-through', reason: `${route}: the handler answers with several statuses and may end without a response; left in the router` };
     const edits = [...requestEdits];
     for (const r of returns) {
       const send = sends.get(r);
@@ -372,7 +431,7 @@ export function planHandler(
   const prefixReturns = returns.filter((r) => prefix.some((s) => r.pos >= s.pos && r.end <= s.end));
   const prefixReplyRefs = replyRefs.filter((ref) => prefix.some((s) => ref.pos >= s.pos && ref.end <= s.end));
   if (prefix.length === 0 || prefixReturns.length > 0 || prefixReplyRefs.length > 0) {
-    return { ok: false, at: registration, reason: `${route}: the handler uses the reply beside its DB calls in a way a service method cannot return; left in the router` };
+    return { ok: false, at: registration, code: 'reply-beside-db-calls', reason: `${route}: the handler uses the reply beside its DB calls in a way a service method cannot return; left in the router` };
   }
   // Locals the prefix declares at its top level and the rest reads come back from the method.
   const declared: { name: string; kind: 'const' | 'let' }[] = [];
@@ -384,9 +443,7 @@ export function planHandler(
   const restRefs = new Set<string>();
   for (const s of rest) collectReferences(s, restRefs);
   const handedBack = declared.filter((d) => restRefs.has(d.name));
-  // The rest must not need anything else from the prefix (an alias of the DB handle, a request part).
-  const restUsesDb = rest.some((s) => touchesDb(s));
-  if (restUsesDb) return { ok: false, at: registration, reason: `${route}: the handler reads the request after its DB calls; left in the router` };
+  // The rest needs nothing else of the prefix: it holds no DB call and no request part (the prefix ends at the last).
   const prefixStart = prefix[0]!.getStart(source);
   const prefixEnd = prefix[prefix.length - 1]!.getEnd();
   return {

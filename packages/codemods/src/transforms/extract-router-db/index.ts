@@ -1,7 +1,8 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { parseSource } from '../../engine/parse.js';
-import type { ClassFacts, FileAnalysis, RouterDbCall } from 'outbox-analysis';
+import { classifyFile, type ClassFacts, type FileAnalysis, type RouterDbCall } from 'outbox-analysis';
+import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { detectStyle, indentAt, todoEdit, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { closureOf, importLines, isExported, isTypeDeclaration, rebaseSpecifier, topLevelOf, type ImportBinding } from './declarations.js';
@@ -24,13 +25,19 @@ export const extractRouterDb: Transform = {
       const calls = analysis.routerDbCalls.filter((call) => !call.strictOnly);
       if (calls.length === 0) continue;
       if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
-        workspace.skip({ file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
+        workspace.skip({ code: 'file-does-not-parse', file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
         continue;
       }
       extractRouter(workspace, file, analysis, calls);
     }
   },
 };
+
+/** Why a handler has no service to go to. */
+interface Refusal {
+  code: SkipCode;
+  reason: string;
+}
 
 /** Where a handler's method goes. */
 interface Target {
@@ -42,6 +49,8 @@ interface Target {
   /** `new X(<args>)` with the handler's request name substituted. */
   construct: (requestName: string) => string;
   memberNames: Set<string>;
+  /** For a new class: the first words of its doc comment (`The organization module's service layer`). */
+  description: string;
 }
 
 interface PlannedMethod {
@@ -94,8 +103,8 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
   const style = detectStyle(text);
   const dir = path.posix.dirname(file);
   const todo: TextEdit[] = [];
-  const skip = (node: ts.Node, reason: string): void => {
-    workspace.skip({ file, line: lineOf(source, node), reason });
+  const skip = (node: ts.Node, code: SkipCode, reason: string): void => {
+    workspace.skip({ code, file, line: lineOf(source, node), reason });
     if (workspace.options.todoComments) {
       const edit = todoEdit(text, node.getStart(source), reason, style);
       if (edit && !todo.some((t) => t.start === edit.start)) todo.push(edit);
@@ -109,7 +118,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     const node = deepestNodeAt(source, call.start, call.end);
     const found = enclosingHandler(node, settings.routeMethods);
     if (!found) {
-      skip(node, `${call.handle}.${call.call}() is not inside a route handler; move it by hand`);
+      skip(node, 'db-call-outside-handler', `${call.handle}.${call.call}() is not inside a route handler; move it into a service by hand`);
       continue;
     }
     handlers.set(found.fn, found);
@@ -117,32 +126,43 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
   }
 
   const moduleClasses = serviceClassesBeside(workspace, dir);
-  const newTarget = newServiceTarget(workspace, file, analysis.module, dir, moduleClasses);
+  const moduleTarget = newServiceTarget(workspace, file, analysis.module, dir, moduleClasses);
+  const entityTargets = new Map<string, Target | Refusal>();
   const planned: PlannedMethod[] = [];
   for (const [fn, found] of handlers) {
+    if (workspace.excluded(routeKey(file, found.route))) continue;
     const constructed = servicesConstructedIn(fn, moduleClasses.map((c) => c.facts.name));
     if (constructed.length > 0) {
       const onlyCommits = (callsByHandler.get(fn) ?? []).every((c) => settings.commitCalls.includes(c.call));
-      skip(found.registration, onlyCommits
+      skip(found.registration, onlyCommits ? 'router-commits-after-service-call' : 'handler-mixes-service-and-db', onlyCommits
         ? `${found.route}: the router commits after calling ${constructed.join(', ')}; service-commit moves that commit into the service (run it first, or run \`all\`)`
         : `${found.route}: the handler mixes calls of ${constructed.join(', ')} with its own DB calls; left in the router`);
       continue;
     }
-    // A module with a service layer keeps it (unless that layer is the one an earlier run created).
-    const target = moduleClasses.length === 0 || newTarget?.existing
-      ? newTarget
-      : existingTarget(found.route, fn, source, text, moduleClasses, settings.dbHandles);
-    if (!target || typeof target === 'string') {
-      skip(found.registration, `${found.route}: ${typeof target === 'string' ? target : 'no service class to hold the handler'}; left in the router`);
+    // A module without a service layer gets one (`<Module>Service`); a module with one keeps it: the class of the
+    // route's entity, else the module's own `<Module>Service`, else a new `<Entity>Service` — never another class.
+    let target: Target | Refusal;
+    if (moduleClasses.length === 0 || ('existing' in moduleTarget && moduleTarget.existing)) target = moduleTarget;
+    else {
+      const entity = entityOfRoute(found.route);
+      const match = moduleClasses.find((c) => c.facts.name === `${entity}Service`) ?? moduleClasses.find((c) => entity !== '' && c.facts.name.includes(entity));
+      if (match) target = existingTarget(fn, source, text, match, settings.dbHandles);
+      else {
+        if (!entityTargets.has(entity)) entityTargets.set(entity, newEntityTarget(workspace, dir, entity, moduleClasses));
+        target = entityTargets.get(entity)!;
+      }
+    }
+    if ('code' in target) {
+      skip(found.registration, target.code, `${found.route}: ${target.reason}; left in the router`);
       continue;
     }
     const plan = planHandler(found, { source, text, dbHandles: settings.dbHandles, routeMethods: settings.routeMethods, dbProperty: target.dbProperty, dbCalls: callsByHandler.get(fn) ?? [] });
     if (!plan.ok) {
-      skip(plan.at, plan.reason);
+      skip(plan.at, plan.code, plan.reason);
       continue;
     }
     if (plan.handler.mode !== 'plain' && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
-      skip(found.registration, `${found.route}: the handler is not async; left in the router`);
+      skip(found.registration, 'handler-not-async', `${found.route}: the handler is not async, so it cannot await the service method; left in the router`);
       continue;
     }
     const base = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : methodNameForRoute(found.route);
@@ -161,11 +181,16 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     const closure = closureOf(method.handler.references, top);
     const blocker = closure.statements.find((s) => hostStatements.has(s) || isExported(s) || (movedTo.has(s) && movedTo.get(s) !== method.target.file));
     if (blocker) {
-      skip(method.handler.at, `${method.handler.route}: the handler needs ${describe(blocker, source)}, which cannot move into ${method.target.file}; left in the router`);
+      skip(method.handler.at, 'declaration-cannot-move', `${method.handler.route}: the handler needs ${describe(blocker, source)}, which cannot move into ${method.target.file}; left in the router`);
       continue;
     }
     for (const s of closure.statements) movedTo.set(s, method.target.file);
     accepted.push(method);
+    const key = routeKey(file, method.handler.route);
+    const label = method.handler.route;
+    const line = lineOf(source, method.handler.registration);
+    workspace.claim({ key, label, file, line, route: method.handler.route });
+    workspace.claim({ key, label, file: method.target.file, line, className: method.target.className, member: method.name });
   }
 
   const routerEdits: TextEdit[] = [...todo];
@@ -203,6 +228,11 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
   workspace.write(file, applyAll(intermediate, importEdits));
 }
 
+/** The unit of work of one route: the router file and the route, as the analysis names it (`POST /bins`). */
+function routeKey(file: string, route: string): string {
+  return `${file}#${route}`;
+}
+
 function describe(statement: ts.Statement, source: ts.SourceFile): string {
   const names = namesOf(statement);
   return names.length > 0 ? `\`${names.join(', ')}\`` : `the statement at line ${lineOf(source, statement)}`;
@@ -219,11 +249,16 @@ function topStatementOf(node: ts.Node): ts.Statement {
   return current as ts.Statement;
 }
 
-/** Service classes in service files of the router's folder (the module's existing service layer). */
+/**
+ * Service classes in service files of the router's folder, or of the folders serviceFilePlace puts new ones in (the
+ * module's existing service layer).
+ */
 function serviceClassesBeside(workspace: Workspace, dir: string): { file: string; facts: ClassFacts }[] {
+  const parent = path.posix.dirname(dir);
+  const dirs = new Set([dir, `${dir}/services`, parent === '.' ? 'services' : `${parent}/services`]);
   const out: { file: string; facts: ClassFacts }[] = [];
   for (const file of workspace.files()) {
-    if (path.posix.dirname(file) !== dir) continue;
+    if (!dirs.has(path.posix.dirname(file))) continue;
     const analysis = workspace.analysis(file);
     if (analysis.role !== 'service') continue;
     for (const facts of analysis.classes) if (!facts.abstract) out.push({ file, facts });
@@ -250,30 +285,72 @@ function servicesConstructedIn(fn: ts.Node, classNames: string[]): string[] {
  * A module without a service: `<module>.service.ts` beside the router, holding `<Module>Service`, constructed per
  * request with the request's session. The session's type is the one other services of the project take.
  */
-function newServiceTarget(workspace: Workspace, routerFile: string, module: string, dir: string, existing: { file: string; facts: ClassFacts }[]): Target | undefined {
+function newServiceTarget(workspace: Workspace, routerFile: string, module: string, dir: string, existing: { file: string; facts: ClassFacts }[]): Target | Refusal {
   const className = serviceClassName(module);
-  const file = `${dir}/${serviceFileName(module)}`;
+  const file = serviceFilePlace(workspace, dir, serviceFileName(module));
+  if (!file) return noServicePlace(workspace, dir, serviceFileName(module));
   const already = existing.find((c) => c.facts.name === className && c.file === file);
   if (already) {
     const dbProperty = dbPropertyOf(already.facts, workspace.settings.dbHandles) ?? 'db';
-    return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]) };
+    return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]), description: `The ${path.posix.basename(dir)} module's service layer` };
   }
-  if (workspace.exists(file)) return undefined;
+  if (workspace.exists(file)) return { code: 'service-file-taken', reason: `${file}, where its new ${className} would go, exists and holds no ${className}` };
   void routerFile;
-  return { file, className, existing: false, dbProperty: 'db', construct: (request) => `new ${className}(${request}.db)`, memberNames: new Set() };
+  return { file, className, existing: false, dbProperty: 'db', construct: (request) => `new ${className}(${request}.db)`, memberNames: new Set(), description: `The ${path.posix.basename(dir)} module's service layer` };
+}
+
+/** A module with services but none for this entity: a new `<Entity>Service` in `<entity>.service.ts`. */
+function newEntityTarget(workspace: Workspace, dir: string, entity: string, existing: { file: string; facts: ClassFacts }[]): Target | Refusal {
+  if (!entity) return { code: 'route-names-no-entity', reason: 'its path names no entity, so no service class of the module is its own, and none can be named for it' };
+  const className = `${entity}Service`;
+  const base = `${kebabCase(entity)}.service.ts`;
+  const file = serviceFilePlace(workspace, dir, base);
+  if (!file) return noServicePlace(workspace, dir, base);
+  const already = existing.find((c) => c.facts.name === className && c.file === file);
+  if (already) {
+    const dbProperty = dbPropertyOf(already.facts, workspace.settings.dbHandles) ?? 'db';
+    return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]), description: `The service of ${entity} records` };
+  }
+  if (workspace.exists(file)) return { code: 'service-file-taken', reason: `no service class of the module is for ${entity} records, and ${file}, where a new ${className} would go, exists without it` };
+  return { file, className, existing: false, dbProperty: 'db', construct: (request) => `new ${className}(${request}.db)`, memberNames: new Set(), description: `The service of ${entity} records` };
 }
 
 /**
- * A module with services: the class whose name holds the route's entity (`/partners/:id/documents` →
- * PartnerDocumentService), constructed the way the router already constructs it.
+ * Where a new service file goes: beside the router when the project's `serviceFiles` patterns take that path (and its
+ * `routerFiles` do not); else in a `services` folder next to the router's folder (`src/routes/x.ts` → `src/services/`);
+ * undefined when no candidate is a service file by the project's own settings.
  */
-function existingTarget(route: string, fn: ts.Node, source: ts.SourceFile, text: string, classes: { file: string; facts: ClassFacts }[], dbHandles: string[]): Target | string {
-  const nouns = route.split(/\s+/)[1]?.split('/').filter((s) => s && !s.startsWith(':')) ?? [];
-  const entity = pascalCase(singular(nouns[nouns.length - 1] ?? ''));
-  const usable = classes.filter((c) => dbPropertyOf(c.facts, dbHandles));
-  const chosen = usable.find((c) => entity && c.facts.name.includes(entity)) ?? usable[0];
-  if (!chosen) return `no service class of the module keeps a DB session (${classes.map((c) => c.facts.name).join(', ')})`;
-  const dbProperty = dbPropertyOf(chosen.facts, dbHandles)!;
+function serviceFilePlace(workspace: Workspace, dir: string, name: string): string | undefined {
+  const parent = path.posix.dirname(dir);
+  const candidates = [
+    `${dir}/${name}`,
+    `${dir}/services/${name}`,
+    ...(parent !== '.' ? [`${parent}/services/${name}`] : [`services/${name}`]),
+  ];
+  return candidates.find((candidate) => classifyFile(candidate, workspace.settings).role === 'service');
+}
+
+function noServicePlace(workspace: Workspace, dir: string, name: string): Refusal {
+  void workspace;
+  return { code: 'no-service-place', reason: `no path for ${name} near ${dir} is a service file by the project's serviceFiles patterns (or each is a router file); set serviceFiles` };
+}
+
+/** `BankAccount` → `bank-account`. */
+function kebabCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** The entity a route acts on: its last collection segment in the singular (`POST /bins/:binId/occupancy` → `Bin`). */
+function entityOfRoute(route: string): string {
+  const nouns = route.split(/\s+/)[1]?.split('/').filter((s) => s && !s.startsWith(':') && !s.startsWith('{') && !s.startsWith('*')) ?? [];
+  const collection = [...nouns].reverse().find((noun) => singular(noun) !== noun) ?? nouns[nouns.length - 1] ?? '';
+  return pascalCase(singular(collection));
+}
+
+/** An existing service class of the module, constructed the way the router already constructs it. */
+function existingTarget(fn: ts.Node, source: ts.SourceFile, text: string, chosen: { file: string; facts: ClassFacts }, dbHandles: string[]): Target | Refusal {
+  const dbProperty = dbPropertyOf(chosen.facts, dbHandles);
+  if (!dbProperty) return { code: 'service-keeps-no-session', reason: `${chosen.facts.name}, the service of its entity, keeps no DB session (no constructor parameter or property named ${dbHandles.join(' or ')}) to run the moved code on` };
   // How the router builds it elsewhere: the same arguments, with this request's session first.
   let template: string[] | undefined;
   const visit = (n: ts.Node): void => {
@@ -285,12 +362,12 @@ function existingTarget(route: string, fn: ts.Node, source: ts.SourceFile, text:
     ts.forEachChild(n, visit);
   };
   visit(source);
-  if (!template && chosen.facts.constructorParams.length > 1) return `no construction of ${chosen.facts.name} in the router to copy its arguments from`;
+  if (!template && chosen.facts.constructorParams.length > 1) return { code: 'no-construction-to-copy', reason: `${chosen.facts.name} takes more than a session, and the router never builds it, so there are no arguments to copy` };
   const rest = template ?? [];
   // The other arguments must be visible in the handler (parameters of the function that registers the routes).
   const outerParams = new Set<string>();
   for (let p: ts.Node | undefined = fn.parent; p; p = p.parent) if (ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isArrowFunction(p)) for (const param of p.parameters) if (ts.isIdentifier(param.name)) outerParams.add(param.name.text);
-  if (rest.some((r) => !outerParams.has(r.split('.')[0]!))) return `${chosen.facts.name} is built from values the handler cannot see`;
+  if (rest.some((r) => !outerParams.has(r.split('.')[0]!))) return { code: 'service-built-from-hidden-values', reason: `${chosen.facts.name} is built from values the handler cannot see (${rest.join(', ')})` };
   return {
     file: chosen.file,
     className: chosen.facts.name,
@@ -298,6 +375,7 @@ function existingTarget(route: string, fn: ts.Node, source: ts.SourceFile, text:
     dbProperty,
     construct: (request) => `new ${chosen.facts.name}(${[`${request}.db`, ...rest].join(', ')})`,
     memberNames: new Set([...chosen.facts.methods, ...chosen.facts.properties.map((p) => p.name)]),
+    description: '',
   };
 }
 
@@ -444,7 +522,7 @@ function writeService(
       '',
       ...movedText.flatMap((t) => [t, '']),
       '/**',
-      ` * The ${methods[0]!.handler.route ? path.posix.basename(path.posix.dirname(target.file)) : ''} module's service layer: the work its router did on the request's session, one method per route.`,
+      ` * ${target.description}: the work its router did on the request's session, one method per route.`,
       ' * Constructed per request with `request.db`; the methods that write commit themselves.',
       ' */',
       `export class ${target.className} {`,
@@ -483,19 +561,33 @@ function dedupeImports(lines: string[]): string[] {
 }
 
 /**
- * The type of the DB session, as other services of the project declare it (`db: DbSession`, imported from where they
- * import it); `FastifyRequest['db']` when no service shows one.
+ * The type of the request's DB session, as the services the routers already hand it to declare it: a class built in
+ * a router as `new X(request.db, …)` takes it as its DB parameter (`db: DbSession`, imported from where X imports it).
+ * `FastifyRequest['db']` (the request's own property type) when no router shows such a construction.
  */
 function sessionType(workspace: Workspace, serviceFile: string): { name: string; specifier: string; typeText: string } {
+  const handed = new Set<string>();
+  for (const file of workspace.files()) {
+    if (workspace.analysis(file).role !== 'router') continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+        const first = node.arguments?.[0];
+        if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && workspace.settings.dbHandles.includes(first.name.text)) handed.add(node.expression.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(parse(file, workspace.read(file)));
+  }
   for (const file of workspace.files()) {
     const analysis = workspace.analysis(file);
     if (analysis.role !== 'service') continue;
     for (const facts of analysis.classes) {
-      const param = facts.constructorParams.find((p) => workspace.settings.dbHandles.includes(p.name) && p.type && /^[A-Za-z_$][\w$]*$/.test(p.type));
-      if (!param) continue;
+      if (!handed.has(facts.name)) continue;
+      const param = facts.constructorParams[0];
+      if (!param || !workspace.settings.dbHandles.includes(param.name) || !param.type || !/^[A-Za-z_$][\w$]*$/.test(param.type)) continue;
       const from = analysis.imports.find((i) => i.names.includes(param.type!));
       if (!from) continue;
-      return { name: param.type!, specifier: rebaseSpecifier(from.from, file, serviceFile), typeText: param.type! };
+      return { name: param.type, specifier: rebaseSpecifier(from.from, file, serviceFile), typeText: param.type };
     }
   }
   return { name: 'FastifyRequest', specifier: 'fastify', typeText: "FastifyRequest['db']" };

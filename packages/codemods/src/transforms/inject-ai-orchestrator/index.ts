@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { ClassFacts } from 'outbox-analysis';
+import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, detectStyle, indentAt, relativeImport, render, todoEdit, type CodeStyle, type TextEdit } from '../shared/edits.js';
 
@@ -24,13 +25,16 @@ export const injectAiOrchestrator: Transform = {
       const { file, facts } = located;
       if (injected(facts, checklist.aiInjectionNames, checklist.aiFactoryFunctions)) continue;
       if (!factory || !base) {
-        workspace.skip({ file, line: facts.line, reason: `${engine}: no ${!factory ? `factory (${checklist.aiFactoryFunctions.join(' / ')})` : `base class (${checklist.aiBaseClasses.join(' / ')})`} found to inject` });
+        workspace.skip({ code: 'no-orchestrator-factory', file, line: facts.line, reason: `${engine}: no ${!factory ? `factory (${checklist.aiFactoryFunctions.join(' / ')})` : `base class (${checklist.aiBaseClasses.join(' / ')})`} found to inject` });
         continue;
       }
       if (workspace.analysis(file).diagnostics.some((d) => d.message.startsWith('parse error'))) {
-        workspace.skip({ file, line: facts.line, reason: `${engine}: the file does not parse; left as it is` });
+        workspace.skip({ code: 'file-does-not-parse', file, line: facts.line, reason: `${engine}: the file does not parse; left as it is` });
         continue;
       }
+      const key = `${file}#${engine}`;
+      if (workspace.excluded(key)) continue;
+      workspace.claim({ key, label: engine, file, line: facts.line, className: engine });
       injectInto(workspace, file, engine, tasks[engine] ?? 'general', factory, base);
     }
   },
@@ -77,18 +81,18 @@ function injectInto(workspace: Workspace, file: string, engine: string, task: st
   const style = detectStyle(text);
   const cls = source.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === engine);
   if (!cls) return;
-  const skip = (node: ts.Node, reason: string) => {
-    workspace.skip({ file, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, reason });
+  const skip = (node: ts.Node, code: SkipCode, reason: string) => {
+    workspace.skip({ code, file, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, reason });
     if (workspace.options.todoComments) {
       const edit = todoEdit(text, cls.getStart(source), reason, style);
       if (edit) workspace.write(file, applyEdits(text, [edit]));
     }
   };
   const route = edgeCaseRoute(cls);
-  if (!route) return skip(cls, `${engine}: no edge-case scoring found to route through the orchestrator (expected this.ruleBasedScore(...) with isEdgeCase, or an awaited scorer.calculateScore(...)); inject it by hand`);
+  if (!route) return skip(cls, 'no-edge-case-scoring', `${engine}: no edge-case scoring found to route through the orchestrator (expected this.ruleBasedScore(...) with isEdgeCase, or an awaited scorer.calculateScore(...)); inject it by hand`);
   const ctor = cls.members.find(ts.isConstructorDeclaration);
-  if (!ctor && cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) return skip(cls, `${engine}: a derived class without a constructor; inject the orchestrator by hand`);
-  if (ctor?.parameters.some((p) => p.dotDotDotToken)) return skip(ctor, `${engine}: the constructor takes a rest parameter; inject the orchestrator by hand`);
+  if (!ctor && cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) return skip(cls, 'derived-without-constructor', `${engine}: a derived class without a constructor of its own, so no parameter can be added without restating its base's; inject the orchestrator by hand`);
+  if (ctor?.parameters.some((p) => p.dotDotDotToken)) return skip(ctor, 'constructor-rest-parameter', `${engine}: the constructor ends with a rest parameter, so no parameter can follow it; inject the orchestrator by hand`);
   const memberNames = new Set(cls.members.map((m) => (m.name && ts.isIdentifier(m.name) ? m.name.text : '')));
   const helper = memberNames.has('refineEdgeCase') ? 'refineEdgeCaseWithOrchestrator' : 'refineEdgeCase';
 

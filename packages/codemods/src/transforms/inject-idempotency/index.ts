@@ -1,13 +1,40 @@
 import ts from 'typescript';
 import type { Operation } from 'outbox-analysis';
+import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
 import { commitStatements, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
-import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
+import { classOf, freshName, handlePassedToFunction, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
-const STORE = 'IdempotencyStore';
-const STORE_HELPERS = [STORE, 'hashRequest', 'idempotencyError', 'idempotencyScope'];
+/** The functions beside the store that the claim code calls (the runtime's idempotency module). */
+const STORE_HELPERS = ['hashRequest', 'idempotencyError', 'idempotencyScope'];
+const STORE_METHODS = ['begin', 'complete'];
+
+/** The project's idempotency store: its class and file, or why there is none to use. */
+type Store = { name: string; file: string } | { missing: string };
+
+/**
+ * The store the claim goes through: a class named after `idempotency.storeNames` (`IdempotencyStore`) with `begin`
+ * and `complete`, declared beside the functions the claim code calls, by the analysis' facts of its file.
+ */
+export function findIdempotencyStore(workspace: Workspace): Store {
+  const names = workspace.settings.idempotency.storeNames.map((n) => n.toLowerCase());
+  let near: string | undefined;
+  for (const file of workspace.files()) {
+    const text = workspace.read(file);
+    if (!names.some((n) => text.toLowerCase().includes(n)) || !/\bclass\b/.test(text)) continue;
+    const analysis = workspace.analysis(file);
+    for (const facts of analysis.classes) {
+      if (facts.abstract || !names.some((n) => facts.name.toLowerCase().includes(n)) || !STORE_METHODS.every((m) => facts.methods.includes(m))) continue;
+      const exported = new Set(analysis.functions.filter((f) => f.exported).map((f) => f.name));
+      const lacking = STORE_HELPERS.filter((helper) => !exported.has(helper));
+      if (lacking.length === 0) return { name: facts.name, file };
+      near ??= `${facts.name} (${file}) lacks the exported ${lacking.join(', ')} the claim code calls`;
+    }
+  }
+  return { missing: near ?? `no class named after ${workspace.settings.idempotency.storeNames.join(' / ')} with ${STORE_METHODS.join(' and ')}` };
+}
 const KEY = 'idempotencyKey';
 const HEADER = 'idempotency-key';
 
@@ -30,14 +57,14 @@ export const injectIdempotency: Transform = {
   name: 'inject-idempotency',
   summary: 'thread the Idempotency-Key header into each operation and claim it before the first write',
   run(workspace) {
-    const storeFile = workspace.files().find((file) => workspace.read(file).includes(`class ${STORE}`) && workspace.analysis(file).classes.some((c) => c.name === STORE));
+    const store = workspace.options.idempotency === 'redis' ? undefined : findIdempotencyStore(workspace);
     const threaded: Threaded[] = [];
     for (const file of workspace.files()) {
       const analysis = workspace.analysis(file);
       const needing = analysis.operations.filter((op) => op.missing.some((m) => m.flag === 'idempotency'));
       if (needing.length === 0) continue;
       if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
-        workspace.skip({ file, line: needing[0].line, reason: 'the file does not parse; left as it is' });
+        workspace.skip({ code: 'file-does-not-parse', file, line: needing[0].line, reason: 'the file does not parse; left as it is' });
         continue;
       }
       const text = workspace.read(file);
@@ -46,7 +73,12 @@ export const injectIdempotency: Transform = {
       const edits: TextEdit[] = [];
       let usesStore = false;
       for (const operation of needing) {
-        const planned = planOperation(workspace, file, source, text, style, operation);
+        if (operation.kind === 'service' && operation.className) {
+          const key = operationKey(file, operation.className, operation.method);
+          if (workspace.excluded(key)) continue;
+          workspace.claim({ key, label: `${operation.className}.${operation.method}`, file, line: operation.line, className: operation.className, member: operation.method });
+        }
+        const planned = planOperation(workspace, file, source, text, style, operation, store && 'name' in store ? store.name : 'IdempotencyStore');
         if (!planned) continue;
         edits.push(...planned.edits);
         usesStore ||= planned.usesStore;
@@ -54,11 +86,11 @@ export const injectIdempotency: Transform = {
       }
       if (edits.length === 0) continue;
       if (usesStore) {
-        if (!storeFile) {
-          workspace.skip({ file, reason: `no ${STORE} class found in the project; use --idempotency=redis or add the store` });
+        if (!store || 'missing' in store) {
+          workspace.skip({ code: 'no-idempotency-store-class', file, reason: `no idempotency store to claim keys with: ${store && 'missing' in store ? store.missing : 'none'}; add the store, or use --idempotency=redis` });
           continue;
         }
-        const edit = importEdit(source, text, relativeImport(file, storeFile), STORE_HELPERS, style);
+        const edit = importEdit(source, text, relativeImport(file, store.file), [store.name, ...STORE_HELPERS], style);
         if (edit) edits.push(edit);
       }
       workspace.write(file, applyEdits(text, edits));
@@ -74,48 +106,63 @@ function planOperation(
   text: string,
   style: CodeStyle,
   operation: Operation,
+  storeName: string,
 ): { edits: TextEdit[]; usesStore: boolean; position?: number } | undefined {
   const who = operation.kind === 'service' ? `${operation.className}.${operation.method}` : operation.method;
-  const skip = (reason: string) => {
-    workspace.skip({ file, line: operation.line, reason: `${who}: ${reason}` });
+  const skip = (code: SkipCode, reason: string) => {
+    workspace.skip({ code, file, line: operation.line, reason: `${who}: ${reason}` });
     const todo = workspace.options.todoComments ? todoEdit(text, lineStartOf(text, operation.nameSpan.start), `${who}: ${reason}`, style) : undefined;
     return todo ? { edits: [todo], usesStore: false } : undefined;
   };
-  if (operation.kind === 'router') return skip('a router handler: run extract-router-db first to give it a service');
+  if (operation.kind === 'router') return skip('router-handler-needs-service', 'it writes in the router: extract-router-db has to move it into a service first (run `all`; if it did, its report says why it did not)');
   const missing = operation.missing.find((m) => m.flag === 'idempotency')!;
-  if (missing.reason === 'idempotency-after-write') return skip('it checks its key after a write; move the check before the first write by hand');
+  if (missing.reason === 'idempotency-after-write') return skip('key-checked-after-write', 'it checks its key, but only after a write, so a retry repeats that write; move the check before the first write by hand');
   const fn = operationFunction(source, operation);
-  if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('its body is not a block');
+  if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('body-not-a-block', 'its body is an expression, so no claim can go before its first write; give it a block body');
   const keyParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && workspace.settings.idempotency.keyParams.includes(p.name.text));
-  if (keyParam && (keyParam.name as ts.Identifier).text !== KEY) return skip(`it takes a key named ${(keyParam.name as ts.Identifier).text}; claim it by hand`);
+  if (keyParam && (keyParam.name as ts.Identifier).text !== KEY) return skip('key-named-differently', `it takes its key as \`${(keyParam.name as ts.Identifier).text}\`, not \`${KEY}\`; claim it by hand (or rename it)`);
   const last = fn.parameters[fn.parameters.length - 1];
-  if (last?.dotDotDotToken) return skip('its last parameter is a rest parameter; add the key by hand');
+  if (last?.dotDotDotToken) return skip('rest-parameter', 'its last parameter is a rest parameter, so a key parameter cannot follow it; add the key by hand');
 
   const commits = commitStatements(fn, workspace.settings);
-  if (commits.length === 0) return skip('it does not commit itself; run service-commit first');
-  if (commits.some((c) => !c.statement)) return skip('a commit is not a statement of its own');
-  const firstWriteStatement = topLevelStatement(fn, { pos: operation.firstWrite.start, end: operation.firstWrite.end } as ts.Node);
-  if (!firstWriteStatement) return skip('its first write is not in its body');
-  if (commits.some((c) => c.call.getStart(source) < firstWriteStatement.getStart(source))) return skip('it commits before its first write');
+  if (commits.length === 0) {
+    const outside = handlePassedToFunction(fn, workspace.settings, source);
+    if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the key can be completed before it`);
+    return skip('caller-commits', 'it does not commit: its caller does, so the key cannot be completed in its transaction; service-commit moves a router commit that follows the call into it (run `all`)');
+  }
+  // One key is one request is one transaction: a commit per iteration would complete the key on the first.
+  const looping = commits.find((c) => inLoop(c.call));
+  if (looping) return skip('commit-in-loop', `it commits inside a loop (line ${source.getLineAndCharacterOfPosition(looping.call.getStart(source)).line + 1}), one transaction per iteration, so one key cannot cover the request; commit once after the loop, or claim per item by hand`);
+  if (commits.some((c) => !c.statement)) return skip('commit-not-a-statement', 'a commit is part of an expression, not a statement of its own, so the key cannot be completed right before it');
+  // Before the statement of the body that holds the first write (the body's first statement, should the analysis
+  // place the first write elsewhere: claiming earlier is never wrong).
+  const firstWriteStatement = topLevelStatement(fn, { pos: operation.firstWrite.start, end: operation.firstWrite.end } as ts.Node) ?? fn.body.statements[0];
+  if (!firstWriteStatement) return skip('body-not-a-block', 'its body is empty');
+  if (commits.some((c) => c.call.getStart(source) < firstWriteStatement.getStart(source))) return skip('commits-before-first-write', 'it commits before its first write, so the claim and the writes would not share a transaction');
 
   const returnType = resolvedReturnType(fn, source);
   const replayType = returnType && returnType !== 'void' ? returnType : 'never';
-  const handle = handleOf(fn, workspace.settings, source) ?? commits[0].handle;
+  const handle = handleOf(operation, fn, workspace.settings, source) ?? commits[0].handle;
   const scopeOf = `idempotencyScope(${fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === 'organizationId') ? 'organizationId' : "'global'"}, '${operation.module}.${operation.method}')`;
   const args = fn.parameters.filter((p) => p !== keyParam && ts.isIdentifier(p.name)).map((p) => (p.name as ts.Identifier).text);
-  const indent = indentAt(text, firstWriteStatement.getStart(source));
-  const claimAt = insertionPoint(text, firstWriteStatement, source);
+  // At the door: before any read, guard or early return a retry could meet instead of the replay (a retried state
+  // change would otherwise find the state it made and answer 409).
+  const door = doorStatement(fn, handle, firstWriteStatement);
+  const indent = indentAt(text, door.getStart(source));
+  const claimAt = insertionPoint(text, door, source);
   const edits: TextEdit[] = [];
+  // Paths that return between the door and the first write store their answer too, so a retry replays it.
+  const earlyReturns = ownReturns(fn).filter((r) => r.getStart(source) >= door.getStart(source) && r.getEnd() <= firstWriteStatement.getStart(source));
 
   // The response each commit completes the key with: the value returned right after it.
   const responses = commits.map((c) => responseAfter(c.statement!, source, returnType) ?? hoistedResponse(fn, c.statement!, source, c.handle));
-  if (responses.some((r) => r === undefined)) return skip('the response is computed after the commit, so it cannot be stored with the key; restructure by hand');
+  if (responses.some((r) => r === undefined)) return skip('response-after-commit', 'the response is computed after the commit, so it cannot be stored with the key in the transaction; compute it before the commit');
 
   const redis = workspace.options.idempotency === 'redis';
   if (redis) {
     const cls = classOf(fn);
     const redisMember = cls?.members.find((m) => ts.isConstructorDeclaration(m))?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === 'redis');
-    if (!redisMember) return skip('its class holds no redis client for the Redis pattern');
+    if (!redisMember) return skip('no-redis-client', 'its class holds no `redis` constructor parameter for the Redis pattern (--idempotency=redis)');
     edits.push({
       start: claimAt,
       end: claimAt,
@@ -131,6 +178,7 @@ function planOperation(
           style,
         ) + style.eol,
     });
+    for (const early of earlyReturns) edits.push(...storeBeforeReturn(fn, early, source, text, style, (value) => `if (${KEY} && this.redis) await this.redis.setex(\`idempotency:\${${KEY}}\`, 86400, JSON.stringify(${value}));`));
     commits.forEach((c, i) => {
       // The seed's order: commit, then SETEX (race-prone; the store is the default for a reason).
       const response = responses[i]!;
@@ -160,7 +208,7 @@ function planOperation(
         render(
           [
             `// Claimed in this transaction: a concurrent duplicate waits, then replays the stored response.`,
-            `const ${store} = new ${STORE}(${handle});`,
+            `const ${store} = new ${storeName}(${handle});`,
             `if (${KEY}) {`,
             `  const claim = await ${store}.begin(${scopeOf}, ${KEY}, hashRequest('CALL', '${operation.module}.${operation.method}', [${args.join(', ')}]));`,
             `  if (claim.state === 'replay') return claim.body as ${replayType};`,
@@ -171,6 +219,7 @@ function planOperation(
           style,
         ) + style.eol,
     });
+    for (const early of earlyReturns) edits.push(...storeBeforeReturn(fn, early, source, text, style, (value) => `if (${KEY}) await ${store}.complete(${scopeOf}, ${KEY}, 200, ${value});`));
     commits.forEach((c, i) => {
       const response = responses[i]!;
       const complete = `if (${KEY}) await ${store}.complete(${scopeOf}, ${KEY}, 200, ${response.text});`;
@@ -199,11 +248,76 @@ function planOperation(
   if (!keyParam) {
     position = fn.parameters.length;
     const closeParen = fn.getChildren(source).find((child) => child.kind === ts.SyntaxKind.CloseParenToken && child.pos >= (last?.end ?? 0));
-    if (last) edits.push({ start: last.getEnd(), end: last.getEnd(), text: `, ${KEY}?: string` });
+    if (last && closeParen) edits.push({ start: last.getEnd(), end: last.getEnd(), text: `, ${KEY}?: string` });
+    else if (last) edits.push({ start: last.getStart(source), end: last.getEnd(), text: `(${last.getText(source)}, ${KEY}?: string)` }); // `async x => …`
     else if (closeParen) edits.push({ start: closeParen.getStart(source), end: closeParen.getStart(source), text: `${KEY}?: string` });
-    else return skip('cannot find its parameter list');
   }
   return { edits, usesStore: !redis, ...(position !== undefined ? { position } : {}) };
+}
+
+/**
+ * The statement the claim goes before: the body's first, unless the handle is a local the body declares (a session it
+ * opens), then the one after that declaration; never after the first write.
+ */
+function doorStatement(fn: ts.FunctionLikeDeclaration, handle: string, firstWrite: ts.Statement): ts.Statement {
+  const statements = (fn.body as ts.Block).statements;
+  const root = handle.split(/[.?[]/)[0]!;
+  const isParameter = fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === root);
+  if (root === 'this' || isParameter) return statements[0] ?? firstWrite;
+  const declaring = statements.findIndex((st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => declaresName(d.name, root)));
+  const limit = statements.indexOf(firstWrite);
+  if (declaring >= 0 && declaring < limit) return statements[declaring + 1]!;
+  return firstWrite;
+}
+
+function declaresName(name: ts.BindingName, wanted: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === wanted;
+  return name.elements.some((element) => !ts.isOmittedExpression(element) && declaresName(element.name, wanted));
+}
+
+/** The function's own return statements (not those of functions nested in it). */
+function ownReturns(fn: ts.FunctionLikeDeclaration): ts.ReturnStatement[] {
+  const out: ts.ReturnStatement[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node !== fn && (ts.isFunctionLike(node) || ts.isClassLike(node))) return;
+    if (ts.isReturnStatement(node)) out.push(node);
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) ts.forEachChild(fn.body, visit);
+  return out;
+}
+
+/**
+ * The edits that store a return's value with the key right before it returns (`store(value)` is the statement). A
+ * plain read is stored as it is; anything else is computed into a local first, so it runs once, in the same order.
+ */
+function storeBeforeReturn(fn: ts.FunctionLikeDeclaration, statement: ts.ReturnStatement, source: ts.SourceFile, text: string, style: CodeStyle, store: (value: string) => string): TextEdit[] {
+  const expression = statement.expression;
+  const inList = ts.isBlock(statement.parent) || ts.isCaseClause(statement.parent) || ts.isDefaultClause(statement.parent);
+  const indent = indentAt(text, statement.getStart(source));
+  if (!expression || isPlainRead(expression)) {
+    const value = expression ? expression.getText(source) : 'null';
+    if (inList) {
+      const at = insertionPoint(text, statement, source);
+      return [{ start: at, end: at, text: render([store(value)], indent, style) + style.eol }];
+    }
+    return [{ start: statement.getStart(source), end: statement.getEnd(), text: `{${style.eol}${render([store(value), statement.getText(source)], indent + style.indentUnit, style)}${style.eol}${indent}}` }];
+  }
+  const name = freshName(fn, 'response', source);
+  const semi = style.semicolons ? ';' : '';
+  // `return this.copyOf(x)` in an async function returns what the promise resolves to: that is what is stored.
+  const isAsync = (ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const value = isAsync && !ts.isAwaitExpression(expression) ? `await ${expression.getText(source)}` : expression.getText(source);
+  const declaration = `const ${name} = ${value}${semi}`;
+  if (inList) {
+    const at = insertionPoint(text, statement, source);
+    return [
+      { start: at, end: at, text: indent + declaration + style.eol + render([store(name)], indent, style) + style.eol },
+      { start: expression.getStart(source), end: expression.getEnd(), text: name },
+    ];
+  }
+  const inner = indent + style.indentUnit;
+  return [{ start: statement.getStart(source), end: statement.getEnd(), text: `{${style.eol}${inner}${declaration}${style.eol}${render([store(name), `return ${name};`], inner, style)}${style.eol}${indent}}` }];
 }
 
 /**
@@ -287,6 +401,8 @@ function threadHeader(workspace: Workspace, threaded: Threaded[]): void {
       const key = resolveCallSite(site, byName);
       const target = key ? byKey.get(key) : undefined;
       if (!target || site.call.arguments.length > target.position) continue;
+      const route = workspace.analysis(file).routes.find((r) => r.handler.start <= site.call.getStart(source) && site.call.getEnd() <= r.handler.end)?.route;
+      workspace.claim({ key: target.key, label: target.key.slice(target.key.indexOf('#') + 1), file, ...(route ? { route } : {}) });
       // One request, one key: a call repeated in a loop would replay the first call's response, so it gets none.
       if (inLoop(site.call)) continue;
       const handler = enclosingFunction(site.call);

@@ -1,11 +1,37 @@
 import ts from 'typescript';
-import type { ClassFacts, FileAnalysis, MissingFlag, Operation } from 'outbox-analysis';
+import { resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type FileAnalysis, type MissingFlag, type Operation } from 'outbox-analysis';
+import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, resultAt } from '../shared/operation-code.js';
-import { classOf, enclosingStatement, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
+import { operationKey } from '../shared/call-sites.js';
+import { classOf, enclosingStatement, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
-const REPOSITORY = 'OutboxRepository';
+/** The project's outbox repository: its class, the file that declares it, and its event method. */
+interface Repository {
+  name: string;
+  file: string;
+  eventCall: string;
+}
+
+/**
+ * The class a service gets its events through: one named after `outbox.names` (`OutboxRepository`) that has an
+ * event method (`outbox.eventCalls`, `addEvent`), by the analysis' class facts. The first in path order when there
+ * are several (the project's own `src/` before vendored copies is the usual order).
+ */
+export function findOutboxRepository(workspace: Workspace): Repository | undefined {
+  const names = workspace.settings.outbox.names.map((n) => n.toLowerCase());
+  for (const file of workspace.files()) {
+    const text = workspace.read(file);
+    if (!names.some((n) => text.toLowerCase().includes(n)) || !/\bclass\b/.test(text)) continue;
+    for (const facts of workspace.analysis(file).classes) {
+      if (facts.abstract || !names.some((n) => facts.name.toLowerCase().includes(n))) continue;
+      const eventCall = workspace.settings.outbox.eventCalls.find((call) => facts.methods.includes(call));
+      if (eventCall) return { name: facts.name, file, eventCall };
+    }
+  }
+  return undefined;
+}
 /** Rounds of plan → apply → re-analyse per file: a path fixed in one round can reveal the next one. */
 const MAX_ROUNDS = 4;
 
@@ -18,27 +44,27 @@ export const injectOutbox: Transform = {
   name: 'inject-outbox',
   summary: 'inject an OutboxRepository and add an outbox event before the commit of every operation lacking one',
   run(workspace) {
-    const repositoryFile = workspace.files().find((file) => workspace.read(file).includes(`class ${REPOSITORY}`) && workspace.analysis(file).classes.some((c) => c.name === REPOSITORY));
+    const repository = findOutboxRepository(workspace);
     for (const file of workspace.files()) {
       const first = workspace.analysis(file);
       const needing = first.operations.filter(needsWork);
       if (needing.length === 0) continue;
       if (first.diagnostics.some((d) => d.message.startsWith('parse error'))) {
-        workspace.skip({ file, line: needing[0].line, reason: 'the file does not parse; left as it is' });
+        workspace.skip({ code: 'file-does-not-parse', file, line: needing[0].line, reason: 'the file does not parse; left as it is' });
         continue;
       }
       for (const operation of needing.filter((op) => op.kind === 'router')) {
-        workspace.skip({ file, line: operation.line, reason: `${operation.method} is a router handler: run extract-router-db first to give it a service` });
+        workspace.skip({ code: 'router-handler-needs-service', file, line: operation.line, reason: `${operation.method} writes in the router, where there is no outbox: extract-router-db has to move it into a service first (run \`all\`; if it did, its report says why it did not)` });
       }
-      if (!repositoryFile) {
-        workspace.skip({ file, reason: `no ${REPOSITORY} class found in the project to inject` });
+      if (!repository) {
+        workspace.skip({ code: 'no-outbox-repository-class', file, reason: `no outbox repository class in the project to inject (a class named after ${workspace.settings.outbox.names.join(' / ')} with a ${workspace.settings.outbox.eventCalls.join(' / ')} method)` });
         continue;
       }
       const tried = new Set<string>();
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const analysis = workspace.analysis(file);
         const text = workspace.read(file);
-        const edits = planFile(workspace, analysis, text, repositoryFile, tried);
+        const edits = planFile(workspace, analysis, text, repository, tried);
         if (edits.length === 0) break;
         workspace.write(file, applyEdits(text, edits));
       }
@@ -51,11 +77,13 @@ function needsWork(operation: Operation): boolean {
 }
 
 interface ClassPlan {
+  /** The repository's event method (`addEvent`). */
+  eventCall?: string;
   /** How an operation reaches the outbox: `this.outboxRepo`, or for a session factory `this.outboxRepoFor(db)`. */
   receiver(handle: string): string;
 }
 
-function planFile(workspace: Workspace, analysis: FileAnalysis, text: string, repositoryFile: string, tried: Set<string>): TextEdit[] {
+function planFile(workspace: Workspace, analysis: FileAnalysis, text: string, repository: Repository, tried: Set<string>): TextEdit[] {
   const file = analysis.file;
   const source = parse(file, text);
   if (hasParseErrors(source)) return [];
@@ -67,39 +95,51 @@ function planFile(workspace: Workspace, analysis: FileAnalysis, text: string, re
   for (const operation of analysis.operations) {
     if (operation.kind !== 'service' || !needsWork(operation)) continue;
     const who = `${operation.className}.${operation.method}`;
+    const key = operationKey(file, operation.className!, operation.method);
+    if (workspace.excluded(key)) continue;
+    const event = operation.missing.find((missing) => missing.flag === 'event');
+    // An operation skipped in an earlier round stays skipped (its report is made); it is not "not fixed".
+    if (event && tried.has(`skipped:${who}`)) continue;
+    const attempt = event && `${who}:${event.reason}:${event.at.start}`;
+    if (event && attempt && tried.has(attempt)) {
+      // The analysis reports the same gap at the same place after this transform's edit: it did not take.
+      workspace.skip({ code: 'event-not-fixed', file, line: event.at.line, reason: `${who}: the event this transform placed did not satisfy the analysis, which still says: ${event.message}` });
+      continue;
+    }
     const fn = operationFunction(source, operation);
     const cls = fn && classOf(fn);
     if (!fn || !cls) continue;
+    // The operation's own edits, and the class's (its constructor, the import) that it needs.
+    workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: operation.method });
+    workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: '<constructor>' });
     if (!plans.has(cls)) {
       const facts = analysis.classes.find((c) => c.name === operation.className);
-      const planned = facts && planClass(workspace, analysis, cls, facts, source, text, style);
-      plans.set(cls, planned?.plan);
-      if (planned?.edit) {
-        edits.push(planned.edit);
+      const planned = facts && planClass(workspace, analysis, cls, facts, source, text, style, repository);
+      const plan = planned && 'plan' in planned ? planned : undefined;
+      plans.set(cls, plan?.plan);
+      if (plan?.edit) {
+        edits.push(plan.edit);
         needsImport = true;
       }
-      if (!planned) workspace.skip({ file, line: operation.line, reason: `${operation.className}: cannot inject an outbox repository safely (no constructor parameter holding its DB handle)` });
+      if (planned && 'code' in planned) workspace.skip({ code: planned.code, file, line: operation.line, reason: `${operation.className}: ${planned.reason}; its operations get no outbox` });
     }
     const plan = plans.get(cls);
     if (!plan) continue;
-    const event = operation.missing.find((missing) => missing.flag === 'event');
-    if (!event) continue;
-    const key = `${who}:${event.reason}:${event.at.start}`;
-    if (tried.has(key)) {
-      workspace.skip({ file, line: event.at.line, reason: `${who}: ${event.message} (could not be fixed by machine)` });
-      continue;
-    }
-    tried.add(key);
-    edits.push(...planEvent(workspace, file, source, text, style, operation, fn, event, plan, tried));
+    if (!event || !attempt) continue;
+    tried.add(attempt);
+    edits.push(...planEvent(workspace, file, source, text, style, operation, fn, event, { ...plan, eventCall: repository.eventCall }, tried));
   }
   if (needsImport) {
-    const edit = importEdit(source, text, relativeImport(file, repositoryFile), [REPOSITORY], style);
+    const edit = importEdit(source, text, relativeImport(file, repository.file), [repository.name], style);
     if (edit) edits.push(edit);
   }
   return edits;
 }
 
-/** The constructor parameter that gives a class its outbox repository (none if it holds one already). */
+/**
+ * The constructor parameter that gives a class its outbox repository (none if it holds one already), or why the class
+ * cannot get one safely.
+ */
 function planClass(
   workspace: Workspace,
   analysis: FileAnalysis,
@@ -108,38 +148,52 @@ function planClass(
   source: ts.SourceFile,
   text: string,
   style: CodeStyle,
-): { plan: ClassPlan; edit?: TextEdit } | undefined {
+  repository: Repository,
+): { plan: ClassPlan; edit?: TextEdit } | { code: SkipCode; reason: string } {
   const names = workspace.settings.outbox.names.map((n) => n.toLowerCase());
   const mentions = (name: string) => names.some((n) => name.toLowerCase().includes(n));
   const held = [...facts.constructorParams.map((p) => p.name), ...facts.properties.map((p) => p.name)].find(mentions);
   if (held) return { plan: { receiver: (handle) => (held.endsWith('For') && !handle.startsWith('this.') ? `this.${held}(${handle})` : `this.${held}`) } };
 
   const ctor = cls.members.find(ts.isConstructorDeclaration);
-  if (!ctor || ctor.parameters.length === 0) return undefined;
+  if (!ctor || ctor.parameters.length === 0) return { code: 'no-constructor', reason: `it has no constructor${ctor ? ' parameter' : ''} to take an ${repository.name} (add one that takes its DB handle)` };
   // Which handle do the class's operations write through: one of its own, or a session each method asks for?
-  const handles = new Set<string>();
+  const handles = new Map<string, string>();
   for (const operation of analysis.operations) {
     if (operation.className !== facts.name) continue;
     const fn = operationFunction(source, operation);
-    const handle = fn && handleOf(fn, workspace.settings, source);
-    if (handle) handles.add(handle.startsWith('this.') ? 'own' : 'local');
+    const handle = fn && handleOf(operation, fn, workspace.settings, source);
+    if (handle) handles.set(handle.startsWith('this.') ? 'own' : 'local', `${operation.method} writes through ${handle}`);
   }
+  const name = repository.name;
+  const dbParam = ctor.parameters.find((p) => ts.isIdentifier(p.name) && workspace.settings.dbHandles.includes(p.name.text));
+  if (handles.size > 1) return { code: 'mixed-handles', reason: `its operations write through different handles (${[...handles.values()].join('; ')}), so no one ${name} serves them all` };
   let parameter: string;
   let plan: ClassPlan;
-  const dbParam = ctor.parameters.find((p) => ts.isIdentifier(p.name) && workspace.settings.dbHandles.includes(p.name.text));
-  if (handles.size === 1 && handles.has('own') && dbParam) {
-    const name = free(facts, 'outboxRepo');
-    parameter = `private readonly ${name}: ${REPOSITORY} = new ${REPOSITORY}(${(dbParam.name as ts.Identifier).text})`;
-    plan = { receiver: () => `this.${name}` };
-  } else if (handles.size === 1 && handles.has('local')) {
+  if (!handles.has('local') && !dbParam) {
+    return { code: 'no-handle-parameter', reason: `no constructor parameter named ${workspace.settings.dbHandles.join(' or ')} holds the DB handle to build the ${name} from${handles.has('own') ? ` (${handles.get('own')})` : ''}` };
+  }
+  if (handles.has('local')) {
     // A session factory: each method works in the session it asked for, so the outbox is made for that session.
-    const name = free(facts, 'outboxRepoFor');
-    parameter = `private readonly ${name} = (session: ConstructorParameters<typeof ${REPOSITORY}>[0]) => new ${REPOSITORY}(session)`;
-    plan = { receiver: (handle) => `this.${name}(${handle})` };
+    const property = free(facts, `${repositoryProperty(workspace)}For`);
+    parameter = `private readonly ${property} = (session: ConstructorParameters<typeof ${name}>[0]) => new ${name}(session)`;
+    plan = { receiver: (handle) => `this.${property}(${handle})` };
   } else {
-    return undefined;
+    const property = free(facts, repositoryProperty(workspace));
+    parameter = `private readonly ${property}: ${name} = new ${name}(${(dbParam!.name as ts.Identifier).text})`;
+    plan = { receiver: () => `this.${property}` };
   }
   return { plan, edit: appendParameter(ctor, source, text, style, parameter) };
+}
+
+/**
+ * The property that holds the repository: `outboxRepo`, or with other outbox names in the config a name that mentions
+ * the first (`journalRepo` for `outbox.names: ["journal"]`), so the analysis sees the events made through it.
+ */
+function repositoryProperty(workspace: Workspace): string {
+  const first = workspace.settings.outbox.names[0] ?? 'outbox';
+  const base = first.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase());
+  return `${base.charAt(0).toLowerCase()}${base.slice(1)}Repo`;
 }
 
 function free(facts: ClassFacts, base: string): string {
@@ -175,12 +229,13 @@ function planEvent(
 ): TextEdit[] {
   const who = `${operation.className}.${operation.method}`;
   const settings = workspace.settings;
-  const handle = handleOf(fn, settings, source) ?? 'this.db';
-  const skip = (reason: string, line = missing.at.line): TextEdit[] => {
+  const handle = handleOf(operation, fn, settings, source) ?? 'this.db';
+  const skip = (code: SkipCode, reason: string, line = missing.at.line): TextEdit[] => {
     // Reported once, though later rounds of the same run meet it again.
     if (reported.has(`skip:${who}:${reason}`)) return [];
     reported.add(`skip:${who}:${reason}`);
-    workspace.skip({ file, line, reason: `${who}: ${reason}` });
+    reported.add(`skipped:${who}`);
+    workspace.skip({ code, file, line, reason: `${who}: ${reason}` });
     const todo = workspace.options.todoComments ? todoEdit(text, missing.at.start, reason, style) : undefined;
     return todo ? [todo] : [];
   };
@@ -190,34 +245,37 @@ function planEvent(
     const eventNode = nodeAt(source, missing.at.start, missing.at.end);
     const eventStatement = eventNode && enclosingStatement(eventNode);
     const commit = commitStatements(fn, settings).filter((c) => c.call.getEnd() <= missing.at.start).pop();
-    if (!eventStatement || !commit?.statement || eventStatement.parent !== commit.statement.parent) return skip('the event after the commit is not beside it; move it before the commit by hand');
+    if (!eventStatement || !commit?.statement || eventStatement.parent !== commit.statement.parent) return skip('event-after-commit-not-beside', 'its event comes after the commit, in another block than the commit; move it before the commit by hand');
     const eventText = reindent(text, eventStatement, source, indentAt(text, commit.statement.getStart(source)), style);
     const before = insertionPoint(text, commit.statement, source);
     return [{ start: before, end: before, text: eventText + style.eol }, removeStatement(text, eventStatement.getStart(source), eventStatement.getEnd())];
   }
 
-  const eventLines = (result: string | undefined, via = handle) => eventCode(operation, fn, plan.receiver(via), result, style);
+  // The event names the row the write before it targets (on the path to `statement`), and what that write set.
+  const eventLines = (result: string | undefined, via = handle, before?: ts.Statement) =>
+    eventCode(operation, fn, plan.receiver(via), plan.eventCall ?? 'addEvent', result, style, before ? writeTargetBefore(before, operation, fn, source) : undefined);
   // The event before a commit, carrying the value returned right after it: read as is when it is a plain read, or
   // computed into a local just before the commit when it is a call (`return masked(rows[0]!);`).
   const eventAt = (statement: ts.Statement, via: string): TextEdit[] => {
     const plain = resultAt(statement, source, operation.method);
     const hoisted = plain === undefined && !carriesSecret(operation.method) ? hoistableReturn(fn, statement, source, via) : undefined;
-    if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via), style)];
+    if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via, statement), style)];
     const indent = indentAt(text, statement.getStart(source));
     const at = insertionPoint(text, statement, source);
-    return [{ start: at, end: at, text: hoistedDeclaration(hoisted, indent, style) + render(eventLines(hoisted.name, via), indent, style) + style.eol }, hoisted.edit];
+    return [{ start: at, end: at, text: hoistedDeclaration(hoisted, indent, style) + render(eventLines(hoisted.name, via, statement), indent, style) + style.eol }, hoisted.edit];
   };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);
     const commit = commitStatements(fn, settings).find((c) => at && c.call.getStart(source) === at.getStart(source));
-    if (!commit?.statement) return skip('a path reaches the end without an event; add it on that path by hand');
-    const statement = commit.statement;
+    if (commit && !commit.statement) return skip('commit-not-a-statement', `the commit on line ${missing.at.line} is not a statement of its own (in a block), so the event cannot go right before it; put braces around it`);
+    if (!commit) return skip('path-without-event', `${missing.message.replace(/\.$/, '')}; no commit is there to put the event before (the caller commits), so add it on that path by hand`);
+    const statement = commit.statement!;
     const parent = statement.parent as ts.Block;
     const previous = parent.statements[parent.statements.indexOf(statement) - 1];
     // `if (x) { event }` right before the commit: the other path gets its event in an else branch.
     if (previous && ts.isIfStatement(previous) && !previous.elseStatement && ts.isBlock(previous.thenStatement)) {
       const indent = indentAt(text, previous.getStart(source));
-      const body = render(eventLines(undefined), indent + style.indentUnit, style);
+      const body = render(eventLines(undefined, handle, previous), indent + style.indentUnit, style);
       return [{ start: previous.getEnd(), end: previous.getEnd(), text: ` else {${style.eol}${body}${style.eol}${indent}}` }];
     }
     return eventAt(statement, commit.handle);
@@ -225,12 +283,18 @@ function planEvent(
 
   // no-event: before every commit of the operation (or before the call of a helper that commits).
   const commits = commitStatements(fn, settings);
-  if (commits.some((c) => !c.statement)) return skip('a commit is not a statement of its own; add the event before it by hand');
+  if (commits.some((c) => !c.statement)) return skip('commit-not-a-statement', 'a commit is part of an expression, not a statement of its own, so nothing can go right before it; add the event before it by hand');
   if (commits.length > 0) return commits.flatMap((c) => eventAt(c.statement!, c.handle));
   const helperCalls = committingHelperCalls(fn, settings);
   const statements = [...new Set(helperCalls.map((call) => enclosingStatement(call)))];
   if (helperCalls.length > 0 && statements.every((s) => s !== undefined)) return statements.map((s) => insertBefore(text, source, s!, eventLines(undefined), style));
-  return skip('it does not commit itself (the caller does); run service-commit first or add the event by hand');
+  if (operation.commit) {
+    // The analysis sees a commit the own body does not hold: it is in a callback (`await withRetry(() => db.commit())`).
+    return skip('commit-in-callback', 'it commits inside a callback, so nothing can go right before the commit; add the event before the call that runs the callback, by hand');
+  }
+  const outside = handlePassedToFunction(fn, settings, source);
+  if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the event can go before it`);
+  return skip('caller-commits', 'it does not commit: its caller does, so the event has no commit to go before; service-commit moves a router commit that follows the call into it (run `all`), or commit in the operation by hand');
 }
 
 function insertBefore(text: string, source: ts.SourceFile, statement: ts.Statement, lines: string[], style: CodeStyle): TextEdit {
@@ -249,16 +313,106 @@ function reindent(text: string, statement: ts.Statement, source: ts.SourceFile, 
 }
 
 /** The event statement, as template lines (two-space indentation, single quotes; `render` adapts them). */
-function eventCode(operation: Operation, fn: ts.FunctionLikeDeclaration, receiver: string, result: string | undefined, style: CodeStyle): string[] {
+/** What the write before an event says about its row: the key expression, whether it inserts a row, what it sets. */
+interface EventTarget {
+  /** The expression of the written row's key (`lotId`, `row.id`), in scope where the event goes. */
+  key?: string;
+  /** It inserts the row (and hands it back): the key is the result's id. */
+  inserts: boolean;
+  /** Columns set to a literal (`status: 'blocked'`). */
+  literals: [string, string][];
+}
+
+/**
+ * The write that runs last before `statement` on its path (in the statements before it, then in those before the
+ * block holding it, outwards), and what its SQL says about the row (the analysis reads the statement: sqlWriteTarget).
+ */
+function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
+  const writes = operation.writes.map((span) => nodeAt(source, span.start, span.end)).filter((node): node is ts.CallExpression => !!node && ts.isCallExpression(node));
+  let write: ts.CallExpression | undefined;
+  for (let current: ts.Node = statement; !write && current !== fn && current.parent; current = current.parent) {
+    const parent = current.parent;
+    const siblings = ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent) || ts.isSourceFile(parent) ? parent.statements : undefined;
+    if (!siblings) continue;
+    for (const sibling of [...siblings.slice(0, siblings.indexOf(current as ts.Statement))].reverse()) {
+      write = writes.filter((w) => w.getStart(source) >= sibling.getStart(source) && w.getEnd() <= sibling.getEnd()).pop();
+      if (write) break;
+    }
+  }
+  if (!write) return undefined;
+  const lookup: ConstLookup = (name) => {
+    for (const top of source.statements) {
+      if (!ts.isVariableStatement(top) || !(top.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of top.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+    }
+    return undefined;
+  };
+  const target = sqlWriteTarget(resolveText(write.arguments[0], lookup));
+  if (!target) return undefined;
+  const params = write.arguments[1];
+  let key: string | undefined;
+  if (target.idParam !== undefined && params && ts.isArrayLiteralExpression(params)) {
+    const element = params.elements[target.idParam - 1];
+    if (element && !ts.isSpreadElement(element) && isPlainRead(element) && inScopeAt(element, statement, fn)) key = element.getText(source);
+  }
+  return { ...(key ? { key } : {}), inserts: target.verb === 'INSERT' && target.returning, literals: Object.entries(target.literals) };
+}
+
+/** Is every name the expression reads declared where `at` is (a parameter, or a local of a block holding `at`)? */
+function inScopeAt(expression: ts.Expression, at: ts.Node, fn: ts.FunctionLikeDeclaration): boolean {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) names.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  for (const name of names) {
+    if (fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) continue;
+    let declared = false;
+    for (let scope: ts.Node | undefined = at.parent; scope && !declared; scope = scope.parent) {
+      if (ts.isBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+        declared = scope.statements.some((s) => s.getEnd() <= at.getStart() && ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => bindsName(d.name, name)));
+      }
+      // The variable of an enclosing `for (const row of rows)` is in scope in its body.
+      if (!declared && (ts.isForOfStatement(scope) || ts.isForInStatement(scope) || ts.isForStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+        declared = scope.initializer.declarations.some((d) => bindsName(d.name, name));
+      }
+      if (scope === fn) break;
+    }
+    if (!declared) return false;
+  }
+  return true;
+}
+
+function bindsName(name: ts.BindingName, wanted: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === wanted;
+  return name.elements.some((e) => !ts.isOmittedExpression(e) && bindsName(e.name, wanted));
+}
+
+function eventCode(operation: Operation, fn: ts.FunctionLikeDeclaration, receiver: string, eventCall: string, result: string | undefined, style: CodeStyle, target?: EventTarget): string[] {
   const ids = idParams(fn);
   const aggregateType = aggregateTypeOf(operation);
   const preferred = ids.find((id) => id.toLowerCase() === `${aggregateType.replace(/_/g, '')}id`) ?? ids.find((id) => id !== 'organizationId') ?? ids[0];
-  const preferredParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === preferred);
-  const plainString = preferredParam?.type?.kind === ts.SyntaxKind.StringKeyword && !preferredParam.questionToken;
-  const aggregateId = (preferred && (plainString ? preferred : `String(${preferred})`)) ?? (result ? `String(Object(${result}).id ?? '')` : quoted(operation.method, { ...style, quote: "'" }));
-  const payload = [...ids, ...(result === 'result' ? ['result'] : result ? [`result: ${result}`] : [])];
+  const stringParam = (name: string | undefined) => {
+    const param = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name);
+    return param?.type?.kind === ts.SyntaxKind.StringKeyword && !param.questionToken;
+  };
+  // The aggregate is the row the write targets: the key in its WHERE, the row it inserts; else the operation's own id.
+  const aggregateId = target?.key
+    ? stringParam(target.key) ? target.key : `String(${target.key})`
+    : target?.inserts && result
+      ? `String(Object(${result}).id ?? '')`
+      : (preferred && (stringParam(preferred) ? preferred : `String(${preferred})`)) ?? (result ? `String(Object(${result}).id ?? '')` : quoted(operation.method, { ...style, quote: "'" }));
+  const keyName = target?.key && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(target.key) && !ids.includes(target.key) && !target.key.includes('.') ? [target.key] : [];
+  const taken = new Set([...ids, ...keyName, 'result']);
+  const literals = (target?.literals ?? [])
+    .map(([column, value]) => [column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), value] as const)
+    .filter(([name]) => !taken.has(name))
+    .map(([name, value]) => `${name}: ${quoted(value, { ...style, quote: "'" })}`);
+  const rowKey = target?.key && target.key.includes('.') && !ids.includes('id') ? [`id: ${target.key}`] : [];
+  const payload = [...ids, ...keyName, ...rowKey, ...literals, ...(result === 'result' ? ['result'] : result ? [`result: ${result}`] : [])];
   return [
-    `await ${receiver}.addEvent({`,
+    `await ${receiver}.${eventCall}({`,
     `  eventType: '${eventTypeOf(operation)}',`,
     `  aggregateType: '${aggregateType}',`,
     `  aggregateId: ${aggregateId},`,

@@ -1,9 +1,10 @@
 import ts from 'typescript';
 import type { Operation } from 'outbox-analysis';
+import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, detectStyle, indentAt, removeStatement, render, type TextEdit } from '../shared/edits.js';
 import { keysByName, nextStatement, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { classOf, commitCalls, insertionPoint, forEachOwnNode, freshName, hasParseErrors, isDbHandle, isPlainRead, operationFunction, parse, writeHandle } from '../shared/source.js';
+import { classOf, handlePassedToFunction, insertionPoint, forEachOwnNode, freshName, hasParseErrors, isDbHandle, isPlainRead, operationFunction, parse, writeHandle } from '../shared/source.js';
 
 interface Candidate {
   file: string;
@@ -26,17 +27,20 @@ export const serviceCommit: Transform = {
         if (operation.kind !== 'service' || !operation.className) continue;
         if (!operation.missing.some((missing) => missing.reason === 'commit-left-to-router')) continue;
         if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
-          workspace.skip({ file, line: operation.line, reason: `${operation.className}.${operation.method}: the file does not parse; left as it is` });
+          workspace.skip({ code: 'file-does-not-parse', file, line: operation.line, reason: `${operation.className}.${operation.method}: the file does not parse; left as it is` });
           continue;
         }
-        candidates.set(operationKey(file, operation.className, operation.method), { file, operation });
+        const key = operationKey(file, operation.className, operation.method);
+        if (workspace.excluded(key)) continue;
+        candidates.set(key, { file, operation });
       }
     }
     if (candidates.size === 0) return;
     const byName = keysByName(candidates.keys());
 
     // The router commits that follow a call of a candidate: they move into the operation.
-    const routerEdits = new Map<string, TextEdit[]>();
+    // Planned per operation: a router commit only goes once its operation commits itself.
+    const routerEdits = new Map<string, { key: string; edit: TextEdit }[]>();
     const moved = new Set<string>();
     for (const file of workspace.files()) {
       const analysis = workspace.analysis(file);
@@ -45,7 +49,7 @@ export const serviceCommit: Transform = {
       const text = workspace.read(file);
       const source = parse(file, text);
       if (hasParseErrors(source)) continue;
-      const edits: TextEdit[] = [];
+      const edits: { key: string; edit: TextEdit }[] = [];
       const removed = new Set<number>();
       for (const site of serviceCallSites(source, file)) {
         const key = resolveCallSite(site, byName);
@@ -54,26 +58,43 @@ export const serviceCommit: Transform = {
         const commit = next && commitStatement(next, workspace);
         if (!commit || !commits.some((c) => c.start === commit.expression.getStart(source) || c.start === (commit.expression as ts.AwaitExpression).expression?.getStart(source))) continue;
         moved.add(key);
+        const candidate = candidates.get(key)!;
+        const route = analysis.routes.find((r) => r.handler.start <= site.call.getStart(source) && site.call.getEnd() <= r.handler.end)?.route;
+        workspace.claim({ key, label: `${candidate.operation.className}.${candidate.operation.method}`, file, ...(route ? { route } : {}) });
         if (removed.has(commit.getStart(source))) continue;
         removed.add(commit.getStart(source));
-        edits.push(removeStatement(text, commit.getStart(source), commit.getEnd()));
+        edits.push({ key, edit: removeStatement(text, commit.getStart(source), commit.getEnd()) });
       }
       if (edits.length > 0) routerEdits.set(file, edits);
     }
 
     const serviceEdits = new Map<string, TextEdit[]>();
+    const planned = new Set<string>();
     for (const [key, { file, operation }] of candidates) {
       if (!moved.has(key)) {
-        workspace.skip({ file, line: operation.line, reason: `${operation.className}.${operation.method} leaves its commit to its caller, but no router commits right after calling it; not moved (commit where the caller expects it)` });
+        const who = `${operation.className}.${operation.method}`;
+        const source = parse(file, workspace.read(file));
+        const fn = operationFunction(source, operation);
+        const outside = fn && handlePassedToFunction(fn, workspace.settings, source);
+        if (outside) {
+          workspace.skip({ code: 'commits-through-function', file, line: operation.line, reason: `${who} hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method of the class (or commit in ${operation.method}); nothing moved` });
+        } else {
+          workspace.skip({ code: 'no-router-commit-after-call', file, line: operation.line, reason: `${who} leaves its commit to its caller, but no router commits right after calling it; not moved (commit where the caller expects it)` });
+        }
         continue;
       }
       const text = workspace.read(file);
+      workspace.claim({ key, label: `${operation.className}.${operation.method}`, file, line: operation.line, className: operation.className!, member: operation.method });
       const edits = planCommits(workspace, file, text, operation);
       if (!edits) continue;
+      planned.add(key);
       serviceEdits.set(file, [...(serviceEdits.get(file) ?? []), ...edits]);
     }
     for (const [file, edits] of serviceEdits) workspace.write(file, applyEdits(workspace.read(file), edits));
-    for (const [file, edits] of routerEdits) workspace.write(file, applyEdits(workspace.read(file), edits));
+    for (const [file, edits] of routerEdits) {
+      const kept = edits.filter((e) => planned.has(e.key)).map((e) => e.edit);
+      if (kept.length > 0) workspace.write(file, applyEdits(workspace.read(file), kept));
+    }
   },
 };
 
@@ -92,15 +113,14 @@ function planCommits(workspace: Workspace, file: string, text: string, operation
   const source = parse(file, text);
   const fn = operationFunction(source, operation);
   const who = `${operation.className}.${operation.method}`;
-  const skip = (reason: string, line = operation.line) => {
-    workspace.skip({ file, line, reason: `${who}: ${reason}` });
+  const skip = (code: SkipCode, reason: string, line = operation.line) => {
+    workspace.skip({ code, file, line, reason: `${who}: ${reason}` });
     return undefined;
   };
-  if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('its body is not a block; add the commit by hand');
-  if (!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return skip('it is not async; add the commit by hand');
-  if (commitCalls(fn, workspace.settings).length > 0) return skip('it already commits on some path; finish it by hand');
-  const handle = writeHandle(fn, workspace.settings, source) ?? classHandle(fn, workspace);
-  if (!handle) return skip('no DB handle of its own to commit on');
+  if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('body-not-a-block', 'its body is an expression, so no commit can follow it; give it a block body');
+  if (!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return skip('not-async', 'it is not async, so it cannot await a commit; make it async (its callers await it already if it returns a promise)');
+  const handle = operation.writeHandle ?? writeHandle(fn, workspace.settings, source) ?? classHandle(fn, workspace);
+  if (!handle) return skip('no-handle-to-commit', 'it writes only through helpers, and its class holds no DB handle (a constructor parameter or property named ' + workspace.settings.dbHandles.join(' or ') + ') to commit on');
 
   const style = detectStyle(text);
   const commitLine = `await ${handle}.commit();`;
@@ -110,7 +130,7 @@ function planCommits(workspace: Workspace, file: string, text: string, operation
     if (!ts.isReturnStatement(node) || node.getEnd() <= operation.firstWrite.start) return;
     const parent = node.parent;
     if (!ts.isBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent)) {
-      problem ??= `the return on line ${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} is not in a block`;
+      problem ??= `the return on line ${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} is not in a block, so the commit cannot go right before it; put braces around it`;
       return;
     }
     const start = node.getStart(source);
@@ -130,7 +150,7 @@ function planCommits(workspace: Workspace, file: string, text: string, operation
       text: `const ${name} = ${awaited}${style.semicolons ? ';' : ''}${style.eol}${render([commitLine, `return ${name};`], indent, style)}`,
     });
   });
-  if (problem) return skip(problem);
+  if (problem) return skip('return-not-in-block', problem);
   const statements = fn.body.statements;
   const last = statements[statements.length - 1];
   if (last && !ts.isReturnStatement(last) && !ts.isThrowStatement(last)) {

@@ -152,9 +152,13 @@ export function committingHelperCalls(fn: ts.FunctionLikeDeclaration, settings: 
   return out;
 }
 
-/** The handle an operation writes through, as text (`this.db`, or a local `db` from a session factory). */
-export function handleOf(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, source: ts.SourceFile): string | undefined {
-  return writeHandle(fn, settings, source);
+/**
+ * The handle an operation writes through, as text: `this.db`, or a local `db` from a session factory. The analysis
+ * resolves local aliases (`const db = this.db` writes through `this.db`); an operation that writes only through a
+ * helper falls back to the first DB execute of its own body.
+ */
+export function handleOf(operation: Operation, fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, source: ts.SourceFile): string | undefined {
+  return operation.writeHandle ?? writeHandle(fn, settings, source);
 }
 
 function receiverText(call: ts.CallExpression): string {

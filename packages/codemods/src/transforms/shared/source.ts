@@ -78,6 +78,19 @@ export function commitCalls(fn: ts.FunctionLikeDeclaration, settings: OutboxSett
   return out;
 }
 
+/**
+ * The first function outside the class that the operation hands a DB handle to (`commitAndLog(this.db)`,
+ * `await tx.run(db)` is not one: a method call), by name; undefined when there is none.
+ */
+export function handlePassedToFunction(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, source: ts.SourceFile): string | undefined {
+  let found: string | undefined;
+  forEachOwnNode(fn, (node) => {
+    if (found !== undefined || !ts.isCallExpression(node) || !ts.isIdentifier(node.expression)) return;
+    if (node.arguments.some((argument) => isDbHandle(argument, settings))) found = node.expression.getText(source);
+  });
+  return found;
+}
+
 /** The DB handle an operation writes through: the receiver of its first DB execute (`this.db`, `db`). */
 export function writeHandle(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, source: ts.SourceFile): string | undefined {
   let handle: string | undefined;

@@ -1,32 +1,30 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { DeliveryStatus } from './delivery.js';
 
 /**
  * Management of webhook subscriptions and deliveries over HTTP. Infrastructure, not a business operation: the
- * WebhookManager writes with its own database handle, not the request's session. The tenant is the
- * `x-organization-id` header (a demo runtime's stand-in for the caller's verified organisation).
+ * WebhookManager writes with its own database handle, not the request's session. The tenant is the signed-in
+ * caller's organisation (the routes' policy, `member`, admits only members of one), never a header.
  */
 export function registerWebhookRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'webhooks'>): void {
   const { webhooks } = deps;
-  const tenant = {
-    type: 'object',
-    required: ['x-organization-id'],
-    properties: { 'x-organization-id': { type: 'string', minLength: 1, maxLength: 128 } },
-  } as const;
   const idParam = {
     type: 'object',
     required: ['id'],
     properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
   } as const;
   const eventTypes = { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 200 } } as const;
-  const orgOf = (headers: unknown) => (headers as Record<string, string>)['x-organization-id']!;
+  const orgOf = (request: FastifyRequest): string => {
+    const organizationId = request.principal?.organizationId;
+    if (!organizationId) throw new Error('webhook routes need a member of an organisation (policy "member")');
+    return organizationId;
+  };
 
   app.post<{ Body: { url: string; eventTypes: string[]; description?: string; secret?: string } }>(
     '/webhooks/subscriptions',
     {
       schema: {
-        headers: tenant,
         body: {
           type: 'object',
           required: ['url', 'eventTypes'],
@@ -41,24 +39,23 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: Pick<AppDeps, 
       },
     },
     async (request, reply) => {
-      const subscription = await webhooks.createSubscription({ organizationId: orgOf(request.headers), ...request.body });
+      const subscription = await webhooks.createSubscription({ organizationId: orgOf(request), ...request.body });
       return reply.status(201).send(subscription);
     },
   );
 
-  app.get('/webhooks/subscriptions', { schema: { headers: tenant } }, async (request) =>
-    webhooks.listSubscriptions(orgOf(request.headers)),
+  app.get('/webhooks/subscriptions', async (request) =>
+    webhooks.listSubscriptions(orgOf(request)),
   );
 
-  app.get<{ Params: { id: string } }>('/webhooks/subscriptions/:id', { schema: { headers: tenant, params: idParam } }, async (request) =>
-    webhooks.getSubscription(orgOf(request.headers), request.params.id),
+  app.get<{ Params: { id: string } }>('/webhooks/subscriptions/:id', { schema: { params: idParam } }, async (request) =>
+    webhooks.getSubscription(orgOf(request), request.params.id),
   );
 
   app.patch<{ Params: { id: string }; Body: { url?: string; eventTypes?: string[]; description?: string | null; active?: boolean } }>(
     '/webhooks/subscriptions/:id',
     {
       schema: {
-        headers: tenant,
         params: idParam,
         body: {
           type: 'object',
@@ -73,29 +70,28 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: Pick<AppDeps, 
         },
       },
     },
-    async (request) => webhooks.updateSubscription(orgOf(request.headers), request.params.id, request.body),
+    async (request) => webhooks.updateSubscription(orgOf(request), request.params.id, request.body),
   );
 
   app.delete<{ Params: { id: string } }>(
     '/webhooks/subscriptions/:id',
-    { schema: { headers: tenant, params: idParam } },
+    { schema: { params: idParam } },
     async (request, reply) => {
-      await webhooks.deleteSubscription(orgOf(request.headers), request.params.id);
+      await webhooks.deleteSubscription(orgOf(request), request.params.id);
       return reply.status(204).send();
     },
   );
 
   app.post<{ Params: { id: string } }>(
     '/webhooks/subscriptions/:id/rotate-secret',
-    { schema: { headers: tenant, params: idParam } },
-    async (request) => webhooks.rotateSecret(orgOf(request.headers), request.params.id),
+    { schema: { params: idParam } },
+    async (request) => webhooks.rotateSecret(orgOf(request), request.params.id),
   );
 
   app.get<{ Querystring: { subscriptionId?: string; status?: DeliveryStatus; limit?: string } }>(
     '/webhooks/deliveries',
     {
       schema: {
-        headers: tenant,
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -109,23 +105,23 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: Pick<AppDeps, 
       },
     },
     async (request) =>
-      webhooks.listDeliveries(orgOf(request.headers), {
+      webhooks.listDeliveries(orgOf(request), {
         subscriptionId: request.query.subscriptionId,
         status: request.query.status,
         limit: request.query.limit === undefined ? undefined : Number(request.query.limit),
       }),
   );
 
-  app.get<{ Params: { id: string } }>('/webhooks/deliveries/:id', { schema: { headers: tenant, params: idParam } }, async (request) => {
-    const organizationId = orgOf(request.headers);
+  app.get<{ Params: { id: string } }>('/webhooks/deliveries/:id', { schema: { params: idParam } }, async (request) => {
+    const organizationId = orgOf(request);
     const delivery = await webhooks.getDelivery(organizationId, request.params.id);
     return { ...delivery, attemptLog: await webhooks.deliveryAttempts(organizationId, request.params.id) };
   });
 
   app.post<{ Params: { id: string } }>(
     '/webhooks/deliveries/:id/replay',
-    { schema: { headers: tenant, params: idParam } },
-    async (request) => webhooks.replayDelivery(orgOf(request.headers), request.params.id),
+    { schema: { params: idParam } },
+    async (request) => webhooks.replayDelivery(orgOf(request), request.params.id),
   );
 
 }

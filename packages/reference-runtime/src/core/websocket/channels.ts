@@ -7,7 +7,8 @@
  */
 export interface ClientIdentity {
   userId: string;
-  organizationId: string;
+  /** The client's organisation; null for a user of none, who hears no organisation's broadcasts. */
+  organizationId: string | null;
 }
 
 const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -30,7 +31,9 @@ export function channelDenial(identity: ClientIdentity, channel: unknown): strin
   const [namespace, owner] = channel.split(':');
   if (namespace === 'org') {
     if (!owner) return 'channel "org:" needs an organisation id';
-    if (owner !== identity.organizationId) return `channel ${channel} belongs to another organisation`;
+    if (identity.organizationId === null || owner !== identity.organizationId) {
+      return `channel ${channel} belongs to another organisation`;
+    }
   }
   if (namespace === 'user') {
     if (!owner) return 'channel "user:" needs a user id';

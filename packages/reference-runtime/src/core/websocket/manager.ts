@@ -7,6 +7,9 @@ import { channelDenial, isValidIdentifier, type ClientIdentity } from './channel
 import { WebSocketEventType, type WebSocketMessage } from './events.js';
 
 export type { WebSocketMessage } from './events.js';
+
+/** The subprotocol a browser offers, followed by its access token, to authenticate (see `core/auth/websocket.ts`). */
+export const BEARER_PROTOCOL = 'bearer';
 export type { ClientIdentity } from './channels.js';
 
 export interface ConnectionManagerOptions {
@@ -17,6 +20,12 @@ export interface ConnectionManagerOptions {
   nodeId?: string;
   /** How often peers are pinged; one that has not answered the previous ping is dropped. 0 turns it off. */
   heartbeatIntervalMs?: number;
+  /**
+   * How often an attached connection's credentials are checked again (the `authenticate` of `attach`, re-run on the
+   * upgrade request): a connection whose session has ended — logged out, expired, the user disabled or moved to another
+   * organisation — is closed with 1008. 0 checks on connect only.
+   */
+  sessionRecheckMs?: number;
   /** A client whose unsent backlog exceeds this is disconnected rather than buffered for without bound. */
   maxBufferedBytes?: number;
   /** Largest frame a client may send. */
@@ -45,9 +54,17 @@ interface FanOutEnvelope {
   message: WebSocketMessage;
 }
 
+/**
+ * Decides who an upgrade request is: an identity, or the reason it is refused (answered 401). Called before the
+ * upgrade completes, so a refused client never gets a socket.
+ */
+export type WebSocketAuthenticator = (request: IncomingMessage, url: URL) => Promise<ClientIdentity | string> | ClientIdentity | string;
+
 export interface AttachOptions {
   /** The URL path that upgrades to a WebSocket. */
   path?: string;
+  /** Who the client is. Required: a manager never takes a client's word for its identity unless told to. */
+  authenticate: WebSocketAuthenticator;
 }
 
 /**
@@ -66,6 +83,10 @@ export class ConnectionManager {
   private readonly pubsub: PubSub | undefined;
   private readonly fanOutChannel: string;
   private readonly heartbeatIntervalMs: number;
+  private readonly sessionRecheckMs: number;
+  /** connection id → whether its credentials still name the identity it connected as. */
+  private readonly rechecks = new Map<string, () => Promise<boolean>>();
+  private recheckTimer: NodeJS.Timeout | undefined;
   private readonly maxBufferedBytes: number;
   private readonly maxPayloadBytes: number;
   private readonly maxChannels: number;
@@ -82,6 +103,7 @@ export class ConnectionManager {
     this.pubsub = options.pubsub;
     this.fanOutChannel = options.fanOutChannel ?? 'ws:fanout';
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 30_000;
+    this.sessionRecheckMs = options.sessionRecheckMs ?? 60_000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
     this.maxChannels = options.maxChannelsPerConnection ?? 100;
@@ -106,7 +128,7 @@ export class ConnectionManager {
     const connection: Connection = { id: randomUUID(), socket, identity, channels: new Set(), alive: true };
     this.connections.set(connection.id, connection);
     addTo(this.activeConnections, identity.userId, () => new Map()).set(connection.id, connection);
-    addTo(this.organizations, identity.organizationId, () => new Set()).add(connection);
+    if (identity.organizationId !== null) addTo(this.organizations, identity.organizationId, () => new Set()).add(connection);
 
     socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     socket.on('pong', () => (connection.alive = true));
@@ -127,9 +149,14 @@ export class ConnectionManager {
     const connection = this.connections.get(connectionId);
     if (!connection) return;
     this.connections.delete(connectionId);
+    this.rechecks.delete(connectionId);
+    if (this.rechecks.size === 0 && this.recheckTimer) {
+      clearInterval(this.recheckTimer);
+      this.recheckTimer = undefined;
+    }
     for (const channel of connection.channels) removeFrom(this.channelSubscriptions, channel, connection);
     connection.channels.clear();
-    removeFrom(this.organizations, connection.identity.organizationId, connection);
+    if (connection.identity.organizationId !== null) removeFrom(this.organizations, connection.identity.organizationId, connection);
     const userConnections = this.activeConnections.get(connection.identity.userId);
     userConnections?.delete(connectionId);
     if (userConnections?.size === 0) this.activeConnections.delete(connection.identity.userId);
@@ -203,14 +230,19 @@ export class ConnectionManager {
   // ---- HTTP upgrade -----------------------------------------------------------------------------------------
 
   /**
-   * Serves WebSockets on `path` of an HTTP server (Fastify's `app.server`). The client names itself with
-   * `?userId=&organizationId=` or the `x-user-id` / `x-organization-id` headers — a demo runtime's stand-in for
-   * authentication; a real deployment would take both from a verified token.
+   * Serves WebSockets on `path` of an HTTP server (Fastify's `app.server`). `authenticate` decides who each client is
+   * before the upgrade (the runtime verifies the session token; see `core/auth/websocket.ts`).
    */
-  attach(server: Server, options: AttachOptions = {}): () => void {
+  attach(server: Server, options: AttachOptions): () => void {
     if (this.detachUpgrade) throw new Error('ConnectionManager is already attached to a server');
     const path = options.path ?? '/ws';
-    const wss = new WebSocketServer({ noServer: true, maxPayload: this.maxPayloadBytes });
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.maxPayloadBytes,
+      // Browsers cannot set headers on a WebSocket, so they offer `bearer, <token>` as subprotocols; the server
+      // answers with `bearer` alone (never echoing the token), as the handshake requires one of those offered.
+      handleProtocols: (protocols) => (protocols.has(BEARER_PROTOCOL) ? BEARER_PROTOCOL : false),
+    });
     this.server = wss;
 
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -221,12 +253,32 @@ export class ConnectionManager {
         return;
       }
       if (this.closed) return rejectUpgrade(socket, 503, 'server is shutting down');
-      const identity = identify(request, url);
-      if (typeof identity === 'string') return rejectUpgrade(socket, 401, identity);
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        if (this.closed) return ws.close(1001, 'server is shutting down');
-        this.connect(ws, identity);
-      });
+      // The socket may error while the authenticator waits (a client that gives up); without a listener that would crash.
+      const onEarlyError = () => socket.destroy();
+      socket.on('error', onEarlyError);
+      Promise.resolve()
+        .then(() => options.authenticate(request, url))
+        .then(
+          (identity) => {
+            socket.off('error', onEarlyError);
+            if (socket.destroyed) return;
+            if (typeof identity === 'string') return rejectUpgrade(socket, 401, identity);
+            if (this.closed) return rejectUpgrade(socket, 503, 'server is shutting down');
+            wss.handleUpgrade(request, socket, head, (ws) => {
+              if (this.closed) return ws.close(1001, 'server is shutting down');
+              const id = this.connect(ws, identity);
+              this.watchSession(id, async () => {
+                const again = await options.authenticate(request, url);
+                return typeof again !== 'string' && again.userId === identity.userId && again.organizationId === identity.organizationId;
+              });
+            });
+          },
+          (error: unknown) => {
+            socket.off('error', onEarlyError);
+            this.onError(error, 'WebSocket authentication');
+            if (!socket.destroyed) rejectUpgrade(socket, 503, 'authentication is unavailable');
+          },
+        );
     };
     server.on('upgrade', onUpgrade);
     this.detachUpgrade = () => server.off('upgrade', onUpgrade);
@@ -241,6 +293,8 @@ export class ConnectionManager {
     if (this.closed) return;
     this.closed = true;
     this.stopHeartbeat();
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
+    this.recheckTimer = undefined;
     this.detachUpgrade?.();
     this.detachUpgrade = undefined;
     for (const id of [...this.connections.keys()]) this.disconnect(id, 1001, 'server is shutting down');
@@ -340,6 +394,21 @@ export class ConnectionManager {
     this.send(connection, { type: WebSocketEventType.ERROR, data: { code, message } });
   }
 
+  /** Re-runs `stillValid` for the connection every `sessionRecheckMs`; closes it (1008) when it says no. */
+  private watchSession(connectionId: string, stillValid: () => Promise<boolean>): void {
+    if (this.sessionRecheckMs <= 0 || !this.connections.has(connectionId)) return;
+    this.rechecks.set(connectionId, stillValid);
+    this.recheckTimer ??= setInterval(() => {
+      for (const [id, check] of [...this.rechecks]) {
+        check().then(
+          (valid) => valid || this.disconnect(id, 1008, 'the session has ended'),
+          (error: unknown) => this.onError(error, `session recheck of ${id}`),
+        );
+      }
+    }, this.sessionRecheckMs);
+    this.recheckTimer.unref();
+  }
+
   private startHeartbeat(): void {
     if (this.heartbeat || this.heartbeatIntervalMs <= 0) return;
     this.heartbeat = setInterval(() => {
@@ -363,7 +432,12 @@ export class ConnectionManager {
   }
 }
 
-function identify(request: IncomingMessage, url: URL): ClientIdentity | string {
+/**
+ * Takes the client at its word: `?userId=&organizationId=` or the `x-user-id` / `x-organization-id` headers. For tests
+ * of the manager itself and for trusted networks behind a gateway that has already authenticated the client — never
+ * for a server reachable by the clients themselves (the runtime authenticates with the session token instead).
+ */
+export function claimedIdentity(request: IncomingMessage, url: URL): ClientIdentity | string {
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value[0] : value;

@@ -3,8 +3,8 @@ import type { AppDeps } from '../../app.js';
 import { MatchingService, type MatchStatus } from './matching.service.js';
 import { availabilityParams, matchParams, matchQuery, mutationHeaders, requirementParams } from './schemas.js';
 
-const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
-const actorOf = (request: FastifyRequest): string | null => single(request.headers['x-user-id']) ?? null;
+/** Who is acting: the signed-in user, from the session (never from a header the client fills in). */
+const actorOf = (request: FastifyRequest): string | null => request.principal?.userId ?? null;
 
 export function registerMatchingRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Matching needs neither Redis nor the WebSocket manager: results are read back by the desk.

@@ -90,10 +90,9 @@ interface ListQuery {
   offset?: string;
 }
 
-/** Who is acting, as the gateway forwards it; absent for system calls. */
+/** Who is acting: the signed-in user, from the session (never from a header the client fills in). */
 function actorOf(request: FastifyRequest): string | null {
-  const actor = request.headers['x-user-id'];
-  return typeof actor === 'string' ? actor : null;
+  return request.principal?.userId ?? null;
 }
 
 export function registerPartnerRoutes(app: FastifyInstance, deps: AppDeps): void {

@@ -26,8 +26,8 @@ interface PartnerRoute {
   Params: { partnerId: string };
 }
 
-const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
-const actorOf = (request: FastifyRequest): string | null => single(request.headers['x-user-id']) ?? null;
+/** Who is acting: the signed-in user, from the session (never from a header the client fills in). */
+const actorOf = (request: FastifyRequest): string | null => request.principal?.userId ?? null;
 
 export function registerRiskRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The service asks a factory for its session; here the factory hands out the request's own unit of work, so

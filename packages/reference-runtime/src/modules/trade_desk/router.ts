@@ -42,8 +42,8 @@ interface RequirementRoute {
 
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
-/** The acting user, as the gateway forwards it; the demo runtime has no session middleware of its own. */
-const actorOf = (request: FastifyRequest): string | null => single(request.headers['x-user-id']) ?? null;
+/** Who is acting: the signed-in user, from the session (never from a header the client fills in). */
+const actorOf = (request: FastifyRequest): string | null => request.principal?.userId ?? null;
 const idempotencyKeyOf = (request: FastifyRequest): string | undefined => single(request.headers['idempotency-key']);
 
 export function registerTradeDeskRoutes(app: FastifyInstance, deps: AppDeps): void {

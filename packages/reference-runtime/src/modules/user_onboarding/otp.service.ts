@@ -2,7 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DbSession } from '../../db/session.js';
 import type { RedisClient } from '../../core/redis/client.js';
 import { HttpError } from '../../core/http/errors.js';
-import { deriveOtpCode, hashOtpCode } from './otp-code.js';
+import { generateOtpCode, hashOtpCode } from './otp-code.js';
 
 const OTP_TTL_SECONDS = 5 * 60;
 /** Codes per phone per window: enough for "didn't get it, send again", not enough to run up the SMS bill. */
@@ -47,7 +47,7 @@ export class OTPService {
     }
 
     const otpId = randomUUID();
-    const code = deriveOtpCode(phone, otpId);
+    const code = generateOtpCode();
     await this.db.execute(
       `UPDATE otp_codes SET superseded_at = now()
        WHERE phone = $1 AND verified_at IS NULL AND superseded_at IS NULL`,

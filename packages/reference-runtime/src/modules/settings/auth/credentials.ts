@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { signToken } from '../../../core/auth/tokens.js';
 
 /**
  * scrypt parameters. OWASP suggests N=2^17 (128 MiB per hash); 2^15 (32 MiB) keeps a login around 100 ms on the
@@ -40,9 +41,9 @@ export async function verifyPassword(password: string, stored: string | null): P
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A bearer token for the client, and the hash under which the server keeps it. */
+/** A bearer token for the client (signed under AUTH_SECRET), and the hash under which the server keeps it. */
 export function issueToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
+  const token = signToken();
   return { token, hash: hashToken(token) };
 }
 

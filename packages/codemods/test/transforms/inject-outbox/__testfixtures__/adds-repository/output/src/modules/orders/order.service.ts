@@ -24,7 +24,7 @@ export class OrderService {
       aggregateType: 'order',
       aggregateId: orderId,
       organizationId,
-      payload: { orderId, organizationId },
+      payload: { orderId, organizationId, status: 'shipped' },
     });
     await this.db.commit(); // shipped
   }

@@ -46,7 +46,7 @@ export class OrderService {
       eventType: 'orders.close_order',
       aggregateType: 'order',
       aggregateId: orderId,
-      payload: { orderId },
+      payload: { orderId, status: 'closed' },
     });
     await this.db.commit();
     return view((await this.db.execute<LineRow>('SELECT * FROM order_lines WHERE order_id = $1 LIMIT 1', [orderId])).rows[0]!);

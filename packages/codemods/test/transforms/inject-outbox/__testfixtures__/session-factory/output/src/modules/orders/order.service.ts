@@ -18,7 +18,7 @@ export class OrderService {
       eventType: 'orders.close_order',
       aggregateType: 'order',
       aggregateId: orderId,
-      payload: { orderId },
+      payload: { orderId, status: 'closed' },
     });
     await db.commit();
   }

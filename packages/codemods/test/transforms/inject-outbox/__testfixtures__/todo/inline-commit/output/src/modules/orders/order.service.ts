@@ -7,7 +7,7 @@ export class OrderService {
     private readonly outboxRepo: OutboxRepository = new OutboxRepository(db),
   ) {}
 
-  // TODO(outbox-codemod): a commit is not a statement of its own; add the event before it by hand
+  // TODO(outbox-codemod): a commit is part of an expression, not a statement of its own, so nothing can go right before it; add the event before it by hand
   async closeOrder(orderId: string): Promise<boolean> {
     await this.db.execute("UPDATE orders SET status = 'closed' WHERE id = $1", [orderId]);
     return this.db.commit().then(() => true);

@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { FeedService } from './feed.service.js';
+
+export function registerFeedRoutes(app: FastifyInstance): void {
+  app.post<{ Body: { url: string } }>('/feeds', async (request) => {
+    await new FeedService(request.db).createFeed(request.body.url);
+    await request.db.execute('UPDATE feed_stats SET created = created + 1');
+    await request.db.commit();
+    return { ok: true };
+  });
+}

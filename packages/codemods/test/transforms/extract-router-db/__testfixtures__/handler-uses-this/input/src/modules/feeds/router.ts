@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+
+export function registerFeedRoutes(app: FastifyInstance): void {
+  app.post<{ Body: { url: string } }>('/feeds', async function (request) {
+    this.log.info('creating a feed');
+    await request.db.execute('INSERT INTO feeds (url) VALUES ($1)', [request.body.url]);
+    await request.db.commit();
+    return { ok: true };
+  });
+}

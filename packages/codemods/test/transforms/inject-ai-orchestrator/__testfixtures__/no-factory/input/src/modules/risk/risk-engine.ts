@@ -1,0 +1,19 @@
+import { helper } from './helper.js';
+
+export class RiskEngine {
+  constructor(private readonly band = 2) {}
+
+  // The score the desk sees.
+  async scoreRisk(values: number[]): Promise<number> {
+    const score = this.ruleBasedScore(values);
+    return helper(score);
+  }
+
+  ruleBasedScore(values: number[]): number {
+    return values.reduce((a, b) => a + b, 0);
+  }
+
+  isEdgeCase(score: number): boolean {
+    return Math.abs(score - 50) <= this.band;
+  }
+}

@@ -1,0 +1,10 @@
+import type { DbSession } from '../../db/session.js';
+
+export class OrderService {
+  constructor(private readonly db: DbSession) {}
+
+  async createOrder(item: string): Promise<void> {
+    await this.db.execute('INSERT INTO orders (item) VALUES ($1)', [item]);
+    await Promise.all([this.db.commit()]);
+  }
+}

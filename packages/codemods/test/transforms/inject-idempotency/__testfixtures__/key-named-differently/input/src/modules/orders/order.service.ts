@@ -1,0 +1,11 @@
+import type { DbSession } from '../../db/session.js';
+
+export class OrderService {
+  constructor(private readonly db: DbSession) {}
+
+  async createOrder(item: string, idempotency_key?: string): Promise<void> {
+    void idempotency_key;
+    await this.db.execute('INSERT INTO orders (item) VALUES ($1)', [item]);
+    await this.db.commit();
+  }
+}
