@@ -165,7 +165,7 @@ describe.skipIf(skipBrowser)('the HTML report in headless Chromium', () => {
     const hostile = '<svg onload=alert(1)>';
     const root = makeProject({
       [`src/routes/${hostile}.ts`]: [
-        `app.post('/x"><img src=x onerror=alert(2)></td></script><script>alert(3)</script>', async (request) => {`,
+        `app.post('/x"><img src=x onerror=alert(2)></td></script><script>alert(3)</script>##[error]boom', async (request) => {`,
         "  // eslint-disable-next-line outbox/no-db-in-router -- <b>trusted</b><script>alert(4)</script>",
         "  await request.db.execute('INSERT INTO t VALUES (1)');",
         '  await request.db.commit();',
@@ -175,9 +175,13 @@ describe.skipIf(skipBrowser)('the HTML report in headless Chromium', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'outbox-html-hostile-')), 'report.html');
     const run = await runCli([root, '--format', 'html', '--report-only', '-o', out, '--link-base', 'https://example.test/blob/main']);
     expect(run.code).toBe(0);
+    // Read by the runner when printed in CI: no workflow command hides in it.
+    expect(readFileSync(out, 'utf8')).not.toContain('##[');
+    expect(readFileSync(out, 'utf8')).not.toMatch(/^\s*::/m);
     const { page, problems } = await open(browser, out);
     expect(problems).toEqual([]);
     expect(await page.locator('img, svg, iframe').count()).toBe(0);
+    expect(await page.locator('body').innerText()).toContain('<script>alert(3)</script>##[error]boom');
     expect(await page.locator('script').count()).toBe(1);
     expect(await page.locator('b', { hasText: 'trusted' }).count()).toBe(0);
     const text = await page.locator('body').innerText();

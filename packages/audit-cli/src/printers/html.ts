@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditReport, ReportOperation, ReportRouter, SuppressionRef } from '../report.js';
 import type { GateResult } from '../gate.js';
+import { guardCommandLines } from './escape.js';
 import { operationName, tallyByModule } from './modules.js';
 
 export interface HtmlOptions {
@@ -38,6 +39,12 @@ export function printHtml(report: AuditReport, gate: GateResult | undefined, opt
     `<footer>outbox-audit ${esc(report.tool.version)} · ${s.filesScanned} files scanned, ${s.filesParsed} analysed</footer>`,
   ].join('\n');
   const scriptHash = createHash('sha256').update(SCRIPT).digest('base64');
+  // Printed to standard output in CI, the page is read by the runner too: no line may start a workflow command (`::`)
+  // or hold the legacy `##[` form; the character references render the same text.
+  return guardCommandLines(page(title, body, scriptHash), { colon: '&#58;', hash: '&#35;' });
+}
+
+function page(title: string, body: string, scriptHash: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -182,5 +182,5 @@ describe('the fuzz over every mutating route', () => {
     expect(failures).toEqual([]);
     expect(figures.serverErrors).toBe(0);
     expect(figures.writesUnderErrors).toBe(0);
-  }, 300_000); // ~1,700 requests: longer than the project's per-test patience on a busy machine
+  }, 300_000); // ~1,400 requests: longer than the project's per-test patience on a busy machine
 });

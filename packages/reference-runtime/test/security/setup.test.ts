@@ -8,6 +8,7 @@ import type { MemoryRedis } from '../../src/core/redis/client.js';
 import { SMS_CHANNEL } from '../../src/modules/user_onboarding/otp.service.js';
 import { openDatabase } from '../../src/db/database.js';
 import { describeWithPostgres } from '../support/servers.js';
+import { createRuntime } from '../../src/runtime.js';
 
 /**
  * First-run setup, secrets and one-time codes: the seed makes the first administrator only on an empty system and
@@ -138,14 +139,27 @@ describe('secrets and the demo administrator', () => {
   const secret = 'x'.repeat(48);
 
   it('a deployment does not start without AUTH_SECRET and OTP_SECRET, nor with a short one', async () => {
-    const production = { NODE_ENV: 'production' };
-    const none = await runServer([], production, () => false);
-    expect(none.code).not.toBe(0);
-    expect(none.output).toMatch(/AUTH_SECRET must be set outside development/);
-    const noOtp = await runServer([], { ...production, AUTH_SECRET: secret }, () => false);
-    expect(noOtp.output).toMatch(/OTP_SECRET must be set outside development/);
-    const short = await runServer([], { ...production, AUTH_SECRET: 'short', OTP_SECRET: secret }, () => false);
-    expect(short.output).toMatch(/AUTH_SECRET must be at least 32 characters/);
+    // createRuntime is what server.ts starts; outside development it checks the secrets before opening anything.
+    const saved = { NODE_ENV: process.env.NODE_ENV, AUTH_SECRET: process.env.AUTH_SECRET, OTP_SECRET: process.env.OTP_SECRET };
+    const start = async (env: Record<string, string | undefined>) => {
+      Object.assign(process.env, { NODE_ENV: 'production' });
+      for (const name of ['AUTH_SECRET', 'OTP_SECRET'] as const) {
+        if (env[name] === undefined) delete process.env[name];
+        else process.env[name] = env[name];
+      }
+      const runtime = await createRuntime({ env: {}, port: 0 });
+      await runtime.stop();
+    };
+    try {
+      await expect(start({})).rejects.toThrow(/AUTH_SECRET must be set outside development/);
+      await expect(start({ AUTH_SECRET: secret })).rejects.toThrow(/OTP_SECRET must be set outside development/);
+      await expect(start({ AUTH_SECRET: 'short', OTP_SECRET: secret })).rejects.toThrow(/AUTH_SECRET must be at least 32 characters/);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('`npm start` (--dev, embedded database) makes its demo administrator with a random password, shown once', async () => {
