@@ -115,7 +115,10 @@ describe('the event flow: outbox → relay → broker → WebSocket and webhooks
     const subscription = await subscribe(address.url, cotton, receiver.url('/erp'));
 
     const eventId = await publishRequirement(runtime.database, organizationId, 'req-77');
-    expect(await runtime.relay.runOnce()).toMatchObject({ claimed: 1, published: 1 });
+    // Other operations of the setup may have added events of their own: the one under test is among those published.
+    const run = await runtime.relay.runOnce();
+    expect(run.claimed).toBeGreaterThanOrEqual(1);
+    expect(run.published).toBe(run.claimed);
 
     const pushed = await client.next((m) => m.type === 'REQUIREMENT_PUBLISHED');
     expect(pushed).toMatchObject({

@@ -57,8 +57,9 @@ describe('first-run setup', () => {
     expect(closed.statusCode).toBe(409);
     expect(closed.json().message).toMatch(/already set up/);
     expect(await rt.count('users')).toBe(1);
-    // Only the login wrote (its session and last-login time).
-    expect((await writes.since(mark)).filter((w) => !/^(user_sessions|users) /.test(w))).toEqual([]);
+    // Only the login wrote (its session and last-login time, and where the login records them, its outbox event and
+    // idempotency key); the refused seed wrote nothing.
+    expect((await writes.since(mark)).filter((w) => !/^(user_sessions|users|outbox|idempotency_keys) /.test(w))).toEqual([]);
 
     // The role and permission seeds stay an administrator's to re-run (deploy scripts do).
     expect((await asAdmin.post('/settings/seed/roles', {})).json()).toEqual({ created: 0, existing: 5 });
