@@ -1,8 +1,7 @@
 import type { FileRole } from './types.js';
 import type { OutboxSettings } from './settings.js';
-import { checklistNames } from './checklist/settings.js';
 import { compileGlobs } from './patterns.js';
-import { stackRulesFor } from './stack.js';
+import { mentionsRouterDecorator, textMayMatter } from './precheck.js';
 
 export interface FileClass {
   role: FileRole;
@@ -36,12 +35,6 @@ interface Matchers {
   test: (path: string) => boolean;
   router: (path: string) => boolean;
   service: (path: string) => boolean;
-  /** A router or service file is worth parsing only if it mentions one of these (a DB handle, a checklist name). */
-  handleNames: string[];
-  /** A file with no role is worth parsing only if it mentions one of these (a class or function the checklist reads). */
-  checklistNames: string[];
-  /** A stack's data preset is on: any router or service file may do DB work through an ORM, so each is parsed. */
-  anyRoleFile: boolean;
   /** Paths classified so far: the audit asks about each file up to three times (a monorepo's paths, a few MB at most). */
   classes: Map<string, FileClass>;
   /** The same, per project layout. */
@@ -61,9 +54,6 @@ function matchersFor(settings: OutboxSettings): Matchers {
       test: compile(settings.testFiles),
       router: compile(settings.routerFiles),
       service: compile(settings.serviceFiles),
-      handleNames: [...settings.dbHandles, ...checklistNames(settings.checklist)],
-      checklistNames: [...checklistNames(settings.checklist), ...stackRulesFor(settings).roleMarkers],
-      anyRoleFile: stackRulesFor(settings).hasData,
       classes: new Map(),
       classesIn: new WeakMap(),
     };
@@ -132,18 +122,19 @@ function nearestPackage(path: string, packages: PackageInfo[]): PackageInfo | un
 }
 
 /**
- * A cheap pre-check before parsing: can this file matter at all? A router or service file yields router DB calls or
- * operations only through a DB handle, which is written with one of `dbHandles`; any other file matters only to the
- * checklist, when it mentions one of the classes or functions the checklist looks for. Everything else (most of a
- * monorepo) is never parsed.
+ * The pre-check before parsing (precheck.ts): can this file matter at all? A router or service file matters only if
+ * its text names a DB handle or something that makes one (the session style's `dbHandles`, a data preset's names,
+ * types, producing functions and models), a router decorator or a name the checklist reads; any other file only for
+ * the last two. Everything else (most of a monorepo, most route and service files of an ORM codebase) is never parsed.
+ *
+ * `OUTBOX_PRECHECK=off` in the environment parses every router and service file instead: only to compare the two
+ * (the results must be the same but for the files parsed, see precheck.ts).
  */
 export function isCandidate(path: string, text: string, settings: OutboxSettings, layout?: ProjectLayout): boolean {
   const { role, ignored } = classifyFile(path, settings, layout);
   if (ignored) return false;
-  const matchers = matchersFor(settings);
-  if (role !== 'other' && matchers.anyRoleFile) return true;
-  const names = role === 'other' ? matchers.checklistNames : matchers.handleNames;
-  return names.some((name) => text.includes(name));
+  if (role !== 'other' && process.env.OUTBOX_PRECHECK === 'off') return true;
+  return textMayMatter(role, text, settings);
 }
 
 /**
@@ -152,6 +143,5 @@ export function isCandidate(path: string, text: string, settings: OutboxSettings
  */
 export function mayDeclareRoutes(text: string, settings: OutboxSettings, path?: string): boolean {
   if (path !== undefined && classifyFile(path, settings).test) return false;
-  const markers = stackRulesFor(settings).roleMarkers;
-  return markers.length > 0 && markers.some((marker) => text.includes(marker));
+  return mentionsRouterDecorator(text, settings);
 }

@@ -24,7 +24,7 @@ type RuleDefinition<Options extends readonly unknown[], MessageIds extends strin
 /**
  * typescript-eslint's RuleCreator (docs URL, messages, schema, default options), plus a path check first: most
  * files of a project have no role, and on those the rule returns before its options are defaulted or the parser
- * services are touched.
+ * services are touched; so it does on a router or service file whose text the analysis' pre-check finds inert.
  */
 export function createRule<Options extends readonly unknown[], MessageIds extends string>({
   roles,
@@ -34,7 +34,8 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
   return {
     ...rule,
     create(context) {
-      if (!roles.includes(lintTarget(context).role)) return {};
+      const target = lintTarget(context);
+      if (!roles.includes(target.role) || target.inert) return {};
       const listeners = rule.create(context);
       // The rules read the analysis, not ESLint's traversal: a rule whose only listener is Program runs it here and
       // registers none, so ESLint has nothing of this plugin's to dispatch while it walks the file (a rule that only

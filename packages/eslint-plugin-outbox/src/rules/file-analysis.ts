@@ -3,7 +3,7 @@ import type TS from 'typescript';
 import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { analyzeFile, analyzeSourceFile } from 'outbox-analysis';
-import { classifyFile, mayDeclareRoutes } from 'outbox-analysis';
+import { classifyFile, mayDeclareRoutes, textMayMatter } from 'outbox-analysis';
 import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
 import type { FileAnalysis, FileRole, SourceSpan } from 'outbox-analysis';
 
@@ -17,6 +17,11 @@ export interface LintTarget {
   path: string;
   role: FileRole;
   settings: OutboxSettings;
+  /**
+   * The analysis' pre-check says nothing in the file can matter (no DB handle, router decorator or checklist name in
+   * its text): the rules return at once, before anything is analysed.
+   */
+  inert: boolean;
 }
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -60,8 +65,9 @@ export function lintTarget(context: AnyContext): LintTarget {
   path = path.replace(/\\/g, '/');
   const { role: byPath, ignored } = classifyFile(path, settings);
   // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
-  const role = byPath === 'other' && !ignored && mayDeclareRoutes(context.sourceCode.text, settings, path) ? 'router' : byPath;
-  const target: LintTarget = { path, role, settings };
+  const text = context.sourceCode.text;
+  const role = byPath === 'other' && !ignored && mayDeclareRoutes(text, settings, path) ? 'router' : byPath;
+  const target: LintTarget = { path, role, settings, inert: role === 'other' || !textMayMatter(byPath, text, settings) };
   lastTarget = { sourceCode: context.sourceCode, target };
   return target;
 }
