@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { classifyFile, resolveSettings, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings, type ProjectLayout } from 'outbox-analysis/core';
 import type { DiscoveredFile } from './discover.js';
-import { analyzeBatch, type BatchResult } from './batch.js';
+import { analyzeBatch, type BatchResult, type ParsedSources } from './batch.js';
 import type { CacheEntry } from './cache.js';
 
 export interface AnalyzeOptions {
@@ -17,6 +17,8 @@ export interface AnalyzeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Analyses from an earlier run, by relative path: a file with the same bytes is not parsed again. */
   cache?: ReadonlyMap<string, CacheEntry>;
+  /** Trees this process parsed already (init's permissive pass): used for the files whose text is unchanged. */
+  parsedSources?: ParsedSources;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
   const cores = availableParallelism();
   const wanted = options.workers ?? (total >= PARALLEL_THRESHOLD_BYTES && cores >= PARALLEL_MIN_CORES ? cores : 1);
   const count = canUseWorkers ? Math.min(wanted, Math.max(1, files.length)) : 1;
-  if (count <= 1) return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout);
+  if (count <= 1) return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout, options.parsedSources);
 
   const shares: DiscoveredFile[][] = Array.from({ length: count }, () => []);
   const load = new Array<number>(count).fill(0);
@@ -101,6 +103,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
     },
     options.cache,
     options.layout,
+    options.parsedSources,
   );
   const results = [ownResult, ...(await workers)];
   const analyses: FileAnalysis[] = results.flatMap((r) => r.analyses);

@@ -19,6 +19,7 @@ import {
   type WorkflowFacts,
 } from 'outbox-analysis/core';
 import { analyzeFiles } from './analyze.js';
+import type { ParsedSources } from './batch.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile, type DiscoveryProblem } from './discover.js';
 import { readProjectLayout } from './layout.js';
@@ -50,6 +51,8 @@ export interface AuditOptions {
   onCache?: (stats: { file: string; reused: number; analysed: number }) => void;
   /** Told about a cache that could not be used (damaged, a link). */
   onWarning?: (message: string) => void;
+  /** Trees this process parsed already (init's permissive pass, batch.ts): a file with the same text is not parsed again. */
+  parsedSources?: ParsedSources;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -311,6 +314,7 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     workers: options.workers,
     onProgress: options.onProgress,
     ...(cache ? { cache: cache.entries } : {}),
+    ...(options.parsedSources ? { parsedSources: options.parsedSources } : {}),
   });
   if (cache) {
     const entries = new Map(result.cacheEntries);

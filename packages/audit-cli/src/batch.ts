@@ -32,6 +32,15 @@ export interface BatchResult {
 }
 
 type AnalyzeFile = (typeof import('outbox-analysis'))['analyzeFile'];
+type SourceFile = Extract<ReturnType<(typeof import('outbox-analysis'))['parseFile']>, { sourceFile: unknown }>['sourceFile'];
+
+/**
+ * Files parsed by an earlier pass of the same process, by relative path: their text and TypeScript's tree. init parses
+ * every backend file for its permissive pass, then audits with the config it wrote; the audit takes a file's tree from
+ * here when the text it reads is the text that was parsed (the analysis never changes a tree), instead of parsing
+ * again. Only the thread that parsed can use them (a tree cannot be sent to a worker).
+ */
+export type ParsedSources = Map<string, { text: string; sourceFile: SourceFile }>;
 type Analysis = typeof import('outbox-analysis');
 let analysisModule: Analysis | undefined;
 let parser: AnalyzeFile | undefined;
@@ -52,7 +61,7 @@ async function loadParser(): Promise<AnalyzeFile> {
  * as a router and as a service: two parses of the whole tree became one). Files that cannot be read, decoded or
  * parsed are left out: a caller that needs their diagnostics runs the audit.
  */
-export async function analyzeBatchUnder(files: DiscoveredFile[], partials: PartialSettings[], maxFileSize: number): Promise<FileAnalysis[][]> {
+export async function analyzeBatchUnder(files: DiscoveredFile[], partials: PartialSettings[], maxFileSize: number, parsedSources?: ParsedSources): Promise<FileAnalysis[][]> {
   const settingsList = partials.map((partial) => resolveSettings(partial));
   const results: FileAnalysis[][] = settingsList.map(() => []);
   for (const file of files) {
@@ -69,8 +78,10 @@ export async function analyzeBatchUnder(files: DiscoveredFile[], partials: Parti
     const wanted = settingsList.map((settings) => isCandidate(file.relative, source.text, settings));
     if (!wanted.includes(true)) continue;
     const analysis = await loadAnalysis();
-    const parsed = analysis.parseFile(file.relative, source.text);
+    const known = parsedSources?.get(file.relative);
+    const parsed = known && known.text === source.text ? known : analysis.parseFile(file.relative, source.text);
     if ('error' in parsed) continue;
+    if (parsedSources && parsed !== known) parsedSources.set(file.relative, { text: source.text, sourceFile: parsed.sourceFile });
     settingsList.forEach((settings, i) => {
       if (!wanted[i]) return;
       try {
@@ -91,6 +102,7 @@ export async function analyzeBatch(
   onProgress?: (done: number, total: number) => void,
   cache?: ReadonlyMap<string, CacheEntry>,
   layout?: ProjectLayout,
+  parsedSources?: ParsedSources,
 ): Promise<BatchResult> {
   const settings = resolveSettings(partial);
   const result: BatchResult = {
@@ -168,7 +180,11 @@ export async function analyzeBatch(
     }
     const analyzeFile = parser ?? (await loadParser());
     try {
-      const analysis = analyzeFile(file.relative, source.text, settings, layout);
+      const known = parsedSources?.get(file.relative);
+      const analysis =
+        known && known.text === source.text
+          ? analysisModule!.analyzeSourceFile(known.sourceFile, file.relative, settings, layout)
+          : analyzeFile(file.relative, source.text, settings, layout);
       result.parsed++;
       result.analyses.push(analysis);
       result.diagnostics.push(...analysis.diagnostics);

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, compileGlobs, detectPresets, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, compileGlobs, detectPresets, isCandidate, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
-import { analyzeBatch, analyzeBatchUnder } from './batch.js';
+import { analyzeBatch, analyzeBatchUnder, type ParsedSources } from './batch.js';
 import { createBaseline } from './baseline.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { writeAtomic } from './write.js';
@@ -95,13 +95,13 @@ function hasRole(role: Role, a: FileAnalysis): boolean {
 }
 
 /** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
-async function analyseAs(files: DiscoveredFile[], role: Role, dbHandles: string[], presets: string[]): Promise<FileAnalysis[]> {
-  return (await analyzeBatch(files, permissive(role, dbHandles, presets), DEFAULT_MAX_FILE_SIZE)).analyses.filter((a) => hasRole(role, a));
+async function analyseAs(files: DiscoveredFile[], role: Role, dbHandles: string[], presets: string[], parsed?: ParsedSources): Promise<FileAnalysis[]> {
+  return (await analyzeBatch(files, permissive(role, dbHandles, presets), DEFAULT_MAX_FILE_SIZE, undefined, undefined, undefined, parsed)).analyses.filter((a) => hasRole(role, a));
 }
 
 /** The same for several roles at once, each file read and parsed once. */
-async function analyseAsEach(files: DiscoveredFile[], roles: Role[], dbHandles: string[], presets: string[]): Promise<FileAnalysis[][]> {
-  const analyses = await analyzeBatchUnder(files, roles.map((role) => permissive(role, dbHandles, presets)), DEFAULT_MAX_FILE_SIZE);
+async function analyseAsEach(files: DiscoveredFile[], roles: Role[], dbHandles: string[], presets: string[], parsed?: ParsedSources): Promise<FileAnalysis[][]> {
+  const analyses = await analyzeBatchUnder(files, roles.map((role) => permissive(role, dbHandles, presets)), DEFAULT_MAX_FILE_SIZE, parsed);
   return roles.map((role, i) => analyses[i]!.filter((a) => hasRole(role, a)));
 }
 
@@ -152,7 +152,10 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     return (web?.controllerDecorators?.length ?? 0) > 0 || (web?.exportedHandlers?.length ?? 0) > 0;
   });
   const roles: Role[] = routesByDeclaration ? ['service'] : ['router', 'service'];
-  const found = await analyseAsEach(files, roles, CANDIDATE_DB_HANDLES, presets);
+  // Every file parsed here is kept, and the handle search and the final audit analyse its tree again instead of
+  // parsing it again (the analysis never changes a tree): init parses each file once.
+  const parsed: ParsedSources = new Map();
+  const found = await analyseAsEach(files, roles, CANDIDATE_DB_HANDLES, presets, parsed);
   const routers = routesByDeclaration ? [] : found[0]!;
   const routerSet = new Set(routers.map((a) => a.file));
   // A file with route handlers is a router even if it also declares a class, as the analysis itself decides.
@@ -165,7 +168,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const roleFiles = files.filter((f) => routerSet.has(f.relative) || serviceFiles.includes(f.relative));
   const dbHandles: string[] = [];
   for (const handle of dataPresets.length > 0 ? [] : CANDIDATE_DB_HANDLES) {
-    if ((await analyseAs(roleFiles, 'router', [handle], presets)).length > 0 || (await analyseAs(roleFiles, 'service', [handle], presets)).length > 0) dbHandles.push(handle);
+    if ((await analyseAs(roleFiles, 'router', [handle], presets, parsed)).length > 0 || (await analyseAs(roleFiles, 'service', [handle], presets, parsed)).length > 0) dbHandles.push(handle);
   }
 
   // A role keeps the default globs when they match some of its files: the codebase follows that naming convention,
@@ -191,8 +194,10 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const chosenService = compileGlobs(chosen.serviceFiles);
   const unmatched = [...routerFiles.filter((f) => !chosenRouter(f)), ...serviceFiles.filter((f) => chosenRouter(f) || !chosenService(f))].sort();
 
+  // Only the trees the audit will analyse are worth keeping through it.
+  for (const [file, { text }] of parsed) if (!isCandidate(file, text, chosen)) parsed.delete(file);
   writeFileAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
-  const auditOptions: AuditOptions = { root, configFile };
+  const auditOptions: AuditOptions = { root, configFile, parsedSources: parsed };
   const report = await runAudit(auditOptions);
   writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
   return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };

@@ -1,0 +1,70 @@
+/**
+ * init parses each file once: its handle search and its final audit analyse the trees of its permissive pass again
+ * (batch.ts ParsedSources). The report it writes the baseline from must be exactly the report of a fresh audit with
+ * the config it wrote, on a stack with data presets (a fixture app) and on the session style (the handle search).
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../src/index.js';
+import { analyzeBatch, type ParsedSources } from '../src/batch.js';
+import { discoverFiles } from '../src/discover.js';
+import { runInit } from '../src/init.js';
+import { makeProject } from './support/project.js';
+
+const APPS = fileURLToPath(new URL('../../analysis/test/apps/', import.meta.url));
+
+describe('init reuses its parses for the audit it ends with', () => {
+  it.each(['nest-typeorm', 'koa-sequelize', 'trpc-prisma'])('%s: its report is a fresh audit with its config', async (app) => {
+    const root = mkdtempSync(path.join(tmpdir(), `outbox-init-reuse-${app}-`));
+    try {
+      cpSync(path.join(APPS, app), root, { recursive: true });
+      const result = await runInit({ root });
+      expect(result.report.summary.filesParsed).toBeGreaterThan(0);
+      expect(result.report).toEqual(await runAudit({ root, configFile: result.configFile }));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the session style (handles searched one by one): the same', async () => {
+    const root = makeProject({
+      'src/api/orders.ts': `export function mount(app: App) {\n  app.post('/orders', async (request) => {\n    await request.tx.execute('INSERT INTO orders (sku) VALUES ($1)', [request.body.sku]);\n    await request.tx.commit();\n  });\n}\n`,
+      'src/domain/order-manager.ts': `export class OrderManager {\n  constructor(private readonly tx: Tx) {}\n  async cancel(id: string) {\n    await this.tx.execute('UPDATE orders SET status = $2 WHERE id = $1', [id, 'x']);\n    await this.tx.commit();\n  }\n}\n`,
+    });
+    try {
+      const result = await runInit({ root });
+      expect(result.dbHandles).toEqual(['tx']);
+      expect(result.report.summary.operations).toBe(2);
+      expect(result.report).toEqual(await runAudit({ root, configFile: result.configFile }));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a tree is used only for the text it was parsed from', async () => {
+    const root = makeProject({ 'src/orders.service.ts': `export class S { async a() { await this.db.execute('DELETE FROM t'); await this.db.commit(); } }\n` });
+    try {
+      const { files } = await discoverFiles(root, []);
+      const parsed: ParsedSources = new Map();
+      const first = await analyzeBatch(files, {}, 1 << 20, undefined, undefined, undefined, parsed);
+      expect(first.analyses[0]!.operations.map((o) => o.method)).toEqual(['a']);
+      // A tree parsed by an earlier pass from other text (a file edited meanwhile) is not used.
+      const stale = (await import('outbox-analysis')).parseFile('src/orders.service.ts', 'export class S { async b() { await this.db.execute(\'DELETE FROM t\'); } }\n');
+      if ('error' in stale) throw new Error(stale.error);
+      parsed.set('src/orders.service.ts', { text: 'something else', sourceFile: stale.sourceFile });
+      const again = await analyzeBatch(files, {}, 1 << 20, undefined, undefined, undefined, parsed);
+      expect(again.analyses[0]!.operations.map((o) => o.method)).toEqual(['a']);
+      // And one parsed from the same text is.
+      const text = 'export class S { async a() { await this.db.execute(\'DELETE FROM t\'); await this.db.commit(); } }\n';
+      writeFileSync(path.join(root, 'src/orders.service.ts'), text);
+      parsed.set('src/orders.service.ts', { text, sourceFile: stale.sourceFile });
+      const reused = await analyzeBatch((await discoverFiles(root, [])).files, {}, 1 << 20, undefined, undefined, undefined, parsed);
+      expect(reused.analyses[0]!.operations.map((o) => o.method)).toEqual(['b']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
