@@ -73,17 +73,24 @@ export function normalizePath(path: string): string {
  */
 export function classifyFile(path: string, settings: OutboxSettings, layout?: ProjectLayout): FileClass {
   const matchers = matchersFor(settings);
-  let classes = matchers.classes;
-  if (layout) {
-    classes = matchers.classesIn.get(layout) ?? new Map();
+  // The role is the path's alone: matched once per path, whatever the layout; a layout only renames the module.
+  let found = matchers.classes.get(path);
+  if (!found) {
+    found = classify(normalizePath(path), matchers, undefined);
+    matchers.classes.set(path, found);
+  }
+  if (!layout) return found;
+  let classes = matchers.classesIn.get(layout);
+  if (!classes) {
+    classes = new Map();
     matchers.classesIn.set(layout, classes);
   }
-  let found = classes.get(path);
-  if (!found) {
-    found = classify(normalizePath(path), matchers, layout);
-    classes.set(path, found);
+  let inLayout = classes.get(path);
+  if (!inLayout) {
+    inLayout = { ...found, module: moduleOf(normalizePath(path), layout) };
+    classes.set(path, inLayout);
   }
-  return found;
+  return inLayout;
 }
 
 function classify(normalized: string, matchers: Matchers, layout: ProjectLayout | undefined): FileClass {
@@ -104,7 +111,7 @@ export function moduleOf(path: string, layout?: ProjectLayout): string {
   const modulesAt = segments.lastIndexOf('modules');
   if (modulesAt >= 0 && modulesAt < segments.length - 2) return segments[modulesAt + 1]!;
   const parent = segments.length >= 2 ? segments[segments.length - 2]! : '';
-  const pkg = layout && nearestPackage(path, layout.packages);
+  const pkg = layout && nearestPackage(path, layout);
   if (!pkg) return parent;
   const label = pkg.name || pkg.dir || parent;
   const inside = (pkg.dir ? segments.slice(pkg.dir.split('/').length) : segments).slice(0, -1);
@@ -112,13 +119,24 @@ export function moduleOf(path: string, layout?: ProjectLayout): string {
   return inside.length === 0 ? label : `${label}/${inside[inside.length - 1]}`;
 }
 
-function nearestPackage(path: string, packages: PackageInfo[]): PackageInfo | undefined {
-  let best: PackageInfo | undefined;
-  for (const pkg of packages) {
-    if (pkg.dir !== '' && !path.startsWith(`${pkg.dir}/`)) continue;
-    if (!best || pkg.dir.length > best.dir.length) best = pkg;
+/** The packages of a layout by folder, so a file's nearest package is found by walking up its folders. */
+const packagesByDir = new WeakMap<ProjectLayout, { packages: PackageInfo[]; byDir: Map<string, PackageInfo> }>();
+
+function nearestPackage(path: string, layout: ProjectLayout): PackageInfo | undefined {
+  let index = packagesByDir.get(layout);
+  if (!index || index.packages !== layout.packages) {
+    const byDir = new Map<string, PackageInfo>();
+    // The first listed keeps a folder listed twice, as a scan of the list in order does.
+    for (const pkg of layout.packages) if (!byDir.has(pkg.dir)) byDir.set(pkg.dir, pkg);
+    index = { packages: layout.packages, byDir };
+    packagesByDir.set(layout, index);
   }
-  return best;
+  const byDir = index.byDir;
+  for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+    const pkg = byDir.get(path.slice(0, end));
+    if (pkg) return pkg;
+  }
+  return byDir.get('');
 }
 
 /**

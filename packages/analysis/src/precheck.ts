@@ -53,6 +53,8 @@ export interface PreCheck {
   checklist: readonly string[];
   /** A decorator that makes a router of a class, however it is written (`@Controller()`, `@nest.Controller ()`). */
   routerDecorator: RegExp | undefined;
+  /** Its names: the regular expression only runs on a text that has one (a scan for `@` alone is slow). */
+  routerDecoratorNames: readonly string[];
   /** A name pattern with no fixed part (`*`): any file may match, so every router and service file passes. */
   anyName: boolean;
 }
@@ -172,6 +174,7 @@ export function precheckFor(settings: OutboxSettings): PreCheck {
     checklist: checklistNames(settings.checklist),
     routerDecorator:
       decorators.length > 0 ? new RegExp(`@\\s*(?:[\\w$]+\\s*\\.\\s*)*(?:${decorators.map(escapeRegExp).join('|')})(?![\\w$])`) : undefined,
+    routerDecoratorNames: decorators,
     anyName,
   };
   cache.set(settings, found);
@@ -206,8 +209,9 @@ export function mentionsChecklistName(text: string, settings: OutboxSettings): b
 
 /** A class in the text may be a router by its decorator (`@Controller()`), whatever the file's path says. */
 export function mentionsRouterDecorator(text: string, settings: OutboxSettings): boolean {
-  const decorator = precheckFor(settings).routerDecorator;
-  return decorator !== undefined && decorator.test(text);
+  const check = precheckFor(settings);
+  const decorator = check.routerDecorator;
+  return decorator !== undefined && check.routerDecoratorNames.some((name) => text.includes(name)) && decorator.test(text);
 }
 
 /** The text may hold a DB call: it names a DB handle, or something that makes one, of the session style or a preset. */

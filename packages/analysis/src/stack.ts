@@ -172,14 +172,31 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
   return rules;
 }
 
-/** The idiom a handle's last name or declared type points at, if any. */
+/**
+ * The idiom a handle's last name or declared type points at, if any. The model asks for every name on the way to
+ * every call, and a file names the same few over and over: the patterns' answer is remembered per name.
+ */
 export function idiomByName(rules: StackRules, name: string): Idiom | undefined {
   const exact = rules.byName.get(name);
   if (exact) return exact;
   if (rules.namePatterns.length === 0) return undefined;
-  const lower = name.toLowerCase();
-  return rules.namePatterns.find((pattern) => pattern.matches(lower))?.idiom;
+  let known = byPatternCache.get(rules);
+  if (!known) {
+    known = new Map();
+    byPatternCache.set(rules, known);
+  }
+  let found = known.get(name);
+  if (found === undefined) {
+    const lower = name.toLowerCase();
+    found = rules.namePatterns.find((pattern) => pattern.matches(lower))?.idiom ?? null;
+    // Names come from the files: a bounded memory, cleared when it is full.
+    if (known.size >= 50_000) known.clear();
+    known.set(name, found);
+  }
+  return found ?? undefined;
 }
+
+const byPatternCache = new WeakMap<StackRules, Map<string, Idiom | null>>();
 
 export function idiomByType(rules: StackRules, typeText: string): Idiom | undefined {
   for (const { mark, idiom } of rules.typeMarks) {

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { classifyFile, resolveSettings, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings, type ProjectLayout } from 'outbox-analysis/core';
+import { classifyFile, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings, type ProjectLayout } from 'outbox-analysis/core';
 import type { DiscoveredFile } from './discover.js';
-import { analyzeBatch, type BatchResult, type ParsedSources } from './batch.js';
+import { analyzeBatch, settingsFor, type BatchResult, type ParsedSources } from './batch.js';
 import type { CacheEntry } from './cache.js';
 
 export interface AnalyzeOptions {
@@ -43,7 +43,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOptions): Promise<BatchResult> {
   // Only routers and services are parsed (other files are read and skipped on a substring check), so they decide
   // whether parallel parsing pays: a sparse monorepo of 20 MiB with 2 MiB of backend is faster in one thread.
-  const settings = resolveSettings(options.settings);
+  const settings = settingsFor(options.settings);
   const total = files.reduce((n, f) => (classifyFile(f.relative, settings).role === 'other' ? n : n + f.size), 0);
   // Under vitest the sources run as .ts and there is no compiled worker: analyse in this thread.
   const canUseWorkers = existsSync(fileURLToPath(WORKER_URL));

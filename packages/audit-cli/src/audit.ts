@@ -11,7 +11,6 @@ import {
   compileGlobs,
   readConfigFile,
   detectPresets,
-  resolveSettings,
   routerCallNames,
   type OutboxConfigFile,
   type OutboxSettings,
@@ -19,7 +18,7 @@ import {
   type WorkflowFacts,
 } from 'outbox-analysis/core';
 import { analyzeFiles } from './analyze.js';
-import type { ParsedSources } from './batch.js';
+import { settingsFor, type ParsedSources } from './batch.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile, type DiscoveryProblem } from './discover.js';
 import { readProjectLayout } from './layout.js';
@@ -280,7 +279,8 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   // Without a config file the stacks come from what the code depends on, as `init` would write them.
   const detected = configFile === undefined ? detectPresets(root) : undefined;
   const partial = (detected && detected.presets.length > 0 ? { ...config, presets: detected.presets } : config) as PartialSettings;
-  const settings = resolveSettings(partial);
+  // The same object the analysis resolves (batch.ts): each path is classified, and each glob compiled, once per run.
+  const settings = settingsFor(partial);
   const checklistSettings = settings.checklist;
   const shownConfig = configFile ? path.relative(process.cwd(), configFile) || configFile : undefined;
   // Read first: a workflowsDir that leads out of the root is a configuration error, found before any work.
@@ -351,14 +351,16 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     filesScanned: files.length,
     filesParsed: result.parsed,
   };
+  // Unsharded, the share is the tree (a hash per path: a tenth of a second on a few thousand files).
+  const tree = treeDigest(discovery.files.map((f) => f.relative));
   return {
     input,
     settings,
     run: {
       analysis: analysisFingerprint(),
       maxFileSize,
-      tree: treeDigest(discovery.files.map((f) => f.relative)),
-      share: treeDigest(files.map((f) => f.relative)),
+      tree,
+      share: shard ? treeDigest(files.map((f) => f.relative)) : tree,
     },
   };
 }

@@ -45,6 +45,22 @@ type Analysis = typeof import('outbox-analysis');
 let analysisModule: Analysis | undefined;
 let parser: AnalyzeFile | undefined;
 
+const resolved = new WeakMap<PartialSettings, OutboxSettings>();
+
+/**
+ * The settings of a partial settings object, resolved once per object: the audit, the thread's share of the files and
+ * the file counts all read the same object, so the analysis' per-settings caches (compiled globs, each path's role,
+ * the pre-check's needles) are built once per run rather than once per reader.
+ */
+export function settingsFor(partial: PartialSettings): OutboxSettings {
+  let settings = resolved.get(partial);
+  if (!settings) {
+    settings = resolveSettings(partial);
+    resolved.set(partial, settings);
+  }
+  return settings;
+}
+
 /** The parser and the analysis on top of it, loaded on the first file that needs them (TypeScript takes ~0.2 s). */
 async function loadAnalysis(): Promise<Analysis> {
   analysisModule ??= await import('outbox-analysis');
@@ -62,7 +78,7 @@ async function loadParser(): Promise<AnalyzeFile> {
  * parsed are left out: a caller that needs their diagnostics runs the audit.
  */
 export async function analyzeBatchUnder(files: DiscoveredFile[], partials: PartialSettings[], maxFileSize: number, parsedSources?: ParsedSources): Promise<FileAnalysis[][]> {
-  const settingsList = partials.map((partial) => resolveSettings(partial));
+  const settingsList = partials.map((partial) => settingsFor(partial));
   const results: FileAnalysis[][] = settingsList.map(() => []);
   for (const file of files) {
     if (file.size > maxFileSize) continue;
@@ -104,7 +120,7 @@ export async function analyzeBatch(
   layout?: ProjectLayout,
   parsedSources?: ParsedSources,
 ): Promise<BatchResult> {
-  const settings = resolveSettings(partial);
+  const settings = settingsFor(partial);
   const result: BatchResult = {
     analyses: [],
     diagnostics: [],

@@ -67,7 +67,7 @@ export function lintTarget(context: AnyContext): LintTarget {
   // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
   const text = context.sourceCode.text;
   const role = byPath === 'other' && !ignored && mayDeclareRoutes(text, settings, path) ? 'router' : byPath;
-  const target: LintTarget = { path, role, settings, inert: role === 'other' || !textMayMatter(byPath, text, settings) };
+  const target: LintTarget = { path, role, settings, inert: role === 'other' || (byPath !== 'other' && !textMayMatter(byPath, text, settings)) };
   lastTarget = { sourceCode: context.sourceCode, target };
   return target;
 }
