@@ -28,3 +28,4 @@ export {
   typeScriptCodeCacheState,
   type CodeCacheState,
 } from './code-cache.js';
+export * from './catalogue.js';

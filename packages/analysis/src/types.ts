@@ -4,6 +4,7 @@
  */
 
 import type { SuppressionDirective } from './suppressions.js';
+import type { MessageData, MessageId } from './catalogue.js';
 
 export type FileRole = 'router' | 'service' | 'other';
 
@@ -71,8 +72,10 @@ export type MissingReason =
 export interface MissingFlag {
   flag: OperationFlag;
   reason: MissingReason;
-  /** One sentence for a person: what is wrong and what to do. */
+  /** One sentence for a person: what is wrong and what to do (the catalogue's template `messageId` filled with `data`). */
   message: string;
+  messageId: MessageId;
+  data: MessageData;
   /** Where the problem shows: the operation's name, the commit, the late check, the path's branch, … */
   at: SourceSpan;
 }
@@ -81,6 +84,8 @@ export interface MissingFlag {
 export interface OperationWarning {
   kind: 'racy-redis-idempotency';
   message: string;
+  messageId: MessageId;
+  data: MessageData;
   at: SourceSpan;
 }
 

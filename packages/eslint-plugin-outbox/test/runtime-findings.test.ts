@@ -51,7 +51,7 @@ function readInventory(): InventoryOperation[] {
 function flagOf(finding: Finding): Flag | undefined {
   switch (finding.rule) {
     case 'outbox/require-outbox-event':
-      return finding.messageId === 'noOutboxRepository' ? 'outbox' : 'event';
+      return finding.messageId.startsWith('noOutbox') ? 'outbox' : 'event';
     case 'outbox/require-idempotency':
       return 'idempotency';
     case 'outbox/require-service-commit':

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { AuditReport, ReportOperation, ReportRouter, SuppressionRef } from '../report.js';
+import { reportView, type AuditReport, type ReportOperation, type ReportRouter, type SuppressionRef } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { guardCommandLines } from './escape.js';
-import { operationName, tallyByModule } from './modules.js';
+import { operationName } from './modules.js';
 
 export interface HtmlOptions {
   /** The audited folder as the user named it. */
@@ -119,7 +119,7 @@ ${report.warnings.length > 0 ? `<ul class="warnings">${report.warnings.map((w) =
 }
 
 function modulesSection(report: AuditReport): string {
-  const tallies = tallyByModule(report);
+  const tallies = reportView(report).modules;
   if (tallies.length === 0) {
     return `<section id="modules"><h2>Compliance by module</h2><p class="empty">No operations found: no service method or route handler writes through a DB handle. Check <code>serviceFiles</code>, <code>routerFiles</code> and <code>dbHandles</code> in outbox.config.json, or run <code>outbox-audit init</code>.</p>${unassigned(report)}</section>`;
   }
