@@ -29,3 +29,4 @@ export {
   type CodeCacheState,
 } from './code-cache.js';
 export * from './catalogue.js';
+export { diskLayout, layoutAbove, packageInfo, readProjectLayout } from './layout.js';

@@ -2,10 +2,10 @@ import { isAbsolute, relative } from 'node:path';
 import type TS from 'typescript';
 import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { analyzeFile, analyzeSourceFile } from 'outbox-analysis';
+import { analyzeFile, analyzeSourceFile, diskLayout } from 'outbox-analysis';
 import { classifyFile, mayDeclareRoutes } from 'outbox-analysis';
 import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
-import type { FileAnalysis, FileRole, SourceSpan } from 'outbox-analysis';
+import type { FileAnalysis, FileRole, ProjectLayout, SourceSpan } from 'outbox-analysis';
 
 /**
  * The rules' door to the analysis. Each rule asks for the file it is linting; the first one to ask analyses the
@@ -15,6 +15,8 @@ import type { FileAnalysis, FileRole, SourceSpan } from 'outbox-analysis';
 export interface LintTarget {
   /** Path relative to ESLint's cwd, with `/`: what the globs and the audit see. */
   path: string;
+  /** ESLint's cwd, the root `path` is relative to (undefined when the file is outside it). */
+  root?: string;
   role: FileRole;
   settings: OutboxSettings;
 }
@@ -53,15 +55,19 @@ export function lintTarget(context: AnyContext): LintTarget {
   const filename = context.filename;
   const cwd = context.cwd;
   let path = filename;
+  let root: string | undefined;
   if (cwd && isAbsolute(filename)) {
     const inside = relative(cwd, filename);
-    if (!inside.startsWith('..') && !isAbsolute(inside)) path = inside;
+    if (!inside.startsWith('..') && !isAbsolute(inside)) {
+      path = inside;
+      root = cwd;
+    }
   }
   path = path.replace(/\\/g, '/');
   const { role: byPath, ignored } = classifyFile(path, settings);
   // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
   const role = byPath === 'other' && !ignored && mayDeclareRoutes(context.sourceCode.text, settings, path) ? 'router' : byPath;
-  const target: LintTarget = { path, role, settings };
+  const target: LintTarget = { path, ...(root ? { root } : {}), role, settings };
   lastTarget = { sourceCode: context.sourceCode, target };
   return target;
 }
@@ -73,11 +79,20 @@ export function fileAnalysis(context: AnyContext, target: LintTarget): FileAnaly
   const sourceCode = context.sourceCode;
   if (lastAnalysis?.sourceCode === sourceCode && lastAnalysis.settings === target.settings) return lastAnalysis.analysis;
   const sourceFile = sourceFileOf(sourceCode);
+  const layout = layoutOf(target);
   const analysis = sourceFile
-    ? analyzeSourceFile(sourceFile, target.path, target.settings)
-    : analyzeFile(target.path, sourceCode.text, target.settings);
+    ? analyzeSourceFile(sourceFile, target.path, target.settings, layout)
+    : analyzeFile(target.path, sourceCode.text, target.settings, layout);
   lastAnalysis = { sourceCode, settings: target.settings, analysis };
   return analysis;
+}
+
+/**
+ * The packages above the file, read as the audit reads them, so an operation's module is the audit's
+ * (`@acme/api/services`, not a bare `services`).
+ */
+function layoutOf(target: LintTarget): ProjectLayout | undefined {
+  return target.root === undefined ? undefined : diskLayout(target.root)(target.path);
 }
 
 /** The TypeScript AST typescript-eslint built (no type information needed); undefined under another parser. */
