@@ -231,6 +231,17 @@ export const MESSAGES = {
     reason: 'router-db-call',
     template: '`{{handle}}.{{call}}()` in a router: routers must not touch the database. Move this into a service method.',
   },
+  commitInRoute: {
+    rule: 'no-db-in-router',
+    reason: 'router-db-call',
+    template:
+      '`{{handle}}.{{call}}()` in a router ({{route}}): the router must not own the transaction. Move the work into a service method that adds its outbox event and commits.',
+  },
+  dbCallInRoute: {
+    rule: 'no-db-in-router',
+    reason: 'router-db-call',
+    template: '`{{handle}}.{{call}}()` in a router ({{route}}): routers must not touch the database. Move this into a service method.',
+  },
   noOutboxRepositoryInRouter: {
     rule: 'require-outbox-event',
     reason: 'no-outbox-repository',

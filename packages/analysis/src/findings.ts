@@ -11,10 +11,15 @@ export const RULE_FOR_FLAG: Record<OperationFlag, RuleName> = {
 };
 export const ROUTER_RULE: RuleName = REASONS['router-db-call'].rule;
 
-/** The catalogue's message for a router DB call: one that owns the transaction, or any other DB work. */
-export function routerCallMessage(call: Pick<RouterDbCall, 'handle' | 'call' | 'effect'>): { messageId: MessageId; data: { handle: string; call: string } } {
+/**
+ * The catalogue's message for a router DB call: one that owns the transaction (commits, begins one or runs a callback
+ * in one), or any other DB work; with the route when the call sits in a route's handler.
+ */
+export function routerCallMessage(call: Pick<RouterDbCall, 'handle' | 'call' | 'effect' | 'route'>): { messageId: MessageId; data: Record<string, string> } {
   const owns = call.effect === 'commit' || call.effect === 'scope' || call.effect === 'begin';
-  return { messageId: owns ? 'commitInRouter' : 'dbCallInRouter', data: { handle: call.handle, call: call.call } };
+  const data = { handle: call.handle, call: call.call };
+  if (call.route) return { messageId: owns ? 'commitInRoute' : 'dbCallInRoute', data: { ...data, route: call.route } };
+  return { messageId: owns ? 'commitInRouter' : 'dbCallInRouter', data };
 }
 
 export type FindingKind = 'router-db-call' | 'missing-flag' | 'warning';

@@ -3,7 +3,7 @@ import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf, settingsOf } from './file-analysis.js';
 
 export type Options = [{ calls?: string[]; includeStrictCalls?: boolean }];
-export type MessageIds = 'commitInRouter' | 'dbCallInRouter';
+export type MessageIds = 'commitInRouter' | 'dbCallInRouter' | 'commitInRoute' | 'dbCallInRoute';
 
 const withCalls = new WeakMap<OutboxSettings, Map<string, OutboxSettings>>();
 
