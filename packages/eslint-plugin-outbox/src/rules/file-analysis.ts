@@ -95,11 +95,25 @@ function layoutOf(target: LintTarget): ProjectLayout | undefined {
   return target.root === undefined ? undefined : diskLayout(target.root)(target.path);
 }
 
-/** The TypeScript AST typescript-eslint built (no type information needed); undefined under another parser. */
+/**
+ * The SourceFile class of the analysis' TypeScript. TypeScript is the project's (a peer dependency of the parser and
+ * of this plugin), so the parser's may be another copy or another version than the analysis', whose syntax kinds
+ * are numbered differently: its tree is reused only when it was built by the same TypeScript.
+ */
+let ourSourceFile: unknown;
+function builtByOurTypeScript(node: TS.Node): boolean {
+  ourSourceFile ??= ts.createSourceFile('probe.ts', '', ts.ScriptTarget.Latest).constructor;
+  return node.constructor === ourSourceFile;
+}
+
+/**
+ * The TypeScript AST typescript-eslint built (no type information needed); undefined under another parser, or when
+ * the parser's TypeScript is not the analysis' (the file is then parsed again).
+ */
 function sourceFileOf(sourceCode: Readonly<TSESLint.SourceCode>): TS.SourceFile | undefined {
   const map = sourceCode.parserServices?.esTreeNodeToTSNodeMap;
   const node = map?.get(sourceCode.ast as TSESTree.Node) as TS.Node | undefined;
-  return node && node.kind === ts.SyntaxKind.SourceFile ? (node as TS.SourceFile) : undefined;
+  return node && builtByOurTypeScript(node) && node.kind === ts.SyntaxKind.SourceFile ? (node as TS.SourceFile) : undefined;
 }
 
 /** A SourceSpan (1-based columns) as an ESLint location (0-based columns). */
