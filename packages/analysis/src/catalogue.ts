@@ -197,6 +197,16 @@ export const REASONS: Record<CatalogueReason, ReasonEntry> = {
     located: true,
     remediation: 'Check the key before the first write on every path.',
   },
+  'idempotency-after-guard': {
+    reason: 'idempotency-after-guard',
+    rule: 'require-idempotency',
+    flag: 'idempotency',
+    short: 'key checked after a state-dependent guard',
+    full: 'The idempotency key is checked, but only after a return or throw that depends on state read before it: a retry after the first success leaves at that guard instead of replaying the first answer.',
+    severity: 'error',
+    located: true,
+    remediation: "Check or claim the key at the operation's entry, before any read or guard.",
+  },
   'commit-left-to-router': {
     reason: 'commit-left-to-router',
     rule: 'require-service-commit',
@@ -313,6 +323,12 @@ export const MESSAGES = {
     reason: 'idempotency-after-write',
     template:
       'The idempotency key is checked here, but the write on line {{writeLine}} can run before it on the path through line {{branchLine}} ({{branch}}); check the key before the first write, or a retry repeats that write.',
+  },
+  idempotencyAfterGuard: {
+    rule: 'require-idempotency',
+    reason: 'idempotency-after-guard',
+    template:
+      "{{who}} checks its idempotency key only after this exit, which depends on state read on line {{readLine}}: a retry after the first success leaves here (an error, a different answer) instead of replaying the first response; check or claim the key at the operation's entry, before any read or guard.",
   },
   racyRedisIdempotency: {
     rule: 'require-idempotency',

@@ -82,6 +82,11 @@ export interface FunctionUnit {
   commitsAtExit?: boolean;
   /** A transaction was begun earlier in it (`client.query('BEGIN')`, `queryRunner.startTransaction()`). */
   inTransaction?: boolean;
+  /**
+   * Its DB reads (a SELECT through an execute call, a preset's read verb), in source order. Kept apart from `effects`:
+   * a read changes no flag; it only tells the idempotency check whether a guard before it depends on state.
+   */
+  reads?: TS.Node[];
 }
 
 export interface ClassModel {
@@ -1172,6 +1177,7 @@ class ModelBuilder {
       const owner = this.currentUnit?.owner;
       if (owner?.isModule && owner.helpers.has(name) && this.lookup(name) === undefined) helper = name;
     }
+    if (!write && method !== undefined && handleText !== undefined && this.executeCalls.has(method)) this.recordRead(call);
     // Most calls are none of these; only the ones that are get a record.
     if (write || commit || event || check || helper || publish) {
       this.record({
@@ -1187,6 +1193,11 @@ class ModelBuilder {
         ...(write ? { effect: 'write' as const } : commit ? { effect: 'commit' as const } : {}),
       });
     }
+  }
+
+  private recordRead(call: TS.Node): void {
+    const unit = this.currentUnit;
+    if (unit) (unit.reads ??= []).push(call);
   }
 
   /** A DB call in a preset's idiom: a router finding in a router, an effect of the operation around it. */
@@ -1208,6 +1219,7 @@ class ModelBuilder {
     const write = db.effect === 'write';
     const event = write && db.outbox && !db.commitsToo;
     const commit = db.effect === 'commit' || db.effect === 'scope' || db.commitsToo;
+    if (db.effect === 'read') this.recordRead(call);
     if (!write && !commit) return;
     this.record({
       node: call,

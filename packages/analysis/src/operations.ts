@@ -4,6 +4,7 @@ import type { OutboxSettings } from './settings.js';
 import type { CallFacts, CheckStyle, FileModel, FunctionUnit } from './model.js';
 import { FlowWalker, type FlowContext, type Summary, type Violation, type Violations } from './flow.js';
 import { lineOf, spanOf, spanOfRange } from './spans.js';
+import ts from './typescript.js';
 import { formatMessage, type MessageData, type MessageId } from './catalogue.js';
 
 /** A message of the catalogue with its data, and the sentence they make. */
@@ -325,8 +326,58 @@ export class OperationAnalyzer {
         at: spanOf(firstCheck.node, this.sourceFile),
       };
     }
+    const guard = this.guardBeforeCheck(unit, firstCheck);
+    if (guard) {
+      return {
+        flag: 'idempotency',
+        reason: 'idempotency-after-guard',
+        ...said('idempotencyAfterGuard', { who, readLine: guard.readLine }),
+        at: spanOf(guard.exit, this.sourceFile),
+      };
+    }
     return undefined;
   }
+
+  /**
+   * A `return` or `throw` of the operation's own body that lies between a read of state (a DB read, or a call to a
+   * same-class helper, which may read) and the first idempotency check. After the first success the state has
+   * changed, so a retry with the same key stops at that exit (`409 already approved`) and never reaches the replay:
+   * the check can be bypassed. Exits of the check's own replay branch come after the check and do not count; guards
+   * on the input alone (no read before them) do not count either, since a retry sees the same input.
+   */
+  private guardBeforeCheck(unit: FunctionUnit, check: CallFacts): { exit: TS.Node; readLine: number } | undefined {
+    const checkStart = check.node.getStart(this.sourceFile);
+    const candidates = [
+      ...(unit.reads ?? []),
+      ...unit.effects.filter((effect) => effect.helper !== undefined && !this.isCheckEffect(unit, effect)).map((effect) => effect.node),
+    ];
+    let read: TS.Node | undefined;
+    for (const node of candidates) {
+      if (node.end <= checkStart && !isInsideNestedFunction(node, unit.fn) && (!read || node.pos < read.pos)) read = node;
+    }
+    if (!read || !unit.fn.body) return undefined;
+    let exit: TS.Node | undefined;
+    const visit = (node: TS.Node): void => {
+      if (exit || node.pos >= checkStart) return;
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+      if ((ts.isReturnStatement(node) || ts.isThrowStatement(node)) && node.getStart(this.sourceFile) >= read.end && node.end <= checkStart) {
+        exit = node;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(unit.fn.body, visit);
+    const readAt = read;
+    return exit ? { exit, readLine: lineOf(readAt, this.sourceFile) } : undefined;
+  }
+}
+
+/** True when `node` sits in a function nested inside `fn` (a callback that may run later, or never). */
+function isInsideNestedFunction(node: TS.Node, fn: TS.Node): boolean {
+  for (let parent = node.parent; parent && parent !== fn; parent = parent.parent) {
+    if (ts.isFunctionLike(parent)) return true;
+  }
+  return false;
 }
 
 /** The first violation in source order (the walk may visit a node more than once: loops, finally blocks). */

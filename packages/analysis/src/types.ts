@@ -57,6 +57,11 @@ export type MissingReason =
   | 'no-idempotency-check'
   /** idempotency: the key is checked, but only after the first write. */
   | 'idempotency-after-write'
+  /**
+   * idempotency: the key is checked, but only after a guard that depends on state read before it (a `throw` or
+   * `return` after a lookup): a retry after the first success stops at the guard instead of replaying.
+   */
+  | 'idempotency-after-guard'
   /** event: no outbox event at all. */
   | 'no-event'
   /** event: the event is added after the commit. */

@@ -56,6 +56,7 @@ export const SKIP_CODES = {
   // inject-idempotency
   'no-idempotency-store-class': 'the project has no idempotency store (a class named after `idempotency.storeNames` with begin and complete)',
   'key-checked-after-write': 'the operation checks its key, but only after a write',
+  'key-checked-after-guard': 'the operation checks its key, but only after a guard that depends on state it read',
   'key-named-differently': 'the operation takes its key under another name',
   'rest-parameter': 'the operation ends with a rest parameter, so a key parameter cannot follow',
   'commits-before-first-write': 'the operation commits before its first write',

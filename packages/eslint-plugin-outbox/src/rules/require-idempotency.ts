@@ -3,7 +3,7 @@ import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf } from './file-analysis.js';
 
 export type Options = [{ reportRacyRedis?: boolean }];
-export type MessageIds = Extract<MessageId, 'noIdempotencyKey' | 'noIdempotencyCheck' | 'idempotencyAfterWrite' | 'idempotencyAfterWriteOnPath' | 'racyRedisIdempotency'>;
+export type MessageIds = Extract<MessageId, 'noIdempotencyKey' | 'noIdempotencyCheck' | 'idempotencyAfterWrite' | 'idempotencyAfterWriteOnPath' | 'idempotencyAfterGuard' | 'racyRedisIdempotency'>;
 
 export default createRule<Options, MessageIds>({
   name: 'require-idempotency',

@@ -116,6 +116,7 @@ function planOperation(
   };
   if (operation.kind === 'router') return skip('router-handler-needs-service', 'it writes in the router: extract-router-db has to move it into a service first (run `all`; if it did, its report says why it did not)');
   const missing = operation.missing.find((m) => m.flag === 'idempotency')!;
+  if (missing.reason === 'idempotency-after-guard') return skip('key-checked-after-guard', 'it checks its key, but only after a guard that depends on state it read, so a retry after the first success stops at that guard instead of replaying; move the check to the top of the method by hand');
   if (missing.reason === 'idempotency-after-write') return skip('key-checked-after-write', 'it checks its key, but only after a write, so a retry repeats that write; move the check before the first write by hand');
   const fn = operationFunction(source, operation);
   if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('body-not-a-block', 'its body is an expression, so no claim can go before its first write; give it a block body');
