@@ -17,6 +17,12 @@ export const SKIP_CODES = {
   'commit-in-callback': 'the operation commits inside a callback, so nothing can go right before the commit',
   'commit-in-loop': 'the operation commits inside a loop (one transaction per iteration)',
   'body-not-a-block': 'an arrow-function operation whose body is an expression',
+  // scaffold
+  'scaffold-unsupported-stack': 'the stack is one scaffold has no template for (or a Prisma schema on another database than PostgreSQL)',
+  'scaffold-names-unusable': 'the names the settings give the outbox or the store cannot name a class or a method',
+  'no-scaffold-place': "every folder scaffold would write to is a router or service folder by the project's globs",
+  'scaffold-file-taken': 'a file, class, model or table scaffold would write exists already and is not what it would write',
+  'no-prisma-schema': 'the prisma preset is on but the project has no schema.prisma',
   // service-commit
   'no-router-commit-after-call': 'the operation leaves its commit to its caller, but no router commits right after calling it',
   'not-async': 'the operation is not async, so it cannot await a commit',
