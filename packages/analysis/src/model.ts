@@ -82,6 +82,10 @@ export interface FunctionUnit {
   commitsAtExit?: boolean;
   /** A transaction was begun earlier in it (`client.query('BEGIN')`, `queryRunner.startTransaction()`). */
   inTransaction?: boolean;
+  /** Its own transaction begins, in source order, with the handle each runs on. */
+  begins?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
+  /** Its own rollbacks (`client.query('ROLLBACK')`), in source order. */
+  rollbacks?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
 }
 
 export interface ClassModel {
@@ -1204,7 +1208,11 @@ class ModelBuilder {
       });
     }
     const unit = this.currentUnit;
-    if (db.effect === 'begin' && unit) unit.inTransaction = true;
+    if (db.effect === 'begin' && unit) {
+      unit.inTransaction = true;
+      (unit.begins ??= []).push({ node: call, ...(db.handle.text ? { handle: db.handle.text } : {}) });
+    }
+    if (db.effect === 'rollback' && unit) (unit.rollbacks ??= []).push({ node: call, ...(db.handle.text ? { handle: db.handle.text } : {}) });
     const write = db.effect === 'write';
     const event = write && db.outbox && !db.commitsToo;
     const commit = db.effect === 'commit' || db.effect === 'scope' || db.commitsToo;
@@ -1217,6 +1225,7 @@ class ModelBuilder {
       optional: isCallExpression(call) && isOptionalChain(call),
       effect: db.effect,
       ...(db.effect === 'scope' ? { scope: true } : {}),
+      ...(db.handle.text ? { handle: db.handle.text } : {}),
     });
   }
 

@@ -65,6 +65,8 @@ export const SKIP_CODES = {
   'key-named-differently': 'the operation takes its key under another name',
   'rest-parameter': 'the operation ends with a rest parameter, so a key parameter cannot follow',
   'commits-before-first-write': 'the operation commits before its first write',
+  'begin-not-a-statement': 'the transaction begins inside an expression, or nothing follows the begin in its block, so no claim can go right after it',
+  'no-rollback-to-copy': 'the operation begins its own transaction but never rolls it back, so a replay has no statement to end it with',
   'response-after-commit': 'the response is computed after the commit, so it cannot be stored with the key',
   'no-redis-client': 'the Redis pattern was asked for, and the class holds no `redis` client',
   // inject-ai-orchestrator

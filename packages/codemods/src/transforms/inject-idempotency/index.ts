@@ -4,7 +4,7 @@ import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { commitStatements, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
+import { beginStatements, commitStatements, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
 import { classOf, freshName, handlePassedToFunction, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
 /** The functions beside the store that the claim code calls (the runtime's idempotency module). */
@@ -124,7 +124,7 @@ function planOperation(
   const last = fn.parameters[fn.parameters.length - 1];
   if (last?.dotDotDotToken) return skip('rest-parameter', 'its last parameter is a rest parameter, so a key parameter cannot follow it; add the key by hand');
 
-  const commits = commitStatements(fn, workspace.settings);
+  const commits = commitStatements(fn, workspace.settings, operation);
   if (commits.length === 0) {
     const outside = handlePassedToFunction(fn, workspace.settings, source);
     if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the key can be completed before it`);
@@ -147,7 +147,18 @@ function planOperation(
   const args = fn.parameters.filter((p) => p !== keyParam && ts.isIdentifier(p.name)).map((p) => (p.name as ts.Identifier).text);
   // At the door: before any read, guard or early return a retry could meet instead of the replay (a retried state
   // change would otherwise find the state it made and answer 409).
-  const door = doorStatement(fn, handle, firstWriteStatement);
+  // In a transaction the operation begins itself (`await client.query('BEGIN')`), right after the begin: the claim runs
+  // in that transaction, so it commits or rolls back with the work.
+  const begun = beginStatements(fn, operation).find((b) => b.call.getStart(source) < firstWriteStatement.getEnd());
+  if (begun && !begun.statement) return skip('begin-not-a-statement', `the transaction begins on line ${source.getLineAndCharacterOfPosition(begun.call.getStart(source)).line + 1} inside an expression, so the claim cannot go right after it`);
+  const afterBegin = begun?.statement && statementAfter(begun.statement);
+  if (begun && !afterBegin) return skip('begin-not-a-statement', `nothing follows the begin on line ${source.getLineAndCharacterOfPosition(begun.call.getStart(source)).line + 1} in its block, so the claim has no place in the transaction`);
+  const door = afterBegin ?? doorStatement(fn, handle, firstWriteStatement);
+  // A replay writes nothing: it ends the transaction it began (releasing the claim's lock) as the operation's own
+  // rollback does, so the client goes back to its pool without an open transaction.
+  const rollback = begun && beginStatements(fn, operation, 'rollbacks').find((r) => r.statement && r.handle === begun.handle);
+  if (begun && !rollback) return skip('no-rollback-to-copy', `it begins a transaction on line ${source.getLineAndCharacterOfPosition(begun.call.getStart(source)).line + 1} but never rolls it back, so a replay has no way to end it that the transform can copy; add the claim by hand`);
+  const endsTransaction = rollback?.statement?.getText(source);
   const indent = indentAt(text, door.getStart(source));
   const claimAt = insertionPoint(text, door, source);
   const edits: TextEdit[] = [];
@@ -211,7 +222,9 @@ function planOperation(
             `const ${store} = new ${storeName}(${handle});`,
             `if (${KEY}) {`,
             `  const claim = await ${store}.begin(${scopeOf}, ${KEY}, hashRequest('CALL', '${operation.module}.${operation.method}', [${args.join(', ')}]));`,
-            `  if (claim.state === 'replay') return claim.body as ${replayType};`,
+            ...(endsTransaction
+              ? [`  if (claim.state === 'replay') {`, `    ${endsTransaction}`, `    return claim.body as ${replayType};`, '  }']
+              : [`  if (claim.state === 'replay') return claim.body as ${replayType};`]),
             `  if (claim.state !== 'claimed') throw idempotencyError(claim);`,
             '}',
           ],
@@ -268,6 +281,13 @@ function doorStatement(fn: ts.FunctionLikeDeclaration, handle: string, firstWrit
   const limit = statements.indexOf(firstWrite);
   if (declaring >= 0 && declaring < limit) return statements[declaring + 1]!;
   return firstWrite;
+}
+
+/** The statement right after `statement` in its block (or case clause), if any. */
+function statementAfter(statement: ts.Statement): ts.Statement | undefined {
+  const parent = statement.parent;
+  if (!ts.isBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent) && !ts.isSourceFile(parent)) return undefined;
+  return parent.statements[parent.statements.indexOf(statement) + 1];
 }
 
 function declaresName(name: ts.BindingName, wanted: string): boolean {

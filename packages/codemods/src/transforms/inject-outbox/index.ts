@@ -244,7 +244,7 @@ function planEvent(
     // Move the late event to just before the commit that precedes it.
     const eventNode = nodeAt(source, missing.at.start, missing.at.end);
     const eventStatement = eventNode && enclosingStatement(eventNode);
-    const commit = commitStatements(fn, settings).filter((c) => c.call.getEnd() <= missing.at.start).pop();
+    const commit = commitStatements(fn, settings, operation).filter((c) => c.call.getEnd() <= missing.at.start).pop();
     if (!eventStatement || !commit?.statement || eventStatement.parent !== commit.statement.parent) return skip('event-after-commit-not-beside', 'its event comes after the commit, in another block than the commit; move it before the commit by hand');
     const eventText = reindent(text, eventStatement, source, indentAt(text, commit.statement.getStart(source)), style);
     const before = insertionPoint(text, commit.statement, source);
@@ -266,7 +266,7 @@ function planEvent(
   };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);
-    const commit = commitStatements(fn, settings).find((c) => at && c.call.getStart(source) === at.getStart(source));
+    const commit = commitStatements(fn, settings, operation).find((c) => at && c.call.getStart(source) === at.getStart(source));
     if (commit && !commit.statement) return skip('commit-not-a-statement', `the commit on line ${missing.at.line} is not a statement of its own (in a block), so the event cannot go right before it; put braces around it`);
     if (!commit) return skip('path-without-event', `${missing.message.replace(/\.$/, '')}; no commit is there to put the event before (the caller commits), so add it on that path by hand`);
     const statement = commit.statement!;
@@ -282,7 +282,7 @@ function planEvent(
   }
 
   // no-event: before every commit of the operation (or before the call of a helper that commits).
-  const commits = commitStatements(fn, settings);
+  const commits = commitStatements(fn, settings, operation);
   if (commits.some((c) => !c.statement)) return skip('commit-not-a-statement', 'a commit is part of an expression, not a statement of its own, so nothing can go right before it; add the event before it by hand');
   if (commits.length > 0) return commits.flatMap((c) => eventAt(c.statement!, c.handle));
   const helperCalls = committingHelperCalls(fn, settings);

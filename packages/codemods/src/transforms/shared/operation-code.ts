@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { Operation, OutboxSettings } from 'outbox-analysis';
 import { snakeCase, type CodeStyle } from './edits.js';
-import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, writeHandle } from './source.js';
+import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, nodeAt, writeHandle } from './source.js';
 
 /**
  * What generated code needs to know about one operation: the names of its identifying parameters, the value it
@@ -122,16 +122,52 @@ export function eventTypeOf(operation: Operation): string {
   return `${operation.module}.${snakeCase(operation.method)}`;
 }
 
-/** The `await <handle>.commit();` statements of the operation's own body, in source order. */
-export function commitStatements(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string }[] {
-  return commitCalls(fn, settings).map((call) => {
-    const statement = enclosingStatement(call);
-    const isCommit = (s: ts.Statement): boolean =>
-      ts.isExpressionStatement(s) && (s.expression === call || (ts.isAwaitExpression(s.expression) && s.expression.expression === call));
-    // `if (!dryRun) await db.commit();`: code that must run before the commit goes before the if.
-    const standalone = statement && (isCommit(statement) || (ts.isIfStatement(statement) && !statement.elseStatement && isCommit(statement.thenStatement)));
-    return { call, statement: standalone ? statement : undefined, handle: receiverText(call) };
-  });
+/**
+ * The commit statements of the operation's own body, in source order: the commits the analysis publishes for it
+ * (`operation.commits`: `db.commit()`, `client.query('COMMIT')`, with the handle each runs on), or for an analysis
+ * without them the `commitCalls` of the settings on a DB handle. A transaction scope (`$transaction(cb)`) is not a
+ * statement something can go before: see scopeCommits.
+ */
+export function commitStatements(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, operation?: Operation): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string }[] {
+  if (operation?.commits) {
+    const source = fn.getSourceFile();
+    return operation.commits
+      .filter((commit) => !commit.scope)
+      .map((commit) => ({ commit, node: nodeAt(source, commit.start, commit.end) }))
+      .filter((found): found is { commit: typeof found.commit; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
+      .map(({ commit, node }) => ({ ...commitStatementOf(node), handle: commit.handle ?? receiverText(node) }));
+  }
+  return commitCalls(fn, settings).map((call) => ({ ...commitStatementOf(call), handle: receiverText(call) }));
+}
+
+/**
+ * The statements that begin the operation's transaction (`await client.query('BEGIN');`), or with `rollbacks` those that
+ * roll it back, from the analysis.
+ */
+export function beginStatements(fn: ts.FunctionLikeDeclaration, operation: Operation, which: 'begins' | 'rollbacks' = 'begins'): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string | undefined }[] {
+  const source = fn.getSourceFile();
+  return (operation[which] ?? [])
+    .map((begin) => ({ begin, node: nodeAt(source, begin.start, begin.end) }))
+    .filter((found): found is { begin: typeof found.begin; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
+    .map(({ begin, node }) => ({ ...commitStatementOf(node), handle: begin.handle }));
+}
+
+function commitStatementOf(call: ts.CallExpression): { call: ts.CallExpression; statement: ts.Statement | undefined } {
+  const statement = enclosingStatement(call);
+  const isCommit = (s: ts.Statement): boolean =>
+    ts.isExpressionStatement(s) && (s.expression === call || (ts.isAwaitExpression(s.expression) && s.expression.expression === call));
+  // `if (!dryRun) await db.commit();`: code that must run before the commit goes before the if.
+  const standalone = statement && (isCommit(statement) || (ts.isIfStatement(statement) && !statement.elseStatement && isCommit(statement.thenStatement)));
+  return { call, statement: standalone ? statement : undefined };
+}
+
+/** The call is in the function's own body, not in a callback nested in it (commitCalls' reach). */
+function ownCall(fn: ts.FunctionLikeDeclaration, node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current === fn) return true;
+    if (isFunctionLike(current) || ts.isClassLike(current)) return false;
+  }
+  return false;
 }
 
 /** Calls `this.<helper>(…)` whose helper (a non-public member of the class) commits. */
