@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Server } from 'node:http';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAudit } from '../../audit-cli/src/index.js';
+import { planMigration, type MigrationResult } from '../src/migrate.js';
+import { writeChanges } from '../src/engine/write.js';
+
+/**
+ * An app outbox-codemod was not written for: a help desk on Express 5 and node-postgres (test/apps/express-pg), whose
+ * services BEGIN/COMMIT on a client checked out of the pool. On a copy: `all --write`, then it type-checks, the audit
+ * says 100%, the app's own HTTP tests pass, and a retry probe sends every mutating route twice with one
+ * Idempotency-Key: the second answer is the first, byte for byte, and each change has exactly one outbox event, naming
+ * the changed row.
+ *
+ * PostgreSQL comes from DATABASE_URL (a database of its own is created and dropped); without it the HTTP part is
+ * skipped, except under CI=true, where it fails.
+ */
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const appFixture = fileURLToPath(new URL('./apps/express-pg/', import.meta.url));
+const databaseUrl = process.env.DATABASE_URL;
+if (process.env.CI === 'true' && !databaseUrl) throw new Error('CI=true needs DATABASE_URL: the migrated Express app is tested against PostgreSQL in CI, never skipped');
+
+function copyApp(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'outbox-codemod-express-pg-'));
+  cpSync(appFixture, root, { recursive: true });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  return root;
+}
+
+interface Running {
+  base: string;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** A database of its own with the app's migrations, and the app listening on an ephemeral port. */
+async function start(root: string, admin: pg.Client, database: string): Promise<Running> {
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(databaseUrl!);
+  url.pathname = `/${database}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  for (const file of readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort()) {
+    await pool.query(readFileSync(path.join(root, 'migrations', file), 'utf8'));
+  }
+  const { createApp } = (await import(pathToFileURL(path.join(root, 'src/app.ts')).href)) as { createApp(pool: pg.Pool): { listen(port: number, host: string, ready: () => void): Server } };
+  const server = await new Promise<Server>((resolve) => {
+    const s = createApp(pool).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    pool,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    },
+  };
+}
+
+describe('outbox-codemod all --write on an Express + node-postgres app', () => {
+  let root: string;
+  let result: MigrationResult;
+
+  beforeAll(async () => {
+    root = copyApp();
+    result = await planMigration({ root, transform: 'all' });
+    writeChanges(root, result.changes);
+  }, 300_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('migrates everything, reports nothing left, and a second run changes nothing', async () => {
+    expect(result.skipped).toEqual([]);
+    expect(result.typeCheck.unavailable).toBeUndefined();
+    expect(result.changes.map((c) => c.path).sort()).toEqual([
+      '.github/workflows/pr-lint.yml',
+      'migrations/002_outbox.sql',
+      'src/outbox/idempotency-store.ts',
+      'src/outbox/outbox-relay.ts',
+      'src/outbox/outbox-repository.ts',
+      'src/routes/tickets.routes.ts',
+      'src/tickets/ticket.service.ts',
+    ]);
+    const again = await planMigration({ root, transform: 'all' });
+    expect(again.changes).toEqual([]);
+  }, 300_000);
+
+  it('type-checks with its own tsconfig', () => {
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(() => execFileSync(process.execPath, [tsc, '-p', root, '--noEmit'], { encoding: 'utf8' })).not.toThrow();
+  }, 300_000);
+
+  it('is 100% compliant by the audit', async () => {
+    const report = await runAudit({ root });
+    expect(report.summary).toMatchObject({ operations: 4, compliant: 4, percent: 100, routerDbCommit: 0, routerDbExecute: 0 });
+  }, 300_000);
+
+  describe.skipIf(!databaseUrl)('on PostgreSQL', () => {
+    let admin: pg.Client;
+    beforeAll(async () => {
+      admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+    });
+    afterAll(async () => admin?.end());
+    const name = () => `codemods_app_${randomBytes(6).toString('hex')}`;
+
+    it('the app as written passes its own HTTP tests (the baseline)', async () => {
+      const original = copyApp();
+      const app = await start(original, admin, name());
+      try {
+        const { helpdeskBehaviour } = (await import(pathToFileURL(path.join(original, 'test/http.ts')).href)) as typeof import('./apps/express-pg/test/http.js');
+        await helpdeskBehaviour(app.base);
+      } finally {
+        await app.close();
+        rmSync(original, { recursive: true, force: true });
+      }
+    }, 120_000);
+
+    it('the migrated app passes the same HTTP tests', async () => {
+      const app = await start(root, admin, name());
+      try {
+        const { helpdeskBehaviour } = (await import(pathToFileURL(path.join(root, 'test/http.ts')).href)) as typeof import('./apps/express-pg/test/http.js');
+        await helpdeskBehaviour(app.base);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('retry probe: every mutating route twice with one key replays the first answer, and writes one event naming the row', async () => {
+      const app = await start(root, admin, name());
+      try {
+        const { call, mutatingRequests } = (await import(pathToFileURL(path.join(root, 'test/http.ts')).href)) as typeof import('./apps/express-pg/test/http.js');
+        const events = async () => (await app.pool.query<{ event_type: string; aggregate_id: string }>('SELECT event_type, aggregate_id FROM outbox ORDER BY id')).rows;
+        let id = '';
+        for (const request of mutatingRequests()) {
+          const key = `probe-${request.name}-${randomBytes(4).toString('hex')}`;
+          const before = await events();
+          const first = await call(app.base, request.method, request.path(id), request.body, { 'idempotency-key': key });
+          const second = await call(app.base, request.method, request.path(id), request.body, { 'idempotency-key': key });
+          expect(first.status, `${request.name}: ${first.text}`).toBe(request.expect);
+          expect(second, `${request.name}: the retry replays the first answer`).toEqual(first);
+          if (request.name === 'create') id = (JSON.parse(first.text) as { id: string }).id;
+          const added = (await events()).slice(before.length);
+          expect(added.map((e) => e.aggregate_id), `${request.name}: one event, naming the changed row`).toEqual([id]);
+          // The same key with another request is refused, and writes nothing.
+          if (request.body !== undefined) {
+            const other = await call(app.base, request.method, request.path(id), { title: 'something else' }, { 'idempotency-key': key });
+            expect(other.status, `${request.name}: ${other.text}`).toBe(422);
+            expect((await events()).length).toBe(before.length + 1);
+          }
+        }
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+  });
+});
