@@ -52,6 +52,19 @@ export interface CallFacts {
   effect?: DbEffect;
   /** For a DB-handle call: the handle, local aliases resolved (`this.db` for `const db = this.db; db.execute()`). */
   handle?: string;
+  /** A scope: the name its callback gives the transaction's handle (`tx` of `$transaction(async (tx) => …)`). */
+  transactionHandle?: string;
+}
+
+/** The first parameter of a transaction scope's callback, when it is a plain name: the transaction's handle. */
+function scopeTransactionOf(call: TS.CallExpression): { transactionHandle?: string } {
+  for (const argument of call.arguments) {
+    const fn = unwrap(argument);
+    if (!isFunctionValue(fn)) continue;
+    const first = fn.parameters[0];
+    return first && isIdentifier(first.name) ? { transactionHandle: first.name.text } : {};
+  }
+  return {};
 }
 
 /** A class method, an arrow-function property or a route handler: the code one operation is made of. */
@@ -1226,6 +1239,7 @@ class ModelBuilder {
       effect: db.effect,
       ...(db.effect === 'scope' ? { scope: true } : {}),
       ...(db.handle.text ? { handle: db.handle.text } : {}),
+      ...(db.effect === 'scope' && isCallExpression(call) ? scopeTransactionOf(call) : {}),
     });
   }
 

@@ -140,6 +140,8 @@ export interface TransactionCall extends SourceSpan {
   handle?: string;
   /** A scope: the callback runs in the transaction, which commits when it returns. */
   scope?: true;
+  /** A scope: the name its callback gives the transaction's handle (`tx`, `manager`), when it is a plain name. */
+  transactionHandle?: string;
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */

@@ -105,6 +105,6 @@ describe('facts the codemods read', () => {
       '',
     ].join('\n');
     const place = operation(code, 'place', 'src/orders/order.service.ts', { presets: ['prisma'] });
-    expect(place.commits!.map((c) => [c.line, c.handle, c.scope])).toEqual([[4, 'this.prisma', true]]);
+    expect(place.commits!.map((c) => [c.line, c.handle, c.scope, c.transactionHandle])).toEqual([[4, 'this.prisma', true, 'tx']]);
   });
 });

@@ -56,6 +56,7 @@ export const SKIP_CODES = {
   'no-constructor': 'the class has no constructor to take the outbox repository',
   'mixed-handles': "the class's operations write through different handles (its own and sessions they open)",
   'no-handle-parameter': "the class's constructor has no DB-handle parameter to build the outbox repository from",
+  'scope-callback-not-a-block': "the operation's transaction callback is an expression, so nothing can go inside it before it returns",
   'event-after-commit-not-beside': 'an event after the commit that is not in the same block as the commit',
   'path-without-event': 'a path that reaches the end without an event, where no commit is there to put one before',
   'event-not-fixed': "an event the transform placed that the analysis still finds missing (the analysis' reason is quoted)",
@@ -67,6 +68,7 @@ export const SKIP_CODES = {
   'commits-before-first-write': 'the operation commits before its first write',
   'begin-not-a-statement': 'the transaction begins inside an expression, or nothing follows the begin in its block, so no claim can go right after it',
   'no-rollback-to-copy': 'the operation begins its own transaction but never rolls it back, so a replay has no statement to end it with',
+  'several-transactions': 'the operation runs several transaction scopes, so one key cannot be claimed and completed in one transaction',
   'response-after-commit': 'the response is computed after the commit, so it cannot be stored with the key',
   'no-redis-client': 'the Redis pattern was asked for, and the class holds no `redis` client',
   // inject-ai-orchestrator

@@ -201,3 +201,40 @@ function receiverText(call: ts.CallExpression): string {
   const callee = call.expression;
   return ts.isPropertyAccessExpression(callee) ? callee.expression.getText() : 'this.db';
 }
+
+/** A transaction scope of the operation (`prisma.$transaction(async (tx) => …)`): its callback and the handle it names. */
+export interface ScopeCallback {
+  call: ts.CallExpression;
+  callback: ts.ArrowFunction | ts.FunctionExpression;
+  /** The callback's name for the transaction's handle (`tx`, `manager`), from the analysis. */
+  handle: string;
+}
+
+/**
+ * The operation's own transaction scopes, from the analysis' commits (`scope: true`, with the name the callback gives
+ * the transaction). A scope whose callback is not a function written in place, or names no handle, is left out.
+ */
+export function scopeCallbacks(fn: ts.FunctionLikeDeclaration, operation: Operation): ScopeCallback[] {
+  const source = fn.getSourceFile();
+  const out: ScopeCallback[] = [];
+  for (const commit of operation.commits ?? []) {
+    if (!commit.scope || commit.transactionHandle === undefined) continue;
+    const node = nodeAt(source, commit.start, commit.end);
+    if (!node || !ts.isCallExpression(node) || !ownCall(fn, node)) continue;
+    const callback = node.arguments.find((a): a is ts.ArrowFunction | ts.FunctionExpression => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+    if (callback) out.push({ call: node, callback, handle: commit.transactionHandle });
+  }
+  return out;
+}
+
+/** The return statements of a function's own body (not of functions nested in it). */
+export function ownReturnStatements(fn: ts.FunctionLikeDeclaration): ts.ReturnStatement[] {
+  const out: ts.ReturnStatement[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node !== fn && (isFunctionLike(node) || ts.isClassLike(node))) return;
+    if (ts.isReturnStatement(node)) out.push(node);
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) ts.forEachChild(fn.body, visit);
+  return out;
+}

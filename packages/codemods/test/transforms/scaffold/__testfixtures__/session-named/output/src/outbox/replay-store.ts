@@ -29,6 +29,30 @@ export class IdempotencyError extends Error {
   }
 }
 
+/**
+ * A replay inside a transaction scope (`$transaction(async (tx) => …)`, `dataSource.transaction(…)`): thrown there, so the
+ * scope rolls back instead of committing, and turned back into the stored answer by `withReplay` around it.
+ */
+export class IdempotencyReplay extends Error {
+  readonly body: unknown;
+
+  constructor(body: unknown) {
+    super('idempotent replay');
+    this.name = 'IdempotencyReplay';
+    this.body = body;
+  }
+}
+
+/** `return withReplay(prisma.$transaction(async (tx) => …))`: the scope's result, or the stored answer of a replay. */
+export async function withReplay<T>(work: PromiseLike<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof IdempotencyReplay) return error.body as T;
+    throw error;
+  }
+}
+
 const TTL_SECONDS = 24 * 60 * 60;
 
 /**
