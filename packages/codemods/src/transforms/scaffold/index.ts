@@ -167,6 +167,10 @@ function writeTables(workspace: Workspace, stack: ScaffoldStack, names: Scaffold
       return;
     }
     create(`${place}/${kebab(names.outboxTable)}-entities.ts`, typeormEntities(names, { event: `${pascal(names.outboxTable)}EventEntity`, key: `${pascal(names.storeTable.replace(/_keys$/, ''))}KeyEntity` }));
+    // A project that keeps its schema in SQL migrations gets the tables there too.
+    const sqlFiles = all.filter((f) => f.endsWith('.sql'));
+    const folder = MIGRATION_DIRS.find((dir) => sqlFiles.some((f) => f.startsWith(`${dir}/`)));
+    if (folder) create(`${folder}/${nextMigrationName(sqlFiles.filter((f) => f.startsWith(`${folder}/`) && !f.slice(folder.length + 1).includes('/')).map((f) => f.slice(folder.length + 1)), names.outboxTable)}`, migrationSql(names));
     return;
   }
   // node-postgres and the session style: a PostgreSQL migration.

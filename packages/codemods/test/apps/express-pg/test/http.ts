@@ -19,7 +19,7 @@ export async function call(base: string, method: string, path: string, body?: un
  * The help desk's own HTTP tests: what each route answers, on the happy path and off it. They run against a server
  * the caller started on an empty database (the app as written, and the app after outbox-codemod: same answers).
  */
-export async function helpdeskBehaviour(base: string): Promise<void> {
+export async function appBehaviour(base: string): Promise<void> {
   const created = await call(base, 'POST', '/tickets', { title: 'Printer on fire' });
   assert.equal(created.status, 201);
   const ticket = JSON.parse(created.text) as { id: string; title: string; status: string };
@@ -48,10 +48,10 @@ export async function helpdeskBehaviour(base: string): Promise<void> {
  * Every mutating route of the app, in an order that makes each one change something: what to send, and which row
  * it changes (from the answer of the create).
  */
-export function mutatingRequests(): { name: string; method: string; path: (id: string) => string; body?: unknown; expect: number }[] {
+export function mutatingRequests(): { name: string; method: string; path: (id: string) => string; body?: unknown; otherBody?: unknown; expect: number }[] {
   return [
-    { name: 'create', method: 'POST', path: () => '/tickets', body: { title: 'Lost badge' }, expect: 201 },
-    { name: 'update', method: 'PATCH', path: (id) => `/tickets/${id}`, body: { title: 'Lost badge, floor 2' }, expect: 200 },
+    { name: 'create', method: 'POST', path: () => '/tickets', body: { title: 'Lost badge' }, otherBody: { title: 'Found badge' }, expect: 201 },
+    { name: 'update', method: 'PATCH', path: (id) => `/tickets/${id}`, body: { title: 'Lost badge, floor 2' }, otherBody: { title: 'Lost badge, floor 3' }, expect: 200 },
     { name: 'state transition', method: 'POST', path: (id) => `/tickets/${id}/close`, expect: 200 },
     { name: 'delete', method: 'DELETE', path: (id) => `/tickets/${id}`, expect: 204 },
   ];

@@ -13,63 +13,144 @@ import { planMigration, type MigrationResult } from '../src/migrate.js';
 import { writeChanges } from '../src/engine/write.js';
 
 /**
- * An app outbox-codemod was not written for: a help desk on Express 5 and node-postgres (test/apps/express-pg), whose
- * services BEGIN/COMMIT on a client checked out of the pool. On a copy: `all --write`, then it type-checks, the audit
- * says 100%, the app's own HTTP tests pass, and a retry probe sends every mutating route twice with one
- * Idempotency-Key: the second answer is the first, byte for byte, and each change has exactly one outbox event, naming
- * the changed row.
+ * Apps outbox-codemod was not written for (test/apps/): a help desk on Express 5 and node-postgres, whose services
+ * BEGIN/COMMIT on a client checked out of the pool, and a project tracker on Express 5 and TypeORM, whose services run
+ * `dataSource.transaction(async (manager) => …)`. On a copy of each: `all --write`, then it type-checks, the audit says
+ * 100%, the app's own HTTP tests pass, and a retry probe sends every mutating route twice with one Idempotency-Key:
+ * the second answer is the first, byte for byte, and each change has exactly one outbox event, naming the changed row.
  *
  * PostgreSQL comes from DATABASE_URL (a database of its own is created and dropped); without it the HTTP part is
  * skipped, except under CI=true, where it fails.
  */
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const appFixture = fileURLToPath(new URL('./apps/express-pg/', import.meta.url));
 const databaseUrl = process.env.DATABASE_URL;
 if (process.env.CI === 'true' && !databaseUrl) throw new Error('CI=true needs DATABASE_URL: the migrated Express app is tested against PostgreSQL in CI, never skipped');
 
-function copyApp(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'outbox-codemod-express-pg-'));
-  cpSync(appFixture, root, { recursive: true });
+function copyApp(app: string): string {
+  const root = mkdtempSync(path.join(tmpdir(), `outbox-codemod-${app}-`));
+  cpSync(fileURLToPath(new URL(`./apps/${app}/`, import.meta.url)), root, { recursive: true });
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   return root;
 }
 
 interface Running {
   base: string;
+  /** For the test's own reads (the outbox). */
   pool: pg.Pool;
   close(): Promise<void>;
 }
 
+interface Listening {
+  listen(port: number, host: string, ready: () => void): Server;
+}
+
+/** How an app is served: from its database URL, the app and what to close after it. */
+type Serve = (root: string, url: string) => Promise<{ app: Listening; close(): Promise<void> }>;
+
 /** A database of its own with the app's migrations, and the app listening on an ephemeral port. */
-async function start(root: string, admin: pg.Client, database: string): Promise<Running> {
+async function start(root: string, admin: pg.Client, database: string, serve: Serve): Promise<Running> {
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(databaseUrl!);
   url.pathname = `/${database}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  const pool = quiet(new pg.Pool({ connectionString: url.toString(), max: 2 }));
   for (const file of readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort()) {
     await pool.query(readFileSync(path.join(root, 'migrations', file), 'utf8'));
   }
-  const { createApp } = (await import(pathToFileURL(path.join(root, 'src/app.ts')).href)) as { createApp(pool: pg.Pool): { listen(port: number, host: string, ready: () => void): Server } };
+  const served = await serve(root, url.toString());
   const server = await new Promise<Server>((resolve) => {
-    const s = createApp(pool).listen(0, '127.0.0.1', () => resolve(s));
+    const s = served.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     pool,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await served.close();
       await pool.end();
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     },
   };
 }
 
-describe('outbox-codemod all --write on an Express + node-postgres app', () => {
+/**
+ * The database is dropped WITH (FORCE) once the app and its pools are closed; a connection still closing then ends
+ * with 57P01, an expected error on a pool nobody uses any more, not a failure of the app.
+ */
+function quiet<T extends { on(event: 'error', listener: (error: Error) => void): unknown }>(pool: T): T {
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+const importFrom = async <T>(root: string, file: string): Promise<T> => (await import(pathToFileURL(path.join(root, file)).href)) as T;
+type HttpModule = typeof import('./apps/express-pg/test/http.js');
+
+/** node-postgres: the app takes a Pool. */
+const servePool: Serve = async (root, url) => {
+  const pool = quiet(new pg.Pool({ connectionString: url, max: 4 }));
+  const { createApp } = await importFrom<{ createApp(pool: pg.Pool): Listening }>(root, 'src/app.ts');
+  return { app: createApp(pool), close: () => pool.end() };
+};
+
+/** TypeORM: the app takes an initialised DataSource. */
+const serveDataSource: Serve = async (root, url) => {
+  const { createApp, createDataSource } = await importFrom<{ createApp(dataSource: unknown): Listening; createDataSource(url: string): { initialize(): Promise<unknown>; destroy(): Promise<void>; driver?: unknown } }>(root, 'src/app.ts');
+  const dataSource = createDataSource(url);
+  await dataSource.initialize();
+  const driverPool = (dataSource as { driver?: { master?: { on(event: 'error', listener: (error: Error) => void): unknown } } }).driver?.master;
+  if (driverPool) quiet(driverPool);
+  return { app: createApp(dataSource), close: () => dataSource.destroy() };
+};
+
+interface AppCase {
+  app: string;
+  title: string;
+  /** What `all --write` changes. */
+  changed: string[];
+  operations: number;
+  serve: Serve;
+}
+
+const CASES: AppCase[] = [
+  {
+    app: 'express-pg',
+    title: 'an Express + node-postgres app (BEGIN/COMMIT on a pooled client)',
+    changed: [
+      '.github/workflows/pr-lint.yml',
+      'migrations/002_outbox.sql',
+      'src/outbox/idempotency-store.ts',
+      'src/outbox/outbox-relay.ts',
+      'src/outbox/outbox-repository.ts',
+      'src/routes/tickets.routes.ts',
+      'src/tickets/ticket.service.ts',
+    ],
+    operations: 4,
+    serve: servePool,
+  },
+  {
+    app: 'express-typeorm',
+    title: 'an Express + TypeORM app (dataSource.transaction with the manager)',
+    changed: [
+      '.github/workflows/pr-lint.yml',
+      'migrations/002_outbox.sql',
+      'src/outbox/idempotency-store.ts',
+      'src/outbox/outbox-entities.ts',
+      'src/outbox/outbox-relay.ts',
+      'src/outbox/outbox-repository.ts',
+      'src/projects/project.service.ts',
+      'src/routes/projects.routes.ts',
+    ],
+    operations: 4,
+    serve: serveDataSource,
+  },
+];
+
+
+describe.each(CASES)('outbox-codemod all --write on $title', ({ app: appName, changed, operations, serve }) => {
   let root: string;
   let result: MigrationResult;
 
   beforeAll(async () => {
-    root = copyApp();
+    root = copyApp(appName);
     result = await planMigration({ root, transform: 'all' });
     writeChanges(root, result.changes);
   }, 300_000);
@@ -78,15 +159,7 @@ describe('outbox-codemod all --write on an Express + node-postgres app', () => {
   it('migrates everything, reports nothing left, and a second run changes nothing', async () => {
     expect(result.skipped).toEqual([]);
     expect(result.typeCheck.unavailable).toBeUndefined();
-    expect(result.changes.map((c) => c.path).sort()).toEqual([
-      '.github/workflows/pr-lint.yml',
-      'migrations/002_outbox.sql',
-      'src/outbox/idempotency-store.ts',
-      'src/outbox/outbox-relay.ts',
-      'src/outbox/outbox-repository.ts',
-      'src/routes/tickets.routes.ts',
-      'src/tickets/ticket.service.ts',
-    ]);
+    expect(result.changes.map((c) => c.path).sort()).toEqual(changed);
     const again = await planMigration({ root, transform: 'all' });
     expect(again.changes).toEqual([]);
   }, 300_000);
@@ -98,7 +171,7 @@ describe('outbox-codemod all --write on an Express + node-postgres app', () => {
 
   it('is 100% compliant by the audit', async () => {
     const report = await runAudit({ root });
-    expect(report.summary).toMatchObject({ operations: 4, compliant: 4, percent: 100, routerDbCommit: 0, routerDbExecute: 0 });
+    expect(report.summary).toMatchObject({ operations, compliant: operations, percent: 100, routerDbCommit: 0, routerDbExecute: 0 });
   }, 300_000);
 
   describe.skipIf(!databaseUrl)('on PostgreSQL', () => {
@@ -111,11 +184,11 @@ describe('outbox-codemod all --write on an Express + node-postgres app', () => {
     const name = () => `codemods_app_${randomBytes(6).toString('hex')}`;
 
     it('the app as written passes its own HTTP tests (the baseline)', async () => {
-      const original = copyApp();
-      const app = await start(original, admin, name());
+      const original = copyApp(appName);
+      const app = await start(original, admin, name(), serve);
       try {
-        const { helpdeskBehaviour } = (await import(pathToFileURL(path.join(original, 'test/http.ts')).href)) as typeof import('./apps/express-pg/test/http.js');
-        await helpdeskBehaviour(app.base);
+        const { appBehaviour } = await importFrom<HttpModule>(original, 'test/http.ts');
+        await appBehaviour(app.base);
       } finally {
         await app.close();
         rmSync(original, { recursive: true, force: true });
@@ -123,19 +196,19 @@ describe('outbox-codemod all --write on an Express + node-postgres app', () => {
     }, 120_000);
 
     it('the migrated app passes the same HTTP tests', async () => {
-      const app = await start(root, admin, name());
+      const app = await start(root, admin, name(), serve);
       try {
-        const { helpdeskBehaviour } = (await import(pathToFileURL(path.join(root, 'test/http.ts')).href)) as typeof import('./apps/express-pg/test/http.js');
-        await helpdeskBehaviour(app.base);
+        const { appBehaviour } = await importFrom<HttpModule>(root, 'test/http.ts');
+        await appBehaviour(app.base);
       } finally {
         await app.close();
       }
     }, 120_000);
 
     it('retry probe: every mutating route twice with one key replays the first answer, and writes one event naming the row', async () => {
-      const app = await start(root, admin, name());
+      const app = await start(root, admin, name(), serve);
       try {
-        const { call, mutatingRequests } = (await import(pathToFileURL(path.join(root, 'test/http.ts')).href)) as typeof import('./apps/express-pg/test/http.js');
+        const { call, mutatingRequests } = await importFrom<HttpModule>(root, 'test/http.ts');
         const events = async () => (await app.pool.query<{ event_type: string; aggregate_id: string }>('SELECT event_type, aggregate_id FROM outbox ORDER BY id')).rows;
         let id = '';
         for (const request of mutatingRequests()) {
@@ -149,8 +222,8 @@ describe('outbox-codemod all --write on an Express + node-postgres app', () => {
           const added = (await events()).slice(before.length);
           expect(added.map((e) => e.aggregate_id), `${request.name}: one event, naming the changed row`).toEqual([id]);
           // The same key with another request is refused, and writes nothing.
-          if (request.body !== undefined) {
-            const other = await call(app.base, request.method, request.path(id), { title: 'something else' }, { 'idempotency-key': key });
+          if (request.otherBody !== undefined) {
+            const other = await call(app.base, request.method, request.path(id), request.otherBody, { 'idempotency-key': key });
             expect(other.status, `${request.name}: ${other.text}`).toBe(422);
             expect((await events()).length).toBe(before.length + 1);
           }
