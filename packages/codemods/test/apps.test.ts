@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../audit-cli/src/index.js';
 import { planMigration, type MigrationResult } from '../src/migrate.js';
 import { writeChanges } from '../src/engine/write.js';
+import { cli, treeDifferences, treeOf } from './support/projects.js';
 
 /**
  * Apps outbox-codemod was not written for (test/apps/): a help desk on Express 5 and node-postgres, whose services
@@ -162,6 +163,22 @@ describe.each(CASES)('outbox-codemod all --write on $title', ({ app: appName, ch
     expect(result.changes.map((c) => c.path).sort()).toEqual(changed);
     const again = await planMigration({ root, transform: 'all' });
     expect(again.changes).toEqual([]);
+  }, 300_000);
+
+  it('the dry run is the patch: applied with git apply to a fresh copy, it gives the tree --write gave', async () => {
+    const fresh = copyApp(appName);
+    try {
+      const planned = await cli('all', fresh);
+      expect(planned.code).toBe(1);
+      const patch = `${fresh}.diff`;
+      writeFileSync(patch, planned.stdout);
+      execFileSync('git', ['apply', '--check', patch], { cwd: fresh });
+      execFileSync('git', ['apply', patch], { cwd: fresh });
+      rmSync(patch);
+      expect(treeDifferences(treeOf(fresh), treeOf(root))).toEqual([]);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   }, 300_000);
 
   it('type-checks with its own tsconfig', () => {
