@@ -36,6 +36,8 @@ function copyApp(app: string): string {
 
 interface Running {
   base: string;
+  /** What the scaffolded relay takes on this stack: the app's Pool or DataSource. */
+  relaySource: unknown;
   /** For the test's own reads (the outbox). */
   pool: pg.Pool;
   close(): Promise<void>;
@@ -46,7 +48,7 @@ interface Listening {
 }
 
 /** How an app is served: from its database URL, the app and what to close after it. */
-type Serve = (root: string, url: string) => Promise<{ app: Listening; close(): Promise<void> }>;
+type Serve = (root: string, url: string) => Promise<{ app: Listening; close(): Promise<void>; relaySource: unknown }>;
 
 /** A database of its own with the app's migrations, and the app listening on an ephemeral port. */
 async function start(root: string, admin: pg.Client, database: string, serve: Serve): Promise<Running> {
@@ -63,6 +65,7 @@ async function start(root: string, admin: pg.Client, database: string, serve: Se
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    relaySource: served.relaySource,
     pool,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -89,7 +92,7 @@ type HttpModule = typeof import('./apps/express-pg/test/http.js');
 const servePool: Serve = async (root, url) => {
   const pool = quiet(new pg.Pool({ connectionString: url, max: 4 }));
   const { createApp } = await importFrom<{ createApp(pool: pg.Pool): Listening }>(root, 'src/app.ts');
-  return { app: createApp(pool), close: () => pool.end() };
+  return { app: createApp(pool), close: () => pool.end(), relaySource: pool };
 };
 
 /** TypeORM: the app takes an initialised DataSource. */
@@ -99,7 +102,7 @@ const serveDataSource: Serve = async (root, url) => {
   await dataSource.initialize();
   const driverPool = (dataSource as { driver?: { master?: { on(event: 'error', listener: (error: Error) => void): unknown } } }).driver?.master;
   if (driverPool) quiet(driverPool);
-  return { app: createApp(dataSource), close: () => dataSource.destroy() };
+  return { app: createApp(dataSource), close: () => dataSource.destroy(), relaySource: dataSource };
 };
 
 interface AppCase {
@@ -245,6 +248,29 @@ describe.each(CASES)('outbox-codemod all --write on $title', ({ app: appName, ch
             expect((await events()).length).toBe(before.length + 1);
           }
         }
+        // The scaffolded relay publishes every committed event once, in order, and marks it published.
+        const { relayOutboxBatch } = await importFrom<{ relayOutboxBatch(source: unknown, publish: (m: { eventId: string; aggregateId: string; eventType: string }) => Promise<void>, batchSize?: number): Promise<number> }>(root, 'src/outbox/outbox-relay.ts');
+        const published: { aggregateId: string; eventType: string }[] = [];
+        const all = await events();
+        expect(await relayOutboxBatch(app.relaySource, async (m) => void published.push({ aggregateId: m.aggregateId, eventType: m.eventType }), 100)).toBe(all.length);
+        expect(published).toEqual(all.map((e) => ({ aggregateId: e.aggregate_id, eventType: e.event_type })));
+        expect(await relayOutboxBatch(app.relaySource, async () => undefined, 100)).toBe(0);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('concurrent duplicates: five creates at once with one key make one change (one event: the event commits with the row), and all get the same answer', async () => {
+      const app = await start(root, admin, name(), serve);
+      try {
+        const { call, mutatingRequests } = await importFrom<HttpModule>(root, 'test/http.ts');
+        const create = mutatingRequests()[0]!;
+        const answers = await Promise.all(Array.from({ length: 5 }, () => call(app.base, create.method, create.path(''), create.body, { 'idempotency-key': 'concurrent-create' })));
+        expect(answers[0]!.status).toBe(create.expect);
+        for (const answer of answers) expect(answer).toEqual(answers[0]);
+        const id = (JSON.parse(answers[0]!.text) as { id: string }).id;
+        const { rows } = await app.pool.query<{ aggregate_id: string }>('SELECT aggregate_id FROM outbox');
+        expect(rows.map((r) => r.aggregate_id)).toEqual([id]);
       } finally {
         await app.close();
       }
