@@ -237,6 +237,9 @@ export class OperationAnalyzer {
         .filter((effect) => effect.commit && !effect.write)
         .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.scope ? { scope: true as const } : {}), ...(effect.transactionHandle !== undefined ? { transactionHandle: effect.transactionHandle } : {}) })),
       begins: (unit.begins ?? []).map((begin) => ({ ...spanOf(begin.node, sourceFile), ...(begin.handle !== undefined ? { handle: begin.handle } : {}) })),
+      autocommits: unit.effects
+        .filter((effect) => effect.commit && effect.write)
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}) })),
       rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
     } satisfies Operation;
   }

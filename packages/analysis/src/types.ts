@@ -131,6 +131,11 @@ export interface Operation extends OperationFlags {
   commits?: TransactionCall[];
   /** Its own transaction begins (`client.query('BEGIN')`, `queryRunner.startTransaction()`), in source order. */
   begins?: TransactionCall[];
+  /**
+   * Its own writes that commit by themselves (`pool.query('UPDATE …')`, an ORM call outside any transaction): nothing
+   * can join their transaction, so an outbox event or an idempotency key needs one begun around them first.
+   */
+  autocommits?: TransactionCall[];
   /** Its own rollbacks of such a transaction (`client.query('ROLLBACK')`, `queryRunner.rollbackTransaction()`). */
   rollbacks?: TransactionCall[];
 }

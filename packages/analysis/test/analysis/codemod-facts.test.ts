@@ -87,6 +87,8 @@ describe('facts the codemods read', () => {
     const rename = operation(code, 'rename', 'src/tickets/ticket.service.ts', settings);
     expect(rename.commits).toEqual([]);
     expect(rename.begins).toEqual([]);
+    expect(rename.autocommits!.map((w) => [w.line, w.handle])).toEqual([[18, 'this.pool']]);
+    expect(close.autocommits).toEqual([]);
     // The session style: db.commit() on the alias-resolved handle.
     const session = operation(serviceWith("  async op(id: string) {\n    const db = this.db;\n    await db.execute('DELETE FROM t WHERE id = $1', [id]);\n    await db.commit();\n  }"), 'op');
     expect(session.commits!.map((c) => [c.line, c.handle])).toEqual([[6, 'this.db']]);

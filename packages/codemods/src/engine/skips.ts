@@ -15,6 +15,7 @@ export const SKIP_CODES = {
   'commits-through-function': 'the operation commits through a function outside its class, which the analysis does not follow',
   'commit-not-a-statement': 'a commit that is part of an expression, so nothing can go right before it',
   'commit-in-callback': 'the operation commits inside a callback, so nothing can go right before the commit',
+  'autocommit-write': 'the operation writes outside any transaction (each statement commits by itself), so no event or key can join it',
   'commit-in-loop': 'the operation commits inside a loop (one transaction per iteration)',
   'body-not-a-block': 'an arrow-function operation whose body is an expression',
   // scaffold

@@ -4,7 +4,7 @@ import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { beginStatements, commitStatements, scopeCallbacks, type ScopeCallback, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
+import { autocommitObstacle, beginStatements, commitStatements, scopeCallbacks, type ScopeCallback, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
 import { classOf, freshName, handlePassedToFunction, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
 /** The functions beside the store that the claim code calls (the runtime's idempotency module). */
@@ -130,6 +130,8 @@ function planOperation(
   const last = fn.parameters[fn.parameters.length - 1];
   if (last?.dotDotDotToken) return skip('rest-parameter', 'its last parameter is a rest parameter, so a key parameter cannot follow it; add the key by hand');
 
+  const autocommit = autocommitObstacle(fn, operation);
+  if (autocommit && scopeCallbacks(fn, operation).length === 0) return skip('autocommit-write', autocommit);
   const commits = commitStatements(fn, workspace.settings, operation);
   const scopes = scopeCallbacks(fn, operation);
   if (commits.length === 0 && scopes.length > 0) {

@@ -3,7 +3,7 @@ import { resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type Fi
 import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
-import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
+import { aggregateTypeOf, autocommitObstacle, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
 import { operationKey } from '../shared/call-sites.js';
 import { classOf, enclosingStatement, freshName, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
@@ -109,6 +109,12 @@ function planFile(workspace: Workspace, analysis: FileAnalysis, text: string, re
     const fn = operationFunction(source, operation);
     const cls = fn && classOf(fn);
     if (!fn || !cls) continue;
+    const autocommit = autocommitObstacle(fn, operation);
+    if (autocommit) {
+      if (!tried.has(`skipped:${who}`)) workspace.skip({ code: 'autocommit-write', file, line: operation.line, reason: `${who}: ${autocommit}` });
+      tried.add(`skipped:${who}`);
+      continue;
+    }
     // The operation's own edits, and the class's (its constructor, the import) that it needs.
     workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: operation.method });
     workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: '<constructor>' });

@@ -238,3 +238,18 @@ export function ownReturnStatements(fn: ts.FunctionLikeDeclaration): ts.ReturnSt
   if (fn.body) ts.forEachChild(fn.body, visit);
   return out;
 }
+
+/**
+ * Why an operation that writes only through statements that commit by themselves (the analysis' `autocommits`:
+ * `pool.query('UPDATE …')` outside any transaction) cannot get an event or a key: there is no transaction to join.
+ * Undefined when it has a transaction of its own (a commit, a scope) or no such write.
+ */
+export function autocommitObstacle(fn: ts.FunctionLikeDeclaration, operation: Operation): string | undefined {
+  const own = (operation.autocommits ?? []).filter((write) => {
+    const node = nodeAt(fn.getSourceFile(), write.start, write.end);
+    return node !== undefined && ownCall(fn, node);
+  });
+  if (own.length === 0 || (operation.commits ?? []).length > 0) return undefined;
+  const first = own[0]!;
+  return `it writes through \`${first.handle ?? 'its handle'}\` outside any transaction (line ${first.line}: each statement commits by itself), so no event or key can commit with it; check a client out and run the writes between BEGIN and COMMIT (or in the stack's transaction), then run the codemod again`;
+}
