@@ -235,6 +235,14 @@ export class OperationAnalyzer {
       firstWrite,
       ...(firstWriteEffect?.handle !== undefined ? { writeHandle: firstWriteEffect.handle } : {}),
       writes: unit.effects.filter((effect) => effect.write).map((effect) => spanOf(effect.node, sourceFile)),
+      commits: unit.effects
+        .filter((effect) => effect.commit && !effect.write)
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.scope ? { scope: true as const } : {}), ...(effect.transactionHandle !== undefined ? { transactionHandle: effect.transactionHandle } : {}) })),
+      begins: (unit.begins ?? []).map((begin) => ({ ...spanOf(begin.node, sourceFile), ...(begin.handle !== undefined ? { handle: begin.handle } : {}) })),
+      autocommits: unit.effects
+        .filter((effect) => effect.commit && effect.write)
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}) })),
+      rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
     } satisfies Operation;
   }
 

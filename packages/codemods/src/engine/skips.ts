@@ -15,8 +15,15 @@ export const SKIP_CODES = {
   'commits-through-function': 'the operation commits through a function outside its class, which the analysis does not follow',
   'commit-not-a-statement': 'a commit that is part of an expression, so nothing can go right before it',
   'commit-in-callback': 'the operation commits inside a callback, so nothing can go right before the commit',
+  'autocommit-write': 'the operation writes outside any transaction (each statement commits by itself), so no event or key can join it',
   'commit-in-loop': 'the operation commits inside a loop (one transaction per iteration)',
   'body-not-a-block': 'an arrow-function operation whose body is an expression',
+  // scaffold
+  'scaffold-unsupported-stack': 'the stack is one scaffold has no template for (or a Prisma schema on another database than PostgreSQL)',
+  'scaffold-names-unusable': 'the names the settings give the outbox or the store cannot name a class or a method',
+  'no-scaffold-place': "every folder scaffold would write to is a router or service folder by the project's globs",
+  'scaffold-file-taken': 'a file, class, model or table scaffold would write exists already and is not what it would write',
+  'no-prisma-schema': 'the prisma preset is on but the project has no schema.prisma',
   // service-commit
   'no-router-commit-after-call': 'the operation leaves its commit to its caller, but no router commits right after calling it',
   'not-async': 'the operation is not async, so it cannot await a commit',
@@ -50,6 +57,7 @@ export const SKIP_CODES = {
   'no-constructor': 'the class has no constructor to take the outbox repository',
   'mixed-handles': "the class's operations write through different handles (its own and sessions they open)",
   'no-handle-parameter': "the class's constructor has no DB-handle parameter to build the outbox repository from",
+  'scope-callback-not-a-block': "the operation's transaction callback is an expression, so nothing can go inside it before it returns",
   'event-after-commit-not-beside': 'an event after the commit that is not in the same block as the commit',
   'path-without-event': 'a path that reaches the end without an event, where no commit is there to put one before',
   'event-not-fixed': "an event the transform placed that the analysis still finds missing (the analysis' reason is quoted)",
@@ -60,6 +68,9 @@ export const SKIP_CODES = {
   'key-named-differently': 'the operation takes its key under another name',
   'rest-parameter': 'the operation ends with a rest parameter, so a key parameter cannot follow',
   'commits-before-first-write': 'the operation commits before its first write',
+  'begin-not-a-statement': 'the transaction begins inside an expression, or nothing follows the begin in its block, so no claim can go right after it',
+  'no-rollback-to-copy': 'the operation begins its own transaction but never rolls it back, so a replay has no statement to end it with',
+  'several-transactions': 'the operation runs several transaction scopes, so one key cannot be claimed and completed in one transaction',
   'response-after-commit': 'the response is computed after the commit, so it cannot be stored with the key',
   'no-redis-client': 'the Redis pattern was asked for, and the class holds no `redis` client',
   // inject-ai-orchestrator
