@@ -29,3 +29,5 @@ export {
   typeScriptCodeCacheState,
   type CodeCacheState,
 } from './code-cache.js';
+export * from './catalogue.js';
+export { diskLayout, layoutAbove, packageInfo, readProjectLayout } from './layout.js';

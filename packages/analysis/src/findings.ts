@@ -1,14 +1,26 @@
-import type { FileAnalysis, Operation, OperationFlag, SourceSpan } from './types.js';
+import type { FileAnalysis, Operation, OperationFlag, RouterDbCall, SourceSpan } from './types.js';
 import { suppressionFor, type SuppressionDirective } from './suppressions.js';
+import { formatMessage, REASONS, type MessageId, type RuleName } from './catalogue.js';
 
-/** The ESLint rule that reports each kind of fact; the audit's SARIF and annotations use the same ids. */
-export const RULE_FOR_FLAG: Record<OperationFlag, string> = {
-  outbox: 'require-outbox-event',
-  event: 'require-outbox-event',
-  idempotency: 'require-idempotency',
-  commit: 'require-service-commit',
+/** The ESLint rule that reports each kind of fact (the catalogue's); the audit's SARIF and annotations use the same ids. */
+export const RULE_FOR_FLAG: Record<OperationFlag, RuleName> = {
+  outbox: REASONS['no-outbox-repository'].rule,
+  event: REASONS['no-event'].rule,
+  idempotency: REASONS['no-idempotency-check'].rule,
+  commit: REASONS['commit-left-to-router'].rule,
 };
-export const ROUTER_RULE = 'no-db-in-router';
+export const ROUTER_RULE: RuleName = REASONS['router-db-call'].rule;
+
+/**
+ * The catalogue's message for a router DB call: one that owns the transaction (commits, begins one or runs a callback
+ * in one), or any other DB work; with the route when the call sits in a route's handler.
+ */
+export function routerCallMessage(call: Pick<RouterDbCall, 'handle' | 'call' | 'effect' | 'route'>): { messageId: MessageId; data: Record<string, string> } {
+  const owns = call.effect === 'commit' || call.effect === 'scope' || call.effect === 'begin';
+  const data = { handle: call.handle, call: call.call };
+  if (call.route) return { messageId: owns ? 'commitInRoute' : 'dbCallInRoute', data: { ...data, route: call.route } };
+  return { messageId: owns ? 'commitInRouter' : 'dbCallInRouter', data };
+}
 
 export type FindingKind = 'router-db-call' | 'missing-flag' | 'warning';
 
@@ -54,9 +66,9 @@ export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean
     findings.push({
       rule: ROUTER_RULE,
       kind: 'router-db-call',
-      severity: 'error',
+      severity: REASONS['router-db-call'].severity,
       file: analysis.file,
-      message: `${call.handle}.${call.call}() in a router${call.route ? ` (${call.route})` : ''}: move the database work into a service operation that commits with its outbox event`,
+      message: (({ messageId, data }) => formatMessage(messageId, data))(routerCallMessage(call)),
       // The span alone: the call's other facts are in the analysis, not in every finding printed from it.
       span: { line: call.line, column: call.column, endLine: call.endLine, endColumn: call.endColumn, start: call.start, end: call.end },
       identity: `router:${analysis.file}:${call.route ?? '-'}:${call.call}`,
@@ -68,7 +80,7 @@ export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean
       findings.push({
         rule: RULE_FOR_FLAG[missing.flag],
         kind: 'missing-flag',
-        severity: 'error',
+        severity: REASONS[missing.reason].severity,
         file: analysis.file,
         message: missing.message,
         span: missing.at,
@@ -81,7 +93,7 @@ export function fileFindings(analysis: FileAnalysis, options: { strict?: boolean
         findings.push({
           rule: RULE_FOR_FLAG.idempotency,
           kind: 'warning',
-          severity: 'warning',
+          severity: REASONS[warning.kind].severity,
           file: analysis.file,
           message: warning.message,
           span: warning.at,

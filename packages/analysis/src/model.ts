@@ -52,6 +52,19 @@ export interface CallFacts {
   effect?: DbEffect;
   /** For a DB-handle call: the handle, local aliases resolved (`this.db` for `const db = this.db; db.execute()`). */
   handle?: string;
+  /** A scope: the name its callback gives the transaction's handle (`tx` of `$transaction(async (tx) => …)`). */
+  transactionHandle?: string;
+}
+
+/** The first parameter of a transaction scope's callback, when it is a plain name: the transaction's handle. */
+function scopeTransactionOf(call: TS.CallExpression): { transactionHandle?: string } {
+  for (const argument of call.arguments) {
+    const fn = unwrap(argument);
+    if (!isFunctionValue(fn)) continue;
+    const first = fn.parameters[0];
+    return first && isIdentifier(first.name) ? { transactionHandle: first.name.text } : {};
+  }
+  return {};
 }
 
 /** A class method, an arrow-function property or a route handler: the code one operation is made of. */
@@ -82,6 +95,15 @@ export interface FunctionUnit {
   commitsAtExit?: boolean;
   /** A transaction was begun earlier in it (`client.query('BEGIN')`, `queryRunner.startTransaction()`). */
   inTransaction?: boolean;
+  /**
+   * Its DB reads (a SELECT through an execute call, a preset's read verb), in source order. Kept apart from `effects`:
+   * a read changes no flag; it only tells the idempotency check whether a guard before it depends on state.
+   */
+  reads?: TS.Node[];
+  /** Its own transaction begins, in source order, with the handle each runs on. */
+  begins?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
+  /** Its own rollbacks (`client.query('ROLLBACK')`), in source order. */
+  rollbacks?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
 }
 
 export interface ClassModel {
@@ -1172,6 +1194,7 @@ class ModelBuilder {
       const owner = this.currentUnit?.owner;
       if (owner?.isModule && owner.helpers.has(name) && this.lookup(name) === undefined) helper = name;
     }
+    if (!write && method !== undefined && handleText !== undefined && this.executeCalls.has(method)) this.recordRead(call);
     // Most calls are none of these; only the ones that are get a record.
     if (write || commit || event || check || helper || publish) {
       this.record({
@@ -1189,6 +1212,11 @@ class ModelBuilder {
     }
   }
 
+  private recordRead(call: TS.Node): void {
+    const unit = this.currentUnit;
+    if (unit) (unit.reads ??= []).push(call);
+  }
+
   /** A DB call in a preset's idiom: a router finding in a router, an effect of the operation around it. */
   private recordPresetCall(call: TS.CallExpression | TS.TaggedTemplateExpression, db: PresetDbCall, role: FileRole): void {
     if (role === 'router') {
@@ -1204,10 +1232,15 @@ class ModelBuilder {
       });
     }
     const unit = this.currentUnit;
-    if (db.effect === 'begin' && unit) unit.inTransaction = true;
+    if (db.effect === 'begin' && unit) {
+      unit.inTransaction = true;
+      (unit.begins ??= []).push({ node: call, ...(db.handle.text ? { handle: db.handle.text } : {}) });
+    }
+    if (db.effect === 'rollback' && unit) (unit.rollbacks ??= []).push({ node: call, ...(db.handle.text ? { handle: db.handle.text } : {}) });
     const write = db.effect === 'write';
     const event = write && db.outbox && !db.commitsToo;
     const commit = db.effect === 'commit' || db.effect === 'scope' || db.commitsToo;
+    if (db.effect === 'read') this.recordRead(call);
     if (!write && !commit) return;
     this.record({
       node: call,
@@ -1217,6 +1250,8 @@ class ModelBuilder {
       optional: isCallExpression(call) && isOptionalChain(call),
       effect: db.effect,
       ...(db.effect === 'scope' ? { scope: true } : {}),
+      ...(db.handle.text ? { handle: db.handle.text } : {}),
+      ...(db.effect === 'scope' && isCallExpression(call) ? scopeTransactionOf(call) : {}),
     });
   }
 

@@ -4,6 +4,13 @@ import type { OutboxSettings } from './settings.js';
 import type { CallFacts, CheckStyle, FileModel, FunctionUnit } from './model.js';
 import { FlowWalker, type FlowContext, type Summary, type Violation, type Violations } from './flow.js';
 import { lineOf, spanOf, spanOfRange } from './spans.js';
+import ts from './typescript.js';
+import { formatMessage, type MessageData, type MessageId } from './catalogue.js';
+
+/** A message of the catalogue with its data, and the sentence they make. */
+function said(messageId: MessageId, data: MessageData): { messageId: MessageId; data: MessageData; message: string } {
+  return { messageId, data, message: formatMessage(messageId, data) };
+}
 
 /** What a unit does at all, same-class helpers included, on any path (nested callbacks count). */
 interface UnitFacts {
@@ -169,11 +176,11 @@ export class OperationAnalyzer {
       missing.push({
         flag: 'outbox',
         reason: 'no-outbox-repository',
-        message: isRoute
-          ? `${who} writes from the router, where there is no outbox repository; move the writes into a service method that holds an OutboxRepository.`
+        ...(isRoute
+          ? said('noOutboxRepositoryInRouter', { who })
           : className === undefined
-            ? `${who} writes no outbox row in its transaction and its file holds no outbox repository; write the event to the outbox in the same transaction as the change.`
-            : `${className} holds no outbox repository, so ${unit.name} cannot record an event in its transaction; inject an OutboxRepository and add an event before the commit.`,
+            ? said('noOutboxInFile', { who })
+            : said('noOutboxRepository', { className, method: unit.name })),
         at: nameSpan,
       });
     }
@@ -189,11 +196,7 @@ export class OperationAnalyzer {
       missing.push({
         flag: 'commit',
         reason: 'commit-left-to-router',
-        message: isRoute
-          ? facts.commit
-            ? `${who} commits in the router; move the writes, the outbox event and the commit into a service method.`
-            : `Nothing commits the writes of ${who}; move them into a service method that commits after adding its outbox event.`
-          : `${who} never commits: the router (or nobody) commits its writes; commit in the service, after the outbox event.`,
+        ...said(isRoute ? (facts.commit ? 'commitInRouterHandler' : 'nothingCommits') : 'commitLeftToRouter', { who }),
         at: nameSpan,
       });
     }
@@ -203,8 +206,7 @@ export class OperationAnalyzer {
     if (redisCheck) {
       warnings.push({
         kind: 'racy-redis-idempotency',
-        message:
-          'This Redis GET-then-SETEX idempotency check is race-prone: two concurrent duplicates can both miss the GET and both write, and a crash between the commit and the SETEX loses the record; claim the key in the same transaction with an idempotency store (INSERT … ON CONFLICT).',
+        ...said('racyRedisIdempotency', {}),
         at: spanOf(redisCheck.node, sourceFile),
       });
     }
@@ -233,6 +235,14 @@ export class OperationAnalyzer {
       firstWrite,
       ...(firstWriteEffect?.handle !== undefined ? { writeHandle: firstWriteEffect.handle } : {}),
       writes: unit.effects.filter((effect) => effect.write).map((effect) => spanOf(effect.node, sourceFile)),
+      commits: unit.effects
+        .filter((effect) => effect.commit && !effect.write)
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.scope ? { scope: true as const } : {}), ...(effect.transactionHandle !== undefined ? { transactionHandle: effect.transactionHandle } : {}) })),
+      begins: (unit.begins ?? []).map((begin) => ({ ...spanOf(begin.node, sourceFile), ...(begin.handle !== undefined ? { handle: begin.handle } : {}) })),
+      autocommits: unit.effects
+        .filter((effect) => effect.commit && effect.write)
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}) })),
+      rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
     } satisfies Operation;
   }
 
@@ -242,7 +252,7 @@ export class OperationAnalyzer {
       return {
         flag: 'event',
         reason: 'event-dual-write',
-        message: `${who} publishes its event on a bus, a queue or a broker outside the transaction (a dual write: a crash between the commit and the publish loses it, a rollback after it announces a change that never happened); write the event to the outbox in the same transaction instead.`,
+        ...said('eventDualWrite', { who }),
         at: nameSpan,
       };
     }
@@ -250,7 +260,7 @@ export class OperationAnalyzer {
       return {
         flag: 'event',
         reason: 'no-event',
-        message: `${who} writes but adds no outbox event; call ${eventCall}(...) on the outbox repository before the commit so the change is published.`,
+        ...said('noEvent', { who, eventCall }),
         at: nameSpan,
       };
     }
@@ -260,7 +270,7 @@ export class OperationAnalyzer {
       return {
         flag: 'event',
         reason: 'event-after-commit',
-        message: `This outbox event is added after the commit${commitLine !== undefined ? ` on line ${commitLine}` : ''}, outside the transaction (a crash in between loses it); add it before the commit.`,
+        ...(commitLine !== undefined ? said('eventAfterCommitOnLine', { commitLine }) : said('eventAfterCommit', {})),
         at: spanOf(afterCommit.node, this.sourceFile),
       };
     }
@@ -269,17 +279,17 @@ export class OperationAnalyzer {
       return {
         flag: 'event',
         reason: 'event-missing-on-path',
-        message: `${pathPhrase(commitWithout, 'This path')} reaches this commit without an outbox event; add the event before the commit on every path.`,
+        ...said('eventMissingAtCommit', { path: pathPhrase(commitWithout, 'This path') }),
         at: spanOf(commitWithout.node, this.sourceFile),
       };
     }
     const exitWithout = first(violations.exitWithoutEvent);
     if (exitWithout) {
-      const end = exitWithout.atEnd ? `reaches the end of ${who}` : 'returns';
+      const path = pathPhrase(exitWithout, 'A path');
       return {
         flag: 'event',
         reason: 'event-missing-on-path',
-        message: `${pathPhrase(exitWithout, 'A path')} ${end} after writing without an outbox event; add the event on every path that writes.`,
+        ...(exitWithout.atEnd ? said('eventMissingAtEnd', { path, who }) : said('eventMissingAtReturn', { path })),
         at: exitWithout.atEnd ? closingBrace(exitWithout.node, this.sourceFile) : spanOf(exitWithout.node, this.sourceFile),
       };
     }
@@ -300,7 +310,7 @@ export class OperationAnalyzer {
       return {
         flag: 'idempotency',
         reason: 'no-idempotency-check',
-        message: `${who} takes no idempotency key, so a retried request repeats its writes; accept an ${keyName} and check it before the first write (line ${firstWrite.line}).`,
+        ...said('noIdempotencyKey', { who, keyName, writeLine: firstWrite.line }),
         at: nameSpan,
       };
     }
@@ -308,23 +318,74 @@ export class OperationAnalyzer {
       return {
         flag: 'idempotency',
         reason: 'no-idempotency-check',
-        message: `${who} takes an idempotency key but never checks it; check or claim the key (e.g. with an idempotency store) before the first write on line ${firstWrite.line}.`,
+        ...said('noIdempotencyCheck', { who, writeLine: firstWrite.line }),
         at: nameSpan,
       };
     }
     const early = first(violations.writeBeforeCheck);
     if (early) {
       const writeLine = lineOf(early.node, this.sourceFile);
-      const path = early.why ? ` on the path through line ${early.why.line} (${early.why.description})` : '';
       return {
         flag: 'idempotency',
         reason: 'idempotency-after-write',
-        message: `The idempotency key is checked here, but the write on line ${writeLine} can run before it${path}; check the key before the first write, or a retry repeats that write.`,
+        ...(early.why
+          ? said('idempotencyAfterWriteOnPath', { writeLine, branchLine: early.why.line, branch: early.why.description })
+          : said('idempotencyAfterWrite', { writeLine })),
         at: spanOf(firstCheck.node, this.sourceFile),
+      };
+    }
+    const guard = this.guardBeforeCheck(unit, firstCheck);
+    if (guard) {
+      return {
+        flag: 'idempotency',
+        reason: 'idempotency-after-guard',
+        ...said('idempotencyAfterGuard', { who, readLine: guard.readLine }),
+        at: spanOf(guard.exit, this.sourceFile),
       };
     }
     return undefined;
   }
+
+  /**
+   * A `return` or `throw` of the operation's own body that lies between a read of state (a DB read, or a call to a
+   * same-class helper, which may read) and the first idempotency check. After the first success the state has
+   * changed, so a retry with the same key stops at that exit (`409 already approved`) and never reaches the replay:
+   * the check can be bypassed. Exits of the check's own replay branch come after the check and do not count; guards
+   * on the input alone (no read before them) do not count either, since a retry sees the same input.
+   */
+  private guardBeforeCheck(unit: FunctionUnit, check: CallFacts): { exit: TS.Node; readLine: number } | undefined {
+    const checkStart = check.node.getStart(this.sourceFile);
+    const candidates = [
+      ...(unit.reads ?? []),
+      ...unit.effects.filter((effect) => effect.helper !== undefined && !this.isCheckEffect(unit, effect)).map((effect) => effect.node),
+    ];
+    let read: TS.Node | undefined;
+    for (const node of candidates) {
+      if (node.end <= checkStart && !isInsideNestedFunction(node, unit.fn) && (!read || node.pos < read.pos)) read = node;
+    }
+    if (!read || !unit.fn.body) return undefined;
+    let exit: TS.Node | undefined;
+    const visit = (node: TS.Node): void => {
+      if (exit || node.pos >= checkStart) return;
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+      if ((ts.isReturnStatement(node) || ts.isThrowStatement(node)) && node.getStart(this.sourceFile) >= read.end && node.end <= checkStart) {
+        exit = node;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(unit.fn.body, visit);
+    const readAt = read;
+    return exit ? { exit, readLine: lineOf(readAt, this.sourceFile) } : undefined;
+  }
+}
+
+/** True when `node` sits in a function nested inside `fn` (a callback that may run later, or never). */
+function isInsideNestedFunction(node: TS.Node, fn: TS.Node): boolean {
+  for (let parent = node.parent; parent && parent !== fn; parent = parent.parent) {
+    if (ts.isFunctionLike(parent)) return true;
+  }
+  return false;
 }
 
 /** The first violation in source order (the walk may visit a node more than once: loops, finally blocks). */

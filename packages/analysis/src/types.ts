@@ -4,6 +4,7 @@
  */
 
 import type { SuppressionDirective } from './suppressions.js';
+import type { MessageData, MessageId } from './catalogue.js';
 
 export type FileRole = 'router' | 'service' | 'other';
 
@@ -56,6 +57,11 @@ export type MissingReason =
   | 'no-idempotency-check'
   /** idempotency: the key is checked, but only after the first write. */
   | 'idempotency-after-write'
+  /**
+   * idempotency: the key is checked, but only after a guard that depends on state read before it (a `throw` or
+   * `return` after a lookup): a retry after the first success stops at the guard instead of replaying.
+   */
+  | 'idempotency-after-guard'
   /** event: no outbox event at all. */
   | 'no-event'
   /** event: the event is added after the commit. */
@@ -71,8 +77,10 @@ export type MissingReason =
 export interface MissingFlag {
   flag: OperationFlag;
   reason: MissingReason;
-  /** One sentence for a person: what is wrong and what to do. */
+  /** One sentence for a person: what is wrong and what to do (the catalogue's template `messageId` filled with `data`). */
   message: string;
+  messageId: MessageId;
+  data: MessageData;
   /** Where the problem shows: the operation's name, the commit, the late check, the path's branch, … */
   at: SourceSpan;
 }
@@ -81,6 +89,8 @@ export interface MissingFlag {
 export interface OperationWarning {
   kind: 'racy-redis-idempotency';
   message: string;
+  messageId: MessageId;
+  data: MessageData;
   at: SourceSpan;
 }
 
@@ -122,6 +132,31 @@ export interface Operation extends OperationFlags {
   writeHandle?: string;
   /** Its own writes (DB-handle executes of modifying SQL, not those of helpers), in source order: each call's span. */
   writes: SourceSpan[];
+  /**
+   * Its own commits, in source order: a `commitCalls` method (`db.commit()`), a preset's commit (`client.query('COMMIT')`,
+   * `queryRunner.commitTransaction()`) or a transaction scope (`prisma.$transaction(cb)`, `scope: true`), each with the
+   * handle it runs on; not a write that commits by itself (an ORM call outside a transaction). Absent in analyses made
+   * before it was published.
+   */
+  commits?: TransactionCall[];
+  /** Its own transaction begins (`client.query('BEGIN')`, `queryRunner.startTransaction()`), in source order. */
+  begins?: TransactionCall[];
+  /**
+   * Its own writes that commit by themselves (`pool.query('UPDATE …')`, an ORM call outside any transaction): nothing
+   * can join their transaction, so an outbox event or an idempotency key needs one begun around them first.
+   */
+  autocommits?: TransactionCall[];
+  /** Its own rollbacks of such a transaction (`client.query('ROLLBACK')`, `queryRunner.rollbackTransaction()`). */
+  rollbacks?: TransactionCall[];
+}
+
+/** A call that begins or ends an operation's transaction, and the handle it runs on (`client`, `this.db`, `tx`). */
+export interface TransactionCall extends SourceSpan {
+  handle?: string;
+  /** A scope: the callback runs in the transaction, which commits when it returns. */
+  scope?: true;
+  /** A scope: the name its callback gives the transaction's handle (`tx`, `manager`), when it is a plain name. */
+  transactionHandle?: string;
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */

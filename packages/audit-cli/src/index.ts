@@ -1,5 +1,5 @@
 export { runAudit, UsageError, bundledRuntimeRoot, inShard, type AuditOptions } from './audit.js';
-export { buildReport, type AuditReport, type ReportOperation, type ReportRouter, type AuditSummary } from './report.js';
+export { buildReport, reportView, type AuditReport, type ReportOperation, type ReportRouter, type AuditSummary, type ReportView, type RecommendedAction, type SummaryLine, type RichText } from './report.js';
 export { evaluateGate, type GateOptions, type GateResult } from './gate.js';
 export { createBaseline, readBaseline, compareWithBaseline, type Baseline, type BaselineComparison } from './baseline.js';
 export { printText } from './printers/text.js';

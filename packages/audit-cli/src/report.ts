@@ -284,3 +284,206 @@ export function buildReport(input: ReportInput): AuditReport {
 export function gatedMissing(op: ReportOperation): ReportOperation['missing'] {
   return op.missing.filter((m) => !m.suppressed);
 }
+
+// ---- the report model the printers print ------------------------------------------------------------------------
+
+/** Per-module tallies (a count over the report, not a new fact). */
+export interface ModuleTally {
+  module: string;
+  operations: ReportOperation[];
+  outbox: number;
+  idempotency: number;
+  event: number;
+  commit: number;
+  compliant: number;
+}
+
+/**
+ * Text of the model: our own words (a string, which may hold Markdown code spans of our own, like `outbox-audit
+ * init`), a value from the audited tree (`value`: a name, a reason quoting the code) or a tree value shown as code
+ * (`code`: a path). Each printer escapes the tree's values its own way.
+ */
+export type RichText = (string | { value: string } | { code: string })[];
+
+/** How a summary line reads: all good, partly, or not. */
+export type Mark = 'pass' | 'warn' | 'fail';
+export interface SummaryLine {
+  mark: Mark;
+  text: RichText;
+}
+
+export type Priority = 'BLOCKER' | 'HIGH' | 'MEDIUM' | 'LOW';
+export interface RecommendedAction {
+  priority: Priority;
+  text: RichText;
+}
+
+/** What the printers print, decided once: the summary lines, the priorities, the tallies. No printer counts. */
+export interface ReportView {
+  /** True when a checklist item fails. */
+  critical: boolean;
+  summaryLines: SummaryLine[];
+  /** Recommended actions, most important first. */
+  actions: RecommendedAction[];
+  /** Modules by name. */
+  modules: ModuleTally[];
+  /** Modules with the most non-compliant operations first (then the lowest share, then by name). */
+  worstModules: ModuleTally[];
+  /** Operations lacking each flag. */
+  without: { outbox: number; idempotency: number; event: number };
+  /** Router DB calls of every kind. */
+  routerCalls: number;
+  /** `69 commit, 139 execute DB call(s) in 4 of 9 router file(s) with findings` (the configured kinds). */
+  routerLine: string;
+  /** Checklist items passing, in percent (whole). */
+  checklistPercent: number;
+  /** Operations whose idempotency is the race-prone Redis GET→SETEX. */
+  racyRedis: number;
+}
+
+function tallyByModule(operations: ReportOperation[]): ModuleTally[] {
+  const byModule = new Map<string, ReportOperation[]>();
+  for (const op of operations) {
+    const list = byModule.get(op.module) ?? [];
+    list.push(op);
+    byModule.set(op.module, list);
+  }
+  return [...byModule.entries()]
+    .map(([module, ops]) => ({
+      module,
+      operations: ops,
+      outbox: ops.filter((o) => o.outbox).length,
+      idempotency: ops.filter((o) => o.idempotency).length,
+      event: ops.filter((o) => o.event).length,
+      commit: ops.filter((o) => o.commit).length,
+      compliant: ops.filter((o) => o.compliant).length,
+    }))
+    .sort((a, b) => a.module.localeCompare(b.module));
+}
+
+/** `a, b and c` as rich text, each item a tree value (or code). */
+function listOf(items: RichText[number][]): RichText {
+  return items.flatMap((item, i) => (i === 0 ? [item] : [', ', item]));
+}
+
+const views = new WeakMap<AuditReport, ReportView>();
+
+/** The report model of a report (computed once per report). */
+export function reportView(report: AuditReport): ReportView {
+  let view = views.get(report);
+  if (!view) {
+    view = computeView(report);
+    views.set(report, view);
+  }
+  return view;
+}
+
+function computeView(report: AuditReport): ReportView {
+  const s = report.summary;
+  const item = (id: ChecklistItem['id']) => report.checklist.find((c) => c.id === id);
+  const modules = tallyByModule(report.operations);
+  const notCompliant = (m: ModuleTally) => m.operations.length - m.compliant;
+  const worstModules = [...modules].sort(
+    (a, b) =>
+      notCompliant(b) - notCompliant(a) ||
+      a.compliant / a.operations.length - b.compliant / b.operations.length ||
+      a.module.localeCompare(b.module),
+  );
+  const without = {
+    outbox: report.operations.filter((o) => !o.outbox).length,
+    idempotency: report.operations.filter((o) => !o.idempotency).length,
+    event: report.operations.filter((o) => !o.event).length,
+  };
+  const routerCalls = s.routerDbCommit + s.routerDbExecute + s.routerDbOther;
+  const routerLine = `${s.routerDbCommit} commit, ${s.routerDbExecute} execute${s.routerDbOther > 0 || report.strict ? ` and ${s.routerDbOther} other` : ''} DB call(s) in ${s.routersWithFindings} of ${s.routers} router file(s) with findings`;
+  const none = s.percent === null;
+  const noncompliant = s.operations - s.compliant;
+  const pass = (ok: boolean): Mark => (ok ? 'pass' : 'fail');
+
+  const lines: SummaryLine[] = [];
+  const ai = item('ai-orchestrator-exists');
+  const aiMatching = item('ai-orchestrator-matching-engine');
+  const aiRisk = item('ai-orchestrator-risk-engine');
+  if (ai && aiMatching && aiRisk) {
+    const all = ai.pass && aiMatching.pass && aiRisk.pass;
+    const notInto = [aiMatching.pass ? '' : 'the matching engine', aiRisk.pass ? '' : 'the risk engine'].filter(Boolean).join(' and ');
+    lines.push({
+      mark: all ? 'pass' : ai.pass ? 'warn' : 'fail',
+      text: [`AI Orchestration Layer: ${ai.pass ? (all ? 'implemented and injected' : `implemented, NOT injected into ${notInto}`) : 'missing'}`],
+    });
+  }
+  const ws = item('websocket-operational');
+  if (ws) lines.push({ mark: pass(ws.pass), text: ws.pass ? ['WebSocket real-time: implemented and wired'] : ['WebSocket real-time: ', { value: ws.reason }] });
+  const hooks = item('webhooks-operational');
+  if (hooks) lines.push({ mark: pass(hooks.pass), text: hooks.pass ? ['Webhook system: implemented and wired'] : ['Webhook system: ', { value: hooks.reason }] });
+  if (none) {
+    lines.push({ mark: 'fail', text: ['Infrastructure integration: no operations found — nothing was scored (check serviceFiles, routerFiles and dbHandles, or run `outbox-audit init`)'] });
+  } else {
+    lines.push({ mark: noncompliant === 0 ? 'pass' : 'warn', text: [`Infrastructure integration: ${s.percent}% complete (${s.compliant}/${s.operations} operations)`] });
+  }
+  const prExists = item('pr-lint-workflow-exists');
+  const prBlocks = item('pr-lint-blocks-violations');
+  if (prExists && prBlocks) {
+    lines.push({
+      mark: pass(prBlocks.pass),
+      text: [`PR lint check: ${prBlocks.pass ? 'blocks architecture violations' : prExists.pass ? 'exists but does not block' : 'missing — nothing enforces the service layer, outbox or idempotency'}`],
+    });
+  }
+  if (!none) {
+    lines.push({ mark: pass(without.outbox === 0), text: [`Outbox pattern: ${without.outbox === 0 ? 'used by every operation' : `missing from ${without.outbox}/${s.operations} operations`}`] });
+    lines.push({ mark: pass(without.idempotency === 0), text: [`Idempotency: ${without.idempotency === 0 ? 'enforced by every operation' : `missing from ${without.idempotency}/${s.operations} operations`}`] });
+    lines.push({ mark: pass(without.event === 0), text: [`Event emission: ${without.event === 0 ? 'every operation emits its event before the commit' : `missing from ${without.event}/${s.operations} operations`}`] });
+  }
+  lines.push({ mark: pass(routerCalls === 0), text: [`Routers: ${routerLine}`] });
+  if (s.suppressed > 0) lines.push({ mark: 'warn', text: [`Suppressed: ${s.suppressed} finding(s) hidden by inline disable comments (listed below)`] });
+
+  return {
+    critical: report.checklist.some((c) => !c.pass),
+    summaryLines: lines,
+    actions: recommendedActions(report, modules),
+    modules,
+    worstModules,
+    without,
+    routerCalls,
+    routerLine,
+    checklistPercent: Math.round((s.checklistPassed / Math.max(1, s.checklistTotal)) * 100),
+    racyRedis: report.operations.filter((o) => o.warnings.some((w) => w.kind === 'racy-redis-idempotency')).length,
+  };
+}
+
+/** What to do, most important first: the report's priorities, decided here for every printer. */
+function recommendedActions(report: AuditReport, modules: ModuleTally[]): RecommendedAction[] {
+  const s = report.summary;
+  const actions: RecommendedAction[] = [];
+  const act = (priority: Priority, ...text: RichText) => actions.push({ priority, text });
+  const check = (id: ChecklistItem['id']) => report.checklist.find((c) => c.id === id);
+  if (s.unanalysed > 0) act('BLOCKER', `${s.unanalysed} file(s) in scope could not be analysed (see Not analysed): fix them, or accept each in \`unanalysable\` with a reason.`);
+  if (s.percent === null) act('BLOCKER', 'No operations found: point `serviceFiles`, `routerFiles` and `dbHandles` at the code (`outbox-audit init` proposes them), then audit again.');
+  const noncompliant = report.operations.filter((o) => !o.compliant).length;
+  if (noncompliant > 0) {
+    const lacking = modules.filter((t) => t.compliant < t.operations.length).map((t) => ({ value: `${t.module} (${t.operations.length - t.compliant})` }));
+    act('BLOCKER', `Fix the ${noncompliant} operations missing infrastructure: `, ...listOf(lacking), '. `outbox-codemod all` retrofits them.');
+  }
+  const exists = check('pr-lint-workflow-exists');
+  const blocks = check('pr-lint-blocks-violations');
+  if (exists && !exists.pass) act('BLOCKER', 'Create a PR lint workflow (`outbox-codemod add-pr-lint-workflow`) that runs ESLint with eslint-plugin-outbox and `outbox-audit --baseline`.');
+  else if (blocks && !blocks.pass) act('BLOCKER', 'Make the PR lint workflow block: ', { value: blocks.reason }, '.');
+  for (const id of ['ai-orchestrator-matching-engine', 'ai-orchestrator-risk-engine'] as const) {
+    const c = check(id);
+    if (c && !c.pass) act('HIGH', { value: c.reason }, '.');
+  }
+  const routerOps = new Set(report.operations.filter((o) => o.kind === 'router').map((o) => o.module));
+  if (routerOps.size > 0) act('MEDIUM', 'Create the missing service layers for ', ...listOf([...routerOps].sort().map((value) => ({ value }))), ' (CRUD runs in the router).');
+  if (s.routerDbCommit + s.routerDbExecute + s.routerDbOther > 0) {
+    const routers = report.routers.filter((r) => r.findings.length > 0 && !routerOps.has(r.module));
+    if (routers.length > 0) act('MEDIUM', 'Move the DB calls out of ', ...listOf(routers.map((r) => ({ code: r.file }))), ' into their services.');
+  }
+  for (const id of ['ai-orchestrator-exists', 'websocket-operational', 'webhooks-operational'] as const) {
+    const c = check(id);
+    if (c && !c.pass) act('MEDIUM', { value: c.label.replace(/ exists| operational/, '') }, ': ', { value: c.reason }, '.');
+  }
+  const racy = report.operations.filter((o) => o.idempotencyStyle === 'redis').length;
+  if (racy > 0) act('LOW', `Replace the race-prone Redis GET→SETEX idempotency in ${racy} operation(s) with the transactional idempotency store.`);
+  if (report.diagnostics.length > 0) act('LOW', `${report.diagnostics.length} file(s) could not be analysed (see Diagnostics).`);
+  return actions;
+}

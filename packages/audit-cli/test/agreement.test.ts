@@ -25,6 +25,7 @@ const RULE_OF_REASON: Record<MissingReason, string> = {
   'event-dual-write': 'outbox/require-outbox-event',
   'no-idempotency-check': 'outbox/require-idempotency',
   'idempotency-after-write': 'outbox/require-idempotency',
+  'idempotency-after-guard': 'outbox/require-idempotency',
   'commit-left-to-router': 'outbox/require-service-commit',
 };
 

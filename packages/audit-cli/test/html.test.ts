@@ -82,6 +82,17 @@ describe.skipIf(skipBrowser)('the HTML report in headless Chromium', () => {
       'webhooks-operational',
     ]);
     expect(await page.locator('.meta').innerText()).toContain('made 2026-01-01T00:00:00Z');
+    // The recommended actions of the report model, in the Markdown report's order.
+    expect(await page.locator('#actions li').evaluateAll((items) => items.map((i) => i.getAttribute('data-priority')))).toEqual([
+      'BLOCKER',
+      'BLOCKER',
+      'HIGH',
+      'HIGH',
+      'MEDIUM',
+      'MEDIUM',
+      'LOW',
+    ]);
+    expect(await page.locator('#actions li').first().innerText()).toContain('Fix the 109 operations missing infrastructure');
     await page.screenshot({ path: artifact('html-report-runtime.png'), fullPage: false });
     expect(problems).toEqual([]);
     expect(requests.every((url) => url.startsWith('file://'))).toBe(true);

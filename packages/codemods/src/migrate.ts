@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FILE_NAME, readConfigFile, type PartialSettings } from 'outbox-analysis';
+import { CONFIG_FILE_NAME, detectPresets, readConfigFile, type PartialSettings } from 'outbox-analysis';
 import { runTransforms, type RunOptions, type TransformSummary, type TypeCheckReport } from './engine/run.js';
 import type { CodemodOptions, SkipEntry, Transform } from './engine/types.js';
 import { OverlayWorkspace, type FileChange } from './engine/workspace.js';
@@ -46,7 +46,13 @@ export function selectTransforms(name: string): Transform[] {
 export async function planMigration(options: MigrationOptions): Promise<MigrationResult> {
   const transforms = selectTransforms(options.transform);
   const configFile = options.configFile ? path.resolve(options.configFile) : path.join(options.root, CONFIG_FILE_NAME);
-  const settings: PartialSettings = options.configFile || existsSync(configFile) ? (readConfigFile(configFile) as PartialSettings) : {};
+  const hasConfig = options.configFile !== undefined || existsSync(configFile);
+  const settings: PartialSettings = hasConfig ? (readConfigFile(configFile) as PartialSettings) : {};
+  // Without a config file the stacks come from what the code depends on, as the audit reads them (and `init` writes them).
+  if (!hasConfig) {
+    const detected = detectPresets(options.root).presets;
+    if (detected.length > 0) settings.presets = detected;
+  }
   const codemodOptions: CodemodOptions = { idempotency: 'store', todoComments: false, ...options.options };
   const workspace = new OverlayWorkspace(options.root, codemodOptions, settings);
   const { summaries, typeCheck } = await runTransforms(workspace, transforms, {

@@ -112,7 +112,7 @@ describe('outbox-codemod CLI', () => {
     const root = project();
     const unknown = await run('no-such-transform', root);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown transform "no-such-transform"; choose one of: all, service-commit/);
+    expect(unknown.stderr).toMatch(/unknown transform "no-such-transform"; choose one of: all, scaffold, service-commit/);
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
     writeFileSync(path.join(root, 'outbox.config.json'), '{ "routerFiles": 3 }');
     const badConfig = await run('service-commit', root);

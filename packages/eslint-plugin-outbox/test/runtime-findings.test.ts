@@ -51,7 +51,7 @@ function readInventory(): InventoryOperation[] {
 function flagOf(finding: Finding): Flag | undefined {
   switch (finding.rule) {
     case 'outbox/require-outbox-event':
-      return finding.messageId === 'noOutboxRepository' ? 'outbox' : 'event';
+      return finding.messageId.startsWith('noOutbox') ? 'outbox' : 'event';
     case 'outbox/require-idempotency':
       return 'idempotency';
     case 'outbox/require-service-commit':
@@ -177,8 +177,9 @@ describe('eslint-plugin-outbox on the legacy reference runtime', () => {
 
   it('reports the partners router’s 7 commits and 1 execute', () => {
     const calls = findings.filter((finding) => finding.file === 'src/modules/partners/router.ts' && finding.rule === 'outbox/no-db-in-router');
-    expect(calls.filter((finding) => finding.messageId === 'commitInRouter')).toHaveLength(7);
-    expect(calls.filter((finding) => finding.messageId === 'dbCallInRouter')).toHaveLength(1);
+    // Commit-like and write-like, each in a route's handler or outside one.
+    expect(calls.filter((finding) => finding.messageId.startsWith('commitIn'))).toHaveLength(7);
+    expect(calls.filter((finding) => finding.messageId.startsWith('dbCallIn'))).toHaveLength(1);
   });
 
   it.each(['organization', 'commodity', 'locations'])('reports every DB call of the %s router, and only those', (module) => {

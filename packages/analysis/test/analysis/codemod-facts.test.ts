@@ -52,4 +52,61 @@ describe('facts the codemods read', () => {
     expect(read('UPDATE lots SET quantity = quantity + $2 WHERE warehouse_id = $1')).toEqual({ verb: 'UPDATE', returning: false, literals: {} });
     expect(sqlWriteTarget(undefined)).toBeUndefined();
   });
+
+  it('commits, begins and rollbacks: the transaction calls of the operation itself, with their handles', () => {
+    const code = [
+      "import type { Pool } from 'pg';",
+      'export class TicketService {',
+      '  constructor(private readonly pool: Pool) {}',
+      '  async close(id: string) {',
+      '    const client = await this.pool.connect();',
+      '    try {',
+      "      await client.query('BEGIN');",
+      "      await client.query(\"UPDATE tickets SET status = 'closed' WHERE id = $1\", [id]);",
+      "      await client.query('COMMIT');",
+      '    } catch (error) {',
+      "      await client.query('ROLLBACK');",
+      '      throw error;',
+      '    } finally {',
+      '      client.release();',
+      '    }',
+      '  }',
+      '  async rename(id: string, name: string) {',
+      "    await this.pool.query('UPDATE tickets SET name = $2 WHERE id = $1', [id, name]);",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const settings = { presets: ['node-postgres'] };
+    const close = operation(code, 'close', 'src/tickets/ticket.service.ts', settings);
+    expect(close.writeHandle).toBe('client');
+    expect(close.begins!.map((b) => [b.line, b.handle])).toEqual([[7, 'client']]);
+    expect(close.commits!.map((c) => [c.line, c.handle, c.scope])).toEqual([[9, 'client', undefined]]);
+    expect(close.rollbacks!.map((r) => [r.line, r.handle])).toEqual([[11, 'client']]);
+    // A write that commits by itself (autocommit, no transaction) is a write, not one of the commits.
+    const rename = operation(code, 'rename', 'src/tickets/ticket.service.ts', settings);
+    expect(rename.commits).toEqual([]);
+    expect(rename.begins).toEqual([]);
+    expect(rename.autocommits!.map((w) => [w.line, w.handle])).toEqual([[18, 'this.pool']]);
+    expect(close.autocommits).toEqual([]);
+    // The session style: db.commit() on the alias-resolved handle.
+    const session = operation(serviceWith("  async op(id: string) {\n    const db = this.db;\n    await db.execute('DELETE FROM t WHERE id = $1', [id]);\n    await db.commit();\n  }"), 'op');
+    expect(session.commits!.map((c) => [c.line, c.handle])).toEqual([[6, 'this.db']]);
+  });
+
+  it('commits: a transaction scope is one, marked as a scope, on its handle', () => {
+    const code = [
+      'export class OrderService {',
+      '  constructor(private readonly prisma: PrismaClient) {}',
+      '  async place(customerId: string) {',
+      '    return this.prisma.$transaction(async (tx) => {',
+      '      return tx.order.create({ data: { customerId } });',
+      '    });',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const place = operation(code, 'place', 'src/orders/order.service.ts', { presets: ['prisma'] });
+    expect(place.commits!.map((c) => [c.line, c.handle, c.scope, c.transactionHandle])).toEqual([[4, 'this.prisma', true, 'tx']]);
+  });
 });

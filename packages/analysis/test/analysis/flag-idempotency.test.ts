@@ -17,7 +17,7 @@ interface IdempotencyCase {
   helpers?: string;
   idempotency: boolean;
   style?: 'redis' | 'store';
-  reason?: 'no-idempotency-check' | 'idempotency-after-write';
+  reason?: 'no-idempotency-check' | 'idempotency-after-write' | 'idempotency-after-guard';
   at?: string;
   message?: RegExp;
 }
@@ -129,6 +129,53 @@ const cases: IdempotencyCase[] = [
     body: `await retry(() => this.idempotency.begin('p', idempotencyKey, 'h'));\n${W}`,
     idempotency: false,
     reason: 'idempotency-after-write',
+  },
+  {
+    shape: 'a state-dependent guard before the check (a retry gets 409 instead of the replay)',
+    params: 'id, s, idempotencyKey',
+    body: [
+      "const { rows } = await this.db.execute('SELECT status FROM partners WHERE id = $1 FOR UPDATE', [id]);",
+      "if (rows[0].status !== 'pending') throw new Error('already reviewed');",
+      STORE_CHECK,
+      W,
+    ].join('\n'),
+    idempotency: false,
+    reason: 'idempotency-after-guard',
+    at: 'throw new Error',
+    message: /only after this exit, which depends on state read on line 4/,
+  },
+  {
+    shape: 'a guard in a same-class helper call before the check',
+    params: 'id, s, idempotencyKey',
+    body: `const partner = await this.pending(id);\nif (!partner) return null;\n${STORE_CHECK}\n${W}`,
+    helpers: "  private async pending(id) { return this.db.execute('SELECT * FROM partners WHERE id = $1', [id]); }",
+    idempotency: false,
+    reason: 'idempotency-after-guard',
+    at: 'return null',
+  },
+  {
+    shape: 'a guard on the input alone before the check still replays',
+    params: 'id, s, idempotencyKey',
+    body: `if (!s) throw new Error('status required');\n${STORE_CHECK}\n${W}`,
+    idempotency: true,
+  },
+  {
+    shape: 'a read before the check with no exit in between',
+    params: 'id, s, idempotencyKey',
+    body: `const { rows } = await this.db.execute('SELECT 1 FROM partners WHERE id = $1', [id]);\n${STORE_CHECK}\n${W}`,
+    idempotency: true,
+  },
+  {
+    shape: 'a read and a guard after the check',
+    params: 'id, s, idempotencyKey',
+    body: `${STORE_CHECK}\nconst { rows } = await this.db.execute('SELECT status FROM partners WHERE id = $1', [id]);\nif (!rows[0]) throw new Error('missing');\n${W}`,
+    idempotency: true,
+  },
+  {
+    shape: 'an exit inside a callback before the check is not the operation exiting',
+    params: 'id, s, idempotencyKey',
+    body: `const { rows } = await this.db.execute('SELECT id FROM partners WHERE id = $1', [id]);\nconst ids = rows.map((row) => { return row.id; });\n${STORE_CHECK}\n${W}`,
+    idempotency: true,
   },
 ];
 

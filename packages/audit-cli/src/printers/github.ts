@@ -1,10 +1,9 @@
 import { appendFileSync } from 'node:fs';
-import type { Finding } from 'outbox-analysis';
-import type { AuditReport } from '../report.js';
+import { compareFindings, type Finding } from 'outbox-analysis';
+import { reportView, type AuditReport } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { guardCommandLines, markdownCode, markdownText, workflowCommand } from './escape.js';
 import { printMarkdown } from './markdown.js';
-import { tallyByModule } from './modules.js';
 
 /** GitHub shows at most 10 annotations of each level per step; past that they are dropped silently. */
 export const ANNOTATIONS_PER_LEVEL = 10;
@@ -15,22 +14,9 @@ export const ANNOTATIONS_PER_LEVEL = 10;
  */
 export const JOB_SUMMARY_LIMIT = 1_000_000;
 
-/** Most important first: router DB calls, then missing events and commits, then idempotency, then warnings. */
-const RANK: Record<string, number> = {
-  'no-db-in-router': 0,
-  'require-outbox-event': 1,
-  'require-service-commit': 2,
-  'require-idempotency': 3,
-};
-
+/** Most important first, by the catalogue: errors before warnings, then the rule's rank (router DB calls first). */
 export function rankFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
-      (RANK[a.rule] ?? 9) - (RANK[b.rule] ?? 9) ||
-      a.file.localeCompare(b.file) ||
-      a.span.line - b.span.line,
-  );
+  return [...findings].sort(compareFindings);
 }
 
 export interface GithubOutput {
@@ -131,6 +117,7 @@ export function jobSummary(report: AuditReport, gate: GateResult | undefined, op
   if (Buffer.byteLength(full) <= limit) return full;
 
   const s = report.summary;
+  const view = reportView(report);
   const head: string[] = [
     '# Infrastructure verification report (summary)',
     '',
@@ -143,8 +130,8 @@ export function jobSummary(report: AuditReport, gate: GateResult | undefined, op
     '',
     '## Totals',
     '',
-    `- Operations: ${s.compliant}/${s.operations} compliant (${s.percent}%)`,
-    `- Routers: ${s.routerDbCommit} db.commit() and ${s.routerDbExecute} db.execute() call(s) in ${report.routers.filter((r) => r.findings.length > 0).length} router file(s)`,
+    `- Operations: ${s.percent === null ? 'no operations found' : `${s.compliant}/${s.operations} compliant (${s.percent}%)`}`,
+    `- Routers: ${view.routerLine}`,
     `- Checklist: ${s.checklistPassed}/${s.checklistTotal}`,
     `- Findings: ${report.findings.length}; diagnostics: ${report.diagnostics.length}`,
     ...(s.unanalysed > 0 ? [`- **Not analysed, in scope: ${s.unanalysed} file(s)** (the gate fails on them)`] : []),
@@ -174,12 +161,7 @@ export function jobSummary(report: AuditReport, gate: GateResult | undefined, op
     if (shown < failing.length) take([`- … and ${failing.length - shown} more`]);
     take(['']);
   }
-  const modules = tallyByModule(report).sort(
-    (a, b) =>
-      b.operations.length - b.compliant - (a.operations.length - a.compliant) ||
-      a.compliant / a.operations.length - b.compliant / b.operations.length ||
-      a.module.localeCompare(b.module),
-  );
+  const modules = view.worstModules;
   if (modules.length > 0) {
     take(['## Modules, worst first', '', '| Module | Operations | Not compliant | Outbox | Idempotency | Event | Commit |', '| --- | --: | --: | --: | --: | --: | --: |']);
     let shown = 0;

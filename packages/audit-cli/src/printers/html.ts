@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { AuditReport, ReportOperation, ReportRouter, SuppressionRef } from '../report.js';
+import { reportView, type AuditReport, type ReportOperation, type ReportRouter, type RichText, type SuppressionRef } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { guardCommandLines } from './escape.js';
-import { operationName, tallyByModule } from './modules.js';
+import { operationName } from './modules.js';
 
 export interface HtmlOptions {
   /** The audited folder as the user named it. */
@@ -33,6 +33,7 @@ export function printHtml(report: AuditReport, gate: GateResult | undefined, opt
     operationsSection(report, link),
     routersSection(report, link),
     checklistSection(report, link),
+    actionsSection(report),
     gate?.comparison ? baselineSection(gate, options.baselineFile) : '',
     suppressedSection(report, link),
     diagnosticsSection(report, link),
@@ -100,7 +101,7 @@ function header(report: AuditReport, gate: GateResult | undefined, options: Html
     s.percent === null
       ? `<div class="card bad"><h2>Operations</h2><p class="big">none</p><p>no operations found</p></div>`
       : `<div class="card ${s.compliant === s.operations ? 'ok' : 'bad'}"><h2>Operations</h2><p class="big">${s.compliant}/${s.operations}</p><p>compliant (${s.percent}%)</p>${bar(s.compliant, s.operations, 'compliant operations')}</div>`;
-  const calls = s.routerDbCommit + s.routerDbExecute + s.routerDbOther;
+  const calls = reportView(report).routerCalls;
   const routers = `<div class="card ${calls === 0 ? 'ok' : 'bad'}"><h2>Routers</h2><p class="big">${calls}</p><p>DB call(s): ${s.routerDbCommit} commit, ${s.routerDbExecute} execute, ${s.routerDbOther} other, in ${s.routersWithFindings} of ${s.routers} router file(s) with findings</p></div>`;
   const checklist = `<div class="card ${s.checklistPassed === s.checklistTotal ? 'ok' : 'bad'}"><h2>Checklist</h2><p class="big">${s.checklistPassed}/${s.checklistTotal}</p><p>items pass (profile ${esc(s.checklistProfile)})</p>${bar(s.checklistPassed, s.checklistTotal, 'checklist items passing')}</div>`;
   const unanalysed =
@@ -119,7 +120,7 @@ ${report.warnings.length > 0 ? `<ul class="warnings">${report.warnings.map((w) =
 }
 
 function modulesSection(report: AuditReport): string {
-  const tallies = tallyByModule(report);
+  const tallies = reportView(report).modules;
   if (tallies.length === 0) {
     return `<section id="modules"><h2>Compliance by module</h2><p class="empty">No operations found: no service method or route handler writes through a DB handle. Check <code>serviceFiles</code>, <code>routerFiles</code> and <code>dbHandles</code> in outbox.config.json, or run <code>outbox-audit init</code>.</p>${unassigned(report)}</section>`;
   }
@@ -218,6 +219,16 @@ function checklistSection(report: AuditReport, link: Linker): string {
   return `<section id="checklist"><h2>Checklist: ${s.checklistPassed}/${s.checklistTotal} (profile ${esc(s.checklistProfile)})</h2><ul class="checks">
 ${items}
 </ul></section>`;
+}
+
+/** The report model's recommended actions, as the Markdown report lists them: our words, the tree's values escaped. */
+function actionsSection(report: AuditReport): string {
+  const actions = reportView(report).actions;
+  // Our words may hold Markdown code spans (`outbox-codemod all`): shown as code here too.
+  const own = (words: string) => esc(words).replace(/`([^`]+)`/g, '<code>$1</code>');
+  const text = (parts: RichText) => parts.map((p) => (typeof p === 'string' ? own(p) : 'code' in p ? `<code>${esc(p.code)}</code>` : esc(p.value))).join('');
+  const items = actions.map((a) => `<li data-priority="${a.priority}"><b>[${a.priority}]</b> ${text(a.text)}</li>`).join('\n');
+  return `<section id="actions"><h2>Recommended actions (priority order)</h2>${actions.length === 0 ? '<p class="empty">Nothing to do: keep the PR check on.</p>' : `<ol>\n${items}\n</ol>`}</section>`;
 }
 
 function baselineSection(gate: GateResult, baselineFile: string | undefined): string {

@@ -1,35 +1,6 @@
+import { REPOSITORY_URL, repositoryUrl, RULE_LIST } from 'outbox-analysis/core';
 import type { AuditReport } from '../report.js';
 import { guardJson } from './escape.js';
-
-const DOCS = 'https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/eslint-plugin-outbox/docs/rules';
-
-/** The rules, with the ESLint plugin's ids so code scanning and the editor name a finding the same way. */
-const RULES: { id: string; name: string; short: string; full: string }[] = [
-  {
-    id: 'outbox/no-db-in-router',
-    name: 'no-db-in-router',
-    short: 'Database call in a router',
-    full: 'Routers must not execute SQL or commit; the service layer owns the transaction so the outbox event commits with the data.',
-  },
-  {
-    id: 'outbox/require-outbox-event',
-    name: 'require-outbox-event',
-    short: 'Mutating operation without an outbox event before its commit',
-    full: 'Every mutating operation adds an outbox event through an outbox repository before the commit, on every path.',
-  },
-  {
-    id: 'outbox/require-idempotency',
-    name: 'require-idempotency',
-    short: 'Mutating operation without an idempotency check before its first write',
-    full: 'Every mutating operation takes an idempotency key and claims it before its first write.',
-  },
-  {
-    id: 'outbox/require-service-commit',
-    name: 'require-service-commit',
-    short: 'Mutating operation that leaves its commit to the router',
-    full: 'A service operation commits its own transaction (with its outbox event) rather than leaving it to the router.',
-  },
-];
 
 export interface SarifOptions {
   /**
@@ -50,7 +21,8 @@ function repositoryUri(file: string, rootInRepo: string | undefined): string {
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, located on its line. */
 export function printSarif(report: AuditReport, options: SarifOptions = {}): string {
   const uri = (file: string) => repositoryUri(file, options.rootInRepo);
-  const ruleIndex = new Map(RULES.map((r, i) => [r.name, i]));
+  // The rules of the catalogue (the ESLint plugin's ids, so code scanning and the editor name a finding the same way).
+  const ruleIndex = new Map(RULE_LIST.map((r, i) => [r.name as string, i]));
   const results = report.findings.map((f) => ({
     ruleId: `outbox/${f.rule}`,
     ruleIndex: ruleIndex.get(f.rule) ?? 0,
@@ -75,14 +47,15 @@ export function printSarif(report: AuditReport, options: SarifOptions = {}): str
           driver: {
             name: 'outbox-audit',
             version: report.tool.version,
-            informationUri: 'https://github.com/outbox-toolkit/outbox-toolkit',
-            rules: RULES.map((r) => ({
+            informationUri: REPOSITORY_URL,
+            rules: RULE_LIST.map((r) => ({
               id: r.id,
               name: r.name,
               shortDescription: { text: r.short },
               fullDescription: { text: r.full },
-              helpUri: `${DOCS}/${r.name}.md`,
-              defaultConfiguration: { level: 'error' },
+              helpUri: repositoryUrl(r.docs),
+              help: { text: r.remediation },
+              defaultConfiguration: { level: r.severity },
             })),
           },
         },

@@ -1,8 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { AuditReport } from '../report.js';
+import { reportView, type AuditReport } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { guardCommandLines, terminalText as t } from './escape.js';
-import { tallyByModule } from './modules.js';
 
 export interface TextOptions {
   /** Colour level: 0 none; otherwise chalk's. The CLI decides it from the TTY, NO_COLOR, FORCE_COLOR and --no-color. */
@@ -22,6 +21,7 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
   const frac = (n: number, total: number) => (n === total ? c.green(`${n}`) : n === 0 ? c.red(`${n}`) : c.yellow(`${n}`));
   const lines: string[] = [];
   const s = report.summary;
+  const view = reportView(report);
   lines.push(c.bold(`outbox-audit ${report.tool.version}`) + c.dim(` — ${t(options.target)}`));
   lines.push('');
   if (s.percent === null) {
@@ -31,7 +31,7 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
       `${c.bold('Operations')}  ${s.compliant === s.operations ? c.green(`${s.compliant}/${s.operations}`) : c.red(`${s.compliant}/${s.operations}`)} compliant (${s.percent}%)`,
     );
   }
-  const tallies = tallyByModule(report);
+  const tallies = view.modules;
   if (tallies.length > 0) {
     const w = Math.max(8, ...tallies.map((m) => t(m.module).length)) + 2;
     lines.push(c.dim(`  ${pad('module', w)}${padL('ops', 5)}${padL('outbox', 8)}${padL('idem', 6)}${padL('event', 7)}${padL('commit', 8)}${padL('ok', 5)}`));
@@ -52,7 +52,7 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
   }
   for (const u of report.unassignedDbFiles) lines.push(`  ${c.yellow('outside every role')} ${t(u.file)}${u.line ? `:${u.line}` : ''}  ${t(u.message)} ${c.dim('(add it to routerFiles or serviceFiles, or run outbox-audit init)')}`);
   lines.push('');
-  lines.push(`${c.bold('Checklist')}   ${s.checklistPassed}/${s.checklistTotal} (${Math.round((s.checklistPassed / Math.max(1, s.checklistTotal)) * 100)}%)${s.checklistProfile === 'default' ? '' : c.dim(` profile ${s.checklistProfile}`)}`);
+  lines.push(`${c.bold('Checklist')}   ${s.checklistPassed}/${s.checklistTotal} (${view.checklistPercent}%)${s.checklistProfile === 'default' ? '' : c.dim(` profile ${s.checklistProfile}`)}`);
   for (const item of report.checklist) {
     lines.push(`  ${ok(item.pass)} ${t(item.label)}${item.pass ? '' : c.dim(` — ${t(item.reason)}`)}`);
   }
@@ -64,9 +64,8 @@ export function printText(report: AuditReport, gate: GateResult | undefined, opt
     }
   }
   const warnings = [...report.warnings];
-  const racy = report.operations.filter((o) => o.warnings.some((w) => w.kind === 'racy-redis-idempotency'));
-  if (racy.length > 0) {
-    warnings.push(`${racy.length} operation(s) use the race-prone Redis GET→SETEX idempotency pattern (counted as idempotent, as the seed does); --strict lists them`);
+  if (view.racyRedis > 0) {
+    warnings.push(`${view.racyRedis} operation(s) use the race-prone Redis GET→SETEX idempotency pattern (counted as idempotent, as the seed does); --strict lists them`);
   }
   if (warnings.length > 0) {
     lines.push('');

@@ -3,6 +3,7 @@ import type { SkipCode } from './skips.js';
 
 /** The transforms, in the order `all` runs them (each one's output is the next one's input). */
 export const TRANSFORM_ORDER = [
+  'scaffold',
   'service-commit',
   'extract-router-db',
   'inject-outbox',
@@ -43,6 +44,11 @@ export interface Workspace {
   /** Relative paths (with '/') of every source file under the root, new ones included, sorted. */
   files(): string[];
   exists(path: string): boolean;
+  /**
+   * Every regular file under `dir` (relative to the root, with '/'; `''` for the root), of any kind (SQL, schema
+   * files), files created by the run included, sorted. Links are not followed; installs and builds are not listed.
+   */
+  listFiles(dir: string): string[];
   /** Current text (pending edits included). Throws for a missing file. */
   read(path: string): string;
   /** Replaces a file's text (or creates the file). Same text = no change. */

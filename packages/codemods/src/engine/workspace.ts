@@ -73,6 +73,18 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
     return this.current.has(file) || this.listedSet.has(file) || (!this.memory && regularFileUnder(this.root, file));
   }
 
+  listFiles(dir: string): string[] {
+    const prefix = dir === '' ? '' : `${dir.replace(/\/+$/, '')}/`;
+    const found = new Set<string>();
+    if (this.memory) {
+      for (const file of this.memory.keys()) if (file.startsWith(prefix)) found.add(file);
+    } else if (!dir.split('/').some((part) => part === '..') && (dir === '' || directoryUnder(this.root, dir))) {
+      for (const file of listAll(path.join(this.root, dir))) found.add(prefix + file);
+    }
+    for (const file of this.current.keys()) if (file.startsWith(prefix)) found.add(file);
+    return [...found].sort();
+  }
+
   read(file: string): string {
     const pending = this.current.get(file);
     if (pending !== undefined) return pending;
@@ -217,6 +229,37 @@ function regularFileUnder(root: string, rel: string): boolean {
     if (i < parts.length - 1 ? !stat.isDirectory() : !stat.isFile()) return false;
   }
   return true;
+}
+
+/** A folder at `rel` under `root`, reached through no symbolic link. */
+function directoryUnder(root: string, rel: string): boolean {
+  let current = root;
+  for (const part of rel.split('/')) {
+    if (part === '' || part === '..') return false;
+    current = path.join(current, part);
+    try {
+      const stat = lstatSync(current);
+      if (stat.isSymbolicLink() || !stat.isDirectory()) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Every regular file under a folder, relative to it (links not followed, installs and builds not entered). */
+function listAll(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (abs: string, rel: string) => {
+    for (const entry of readdirSync(abs, { withFileTypes: true })) {
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(abs, entry.name), childRel);
+      } else if (entry.isFile()) files.push(childRel);
+    }
+  };
+  walk(dir, '');
+  return files;
 }
 
 /** The source files under the root, and the links (to files or folders) found on the way, which are not followed. */

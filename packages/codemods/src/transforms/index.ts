@@ -6,9 +6,11 @@ import { serviceCommit } from './service-commit/index.js';
 import { addPrLintWorkflow } from './add-pr-lint-workflow/index.js';
 import { extractRouterDb } from './extract-router-db/index.js';
 import { injectAiOrchestrator } from './inject-ai-orchestrator/index.js';
+import { scaffold } from './scaffold/index.js';
 
 /** Every transform by name: all of TRANSFORM_ORDER (the type makes a missing one a compile error). */
 export const TRANSFORMS: Record<TransformName, Transform> = {
+  scaffold,
   'service-commit': serviceCommit,
   'inject-outbox': injectOutbox,
   'inject-idempotency': injectIdempotency,

@@ -1,5 +1,5 @@
 import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
-import type { FileRole } from 'outbox-analysis';
+import { repositoryUrl, RULES, type FileRole, type RuleName } from 'outbox-analysis';
 import { lintTarget } from './file-analysis.js';
 
 /** Where a rule sits in the shared configs; the configs are built from this, never listed by hand. */
@@ -10,9 +10,13 @@ export interface OutboxRuleDocs {
   strictOptions?: readonly unknown[];
 }
 
-const ruleCreator = ESLintUtils.RuleCreator<OutboxRuleDocs>(
-  (name) => `https://github.com/outbox-toolkit/outbox-toolkit/blob/main/packages/eslint-plugin-outbox/docs/rules/${name}.md`,
-);
+/** Each rule's page, from the analysis' catalogue (the page the audit's SARIF links too). */
+const ruleCreator = ESLintUtils.RuleCreator<OutboxRuleDocs>((name) => repositoryUrl(RULES[name as RuleName].docs));
+
+/** A rule's `meta.docs` from the catalogue: its description and whether `recommended` turns it on. */
+export function docsOf(name: RuleName, strictOptions?: readonly unknown[]): OutboxRuleDocs & { description: string } {
+  return { description: RULES[name].description, recommended: RULES[name].recommended, ...(strictOptions ? { strictOptions } : {}) };
+}
 
 type RuleDefinition<Options extends readonly unknown[], MessageIds extends string> = Readonly<
   ESLintUtils.RuleWithMetaAndName<Options, MessageIds, OutboxRuleDocs>

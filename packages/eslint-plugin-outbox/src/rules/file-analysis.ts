@@ -2,10 +2,10 @@ import { isAbsolute, relative } from 'node:path';
 import type TS from 'typescript';
 import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { analyzeFile, analyzeSourceFile } from 'outbox-analysis';
+import { analyzeFile, analyzeSourceFile, diskLayout } from 'outbox-analysis';
 import { classifyFile, mayDeclareRoutes, textMayMatter } from 'outbox-analysis';
 import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
-import type { FileAnalysis, FileRole, SourceSpan } from 'outbox-analysis';
+import type { FileAnalysis, FileRole, ProjectLayout, SourceSpan } from 'outbox-analysis';
 
 /**
  * The rules' door to the analysis. Each rule asks for the file it is linting; the first one to ask analyses the
@@ -15,6 +15,8 @@ import type { FileAnalysis, FileRole, SourceSpan } from 'outbox-analysis';
 export interface LintTarget {
   /** Path relative to ESLint's cwd, with `/`: what the globs and the audit see. */
   path: string;
+  /** ESLint's cwd, the root `path` is relative to (undefined when the file is outside it). */
+  root?: string;
   role: FileRole;
   settings: OutboxSettings;
   /**
@@ -58,16 +60,21 @@ export function lintTarget(context: AnyContext): LintTarget {
   const filename = context.filename;
   const cwd = context.cwd;
   let path = filename;
+  let root: string | undefined;
   if (cwd && isAbsolute(filename)) {
     const inside = relative(cwd, filename);
-    if (!inside.startsWith('..') && !isAbsolute(inside)) path = inside;
+    if (!inside.startsWith('..') && !isAbsolute(inside)) {
+      path = inside;
+      root = cwd;
+    }
   }
   path = path.replace(/\\/g, '/');
   const { role: byPath, ignored } = classifyFile(path, settings);
   // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
   const text = context.sourceCode.text;
   const role = byPath === 'other' && !ignored && mayDeclareRoutes(text, settings, path) ? 'router' : byPath;
-  const target: LintTarget = { path, role, settings, inert: role === 'other' || (byPath !== 'other' && !textMayMatter(byPath, text, settings)) };
+  const inert = role === 'other' || (byPath !== 'other' && !textMayMatter(byPath, text, settings));
+  const target: LintTarget = { path, ...(root ? { root } : {}), role, settings, inert };
   lastTarget = { sourceCode: context.sourceCode, target };
   return target;
 }
@@ -79,18 +86,41 @@ export function fileAnalysis(context: AnyContext, target: LintTarget): FileAnaly
   const sourceCode = context.sourceCode;
   if (lastAnalysis?.sourceCode === sourceCode && lastAnalysis.settings === target.settings) return lastAnalysis.analysis;
   const sourceFile = sourceFileOf(sourceCode);
+  const layout = layoutOf(target);
   const analysis = sourceFile
-    ? analyzeSourceFile(sourceFile, target.path, target.settings)
-    : analyzeFile(target.path, sourceCode.text, target.settings);
+    ? analyzeSourceFile(sourceFile, target.path, target.settings, layout)
+    : analyzeFile(target.path, sourceCode.text, target.settings, layout);
   lastAnalysis = { sourceCode, settings: target.settings, analysis };
   return analysis;
 }
 
-/** The TypeScript AST typescript-eslint built (no type information needed); undefined under another parser. */
+/**
+ * The packages above the file, read as the audit reads them, so an operation's module is the audit's
+ * (`@acme/api/services`, not a bare `services`).
+ */
+function layoutOf(target: LintTarget): ProjectLayout | undefined {
+  return target.root === undefined ? undefined : diskLayout(target.root)(target.path);
+}
+
+/**
+ * The SourceFile class of the analysis' TypeScript. TypeScript is the project's (a peer dependency of the parser and
+ * of this plugin), so the parser's may be another copy or another version than the analysis', whose syntax kinds
+ * are numbered differently: its tree is reused only when it was built by the same TypeScript.
+ */
+let ourSourceFile: unknown;
+function builtByOurTypeScript(node: TS.Node): boolean {
+  ourSourceFile ??= ts.createSourceFile('probe.ts', '', ts.ScriptTarget.Latest).constructor;
+  return node.constructor === ourSourceFile;
+}
+
+/**
+ * The TypeScript AST typescript-eslint built (no type information needed); undefined under another parser, or when
+ * the parser's TypeScript is not the analysis' (the file is then parsed again).
+ */
 function sourceFileOf(sourceCode: Readonly<TSESLint.SourceCode>): TS.SourceFile | undefined {
   const map = sourceCode.parserServices?.esTreeNodeToTSNodeMap;
   const node = map?.get(sourceCode.ast as TSESTree.Node) as TS.Node | undefined;
-  return node && node.kind === ts.SyntaxKind.SourceFile ? (node as TS.SourceFile) : undefined;
+  return node && builtByOurTypeScript(node) && node.kind === ts.SyntaxKind.SourceFile ? (node as TS.SourceFile) : undefined;
 }
 
 /** A SourceSpan (1-based columns) as an ESLint location (0-based columns). */

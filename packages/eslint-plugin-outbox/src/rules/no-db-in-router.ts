@@ -1,9 +1,9 @@
-import type { OutboxSettings } from 'outbox-analysis';
-import { createRule } from './create-rule.js';
+import { messagesOf, routerCallMessage, type OutboxSettings } from 'outbox-analysis';
+import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf, settingsOf } from './file-analysis.js';
 
 export type Options = [{ calls?: string[]; includeStrictCalls?: boolean }];
-export type MessageIds = 'commitInRouter' | 'dbCallInRouter';
+export type MessageIds = 'commitInRouter' | 'dbCallInRouter' | 'commitInRoute' | 'dbCallInRoute';
 
 const withCalls = new WeakMap<OutboxSettings, Map<string, OutboxSettings>>();
 
@@ -28,17 +28,8 @@ export default createRule<Options, MessageIds>({
   roles: ['router'],
   meta: {
     type: 'problem',
-    docs: {
-      description: 'Disallow DB-handle calls (`db.execute()`, `db.commit()`) in router files',
-      recommended: true,
-      strictOptions: [{ includeStrictCalls: true }],
-    },
-    messages: {
-      commitInRouter:
-        '`{{handle}}.{{call}}()` in a router: the router must not own the transaction. Move the work into a service method that adds its outbox event and commits.',
-      dbCallInRouter:
-        '`{{handle}}.{{call}}()` in a router: routers must not touch the database. Move this into a service method.',
-    },
+    docs: docsOf('no-db-in-router', [{ includeStrictCalls: true }]),
+    messages: messagesOf('no-db-in-router') as Record<MessageIds, string>,
     schema: [
       {
         type: 'object',
@@ -66,11 +57,8 @@ export default createRule<Options, MessageIds>({
       Program() {
         for (const found of fileAnalysis(context, target).routerDbCalls) {
           if (found.strictOnly && !options.includeStrictCalls) continue;
-          context.report({
-            loc: locOf(found),
-            messageId: found.effect === 'commit' || found.effect === 'scope' || found.effect === 'begin' ? 'commitInRouter' : 'dbCallInRouter',
-            data: { handle: found.handle, call: found.call },
-          });
+          const { messageId, data } = routerCallMessage(found);
+          context.report({ loc: locOf(found), messageId: messageId as MessageIds, data });
         }
       },
     };

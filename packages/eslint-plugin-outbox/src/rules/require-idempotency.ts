@@ -1,24 +1,18 @@
-import { createRule } from './create-rule.js';
+import { MESSAGES, messagesOf, type MessageId } from 'outbox-analysis';
+import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf } from './file-analysis.js';
 
 export type Options = [{ reportRacyRedis?: boolean }];
-export type MessageIds = 'noIdempotencyCheck' | 'idempotencyAfterWrite' | 'racyRedisIdempotency';
+export type MessageIds = Extract<MessageId, 'noIdempotencyKey' | 'noIdempotencyCheck' | 'idempotencyAfterWrite' | 'idempotencyAfterWriteOnPath' | 'idempotencyAfterGuard' | 'racyRedisIdempotency'>;
 
 export default createRule<Options, MessageIds>({
   name: 'require-idempotency',
   roles: ['router', 'service'],
   meta: {
     type: 'problem',
-    docs: {
-      description: 'Require every mutating operation to take an idempotency key and check it before its first write',
-      recommended: true,
-      strictOptions: [{ reportRacyRedis: true }],
-    },
-    messages: {
-      noIdempotencyCheck: '{{message}}',
-      idempotencyAfterWrite: '{{message}}',
-      racyRedisIdempotency: '{{message}}',
-    },
+    docs: docsOf('require-idempotency', [{ reportRacyRedis: true }]),
+    // The catalogue's templates; the analysis gives each finding its message id and data.
+    messages: messagesOf('require-idempotency') as Record<MessageIds, string>,
     schema: [
       {
         type: 'object',
@@ -39,17 +33,13 @@ export default createRule<Options, MessageIds>({
       Program() {
         for (const operation of fileAnalysis(context, target).operations) {
           for (const missing of operation.missing) {
-            if (missing.flag !== 'idempotency') continue;
-            context.report({
-              loc: locOf(missing.at),
-              messageId: missing.reason === 'idempotency-after-write' ? 'idempotencyAfterWrite' : 'noIdempotencyCheck',
-              data: { message: missing.message },
-            });
+            if (MESSAGES[missing.messageId].rule !== 'require-idempotency') continue;
+            context.report({ loc: locOf(missing.at), messageId: missing.messageId as MessageIds, data: missing.data });
           }
           if (!options.reportRacyRedis) continue;
           for (const warning of operation.warnings) {
             if (warning.kind !== 'racy-redis-idempotency') continue;
-            context.report({ loc: locOf(warning.at), messageId: 'racyRedisIdempotency', data: { message: warning.message } });
+            context.report({ loc: locOf(warning.at), messageId: warning.messageId as MessageIds, data: warning.data });
           }
         }
       },

@@ -1,34 +1,29 @@
-import type { MissingReason } from 'outbox-analysis';
-import { createRule } from './create-rule.js';
+import { MESSAGES, messagesOf, type MessageId } from 'outbox-analysis';
+import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf } from './file-analysis.js';
 
-export type MessageIds = 'noOutboxRepository' | 'noEvent' | 'eventAfterCommit' | 'eventMissingOnPath' | 'eventDualWrite';
-
-const messageIdOf: Partial<Record<MissingReason, MessageIds>> = {
-  'no-outbox-repository': 'noOutboxRepository',
-  'no-event': 'noEvent',
-  'event-after-commit': 'eventAfterCommit',
-  'event-missing-on-path': 'eventMissingOnPath',
-  'event-dual-write': 'eventDualWrite',
-};
+export type MessageIds = Extract<
+  MessageId,
+  | 'noOutboxRepositoryInRouter'
+  | 'noOutboxInFile'
+  | 'noOutboxRepository'
+  | 'eventDualWrite'
+  | 'noEvent'
+  | 'eventAfterCommit'
+  | 'eventAfterCommitOnLine'
+  | 'eventMissingAtCommit'
+  | 'eventMissingAtEnd'
+  | 'eventMissingAtReturn'
+>;
 
 export default createRule<[], MessageIds>({
   name: 'require-outbox-event',
   roles: ['router', 'service'],
   meta: {
     type: 'problem',
-    docs: {
-      description: 'Require every mutating operation to hold an outbox repository and add an outbox event before its commit on every path',
-      recommended: true,
-    },
-    // The analysis writes the sentence (the audit prints the same one); the ids say which case it is.
-    messages: {
-      noOutboxRepository: '{{message}}',
-      noEvent: '{{message}}',
-      eventAfterCommit: '{{message}}',
-      eventMissingOnPath: '{{message}}',
-      eventDualWrite: '{{message}}',
-    },
+    docs: docsOf('require-outbox-event'),
+    // The catalogue's templates; the analysis gives each finding its message id and data (the audit prints the same sentence).
+    messages: messagesOf('require-outbox-event') as Record<MessageIds, string>,
     schema: [],
     defaultOptions: [],
   },
@@ -38,8 +33,8 @@ export default createRule<[], MessageIds>({
       Program() {
         for (const operation of fileAnalysis(context, target).operations) {
           for (const missing of operation.missing) {
-            const messageId = messageIdOf[missing.reason];
-            if (messageId) context.report({ loc: locOf(missing.at), messageId, data: { message: missing.message } });
+            if (MESSAGES[missing.messageId].rule !== 'require-outbox-event') continue;
+            context.report({ loc: locOf(missing.at), messageId: missing.messageId as MessageIds, data: missing.data });
           }
         }
       },

@@ -1,18 +1,16 @@
-import { createRule } from './create-rule.js';
+import { MESSAGES, messagesOf, type MessageId } from 'outbox-analysis';
+import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf } from './file-analysis.js';
 
-export type MessageIds = 'commitLeftToRouter';
+export type MessageIds = Extract<MessageId, 'commitInRouterHandler' | 'nothingCommits' | 'commitLeftToRouter'>;
 
 export default createRule<[], MessageIds>({
   name: 'require-service-commit',
   roles: ['router', 'service'],
   meta: {
     type: 'problem',
-    docs: {
-      description: 'Require every mutating operation to commit inside its service, not leave the commit to the router',
-      recommended: true,
-    },
-    messages: { commitLeftToRouter: '{{message}}' },
+    docs: docsOf('require-service-commit'),
+    messages: messagesOf('require-service-commit') as Record<MessageIds, string>,
     schema: [],
     defaultOptions: [],
   },
@@ -22,8 +20,8 @@ export default createRule<[], MessageIds>({
       Program() {
         for (const operation of fileAnalysis(context, target).operations) {
           for (const missing of operation.missing) {
-            if (missing.flag !== 'commit') continue;
-            context.report({ loc: locOf(missing.at), messageId: 'commitLeftToRouter', data: { message: missing.message } });
+            if (MESSAGES[missing.messageId].rule !== 'require-service-commit') continue;
+            context.report({ loc: locOf(missing.at), messageId: missing.messageId as MessageIds, data: missing.data });
           }
         }
       },

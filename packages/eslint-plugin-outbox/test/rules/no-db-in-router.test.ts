@@ -1,6 +1,7 @@
 import rule from '../../src/rules/no-db-in-router.js';
 import { ROUTER, ruleTester, SERVICE, UNRELATED } from './rule-tester.js';
 
+/** A route's handler: a DB call in it is reported with the route (the `…InRoute` messages). */
 const handler = (body: string) => `export function register(app) {\n  app.post('/organizations', async (request, reply) => {\n    ${body}\n  });\n}\n`;
 
 ruleTester.run('no-db-in-router', rule, {
@@ -27,21 +28,21 @@ ruleTester.run('no-db-in-router', rule, {
       filename: ROUTER,
       code: handler("await request.db.execute('INSERT INTO organizations (name) VALUES ($1)', [request.body.name]);\n    await request.db.commit();"),
       errors: [
-        { messageId: 'dbCallInRouter', line: 3, column: 11, endLine: 3, data: { handle: 'request.db', call: 'execute' } },
-        { messageId: 'commitInRouter', line: 4, column: 11, endColumn: 30, data: { handle: 'request.db', call: 'commit' } },
+        { messageId: 'dbCallInRoute', line: 3, column: 11, endLine: 3, data: { handle: 'request.db', call: 'execute', route: 'POST /organizations' } },
+        { messageId: 'commitInRoute', line: 4, column: 11, endColumn: 30, data: { handle: 'request.db', call: 'commit', route: 'POST /organizations' } },
       ],
     },
     { name: 'a db parameter', filename: ROUTER, code: 'export async function save(db) {\n  await db.commit();\n}', errors: [{ messageId: 'commitInRouter', line: 2 }] },
     { name: 'this.db', filename: ROUTER, code: 'class R { async f() { await this.db.commit(); } }', errors: [{ messageId: 'commitInRouter' }] },
     { name: 'ctx.session', filename: ROUTER, code: 'async function f(ctx) { await ctx.session.execute(q); }', errors: [{ messageId: 'dbCallInRouter' }] },
-    { name: 'a const alias', filename: ROUTER, code: handler('const db = request.db;\n    await db.commit();'), errors: [{ messageId: 'commitInRouter', line: 4 }] },
-    { name: 'an alias assigned later', filename: ROUTER, code: handler('let conn;\n    conn = request.db;\n    await conn.commit();'), errors: [{ messageId: 'commitInRouter', line: 5 }] },
-    { name: 'destructuring', filename: ROUTER, code: handler("const { db } = request;\n    await db.execute('SELECT 1');"), errors: [{ messageId: 'dbCallInRouter', line: 4 }] },
-    { name: 'destructuring with a new name', filename: ROUTER, code: handler('const { db: conn } = request;\n    await conn.commit();'), errors: [{ messageId: 'commitInRouter', line: 4 }] },
-    { name: 'a destructured method', filename: ROUTER, code: handler('const { commit } = request.db;\n    await commit();'), errors: [{ messageId: 'commitInRouter', line: 4, data: { handle: 'request.db', call: 'commit' } }] },
-    { name: 'a destructured, renamed method', filename: ROUTER, code: handler("const { execute: run } = request.db;\n    await run('DELETE FROM t');"), errors: [{ messageId: 'dbCallInRouter', line: 4 }] },
-    { name: 'optional access', filename: ROUTER, code: handler('await request.db?.commit();'), errors: [{ messageId: 'commitInRouter' }] },
-    { name: 'computed access', filename: ROUTER, code: handler("await request.db['commit']();"), errors: [{ messageId: 'commitInRouter' }] },
+    { name: 'a const alias', filename: ROUTER, code: handler('const db = request.db;\n    await db.commit();'), errors: [{ messageId: 'commitInRoute', line: 4 }] },
+    { name: 'an alias assigned later', filename: ROUTER, code: handler('let conn;\n    conn = request.db;\n    await conn.commit();'), errors: [{ messageId: 'commitInRoute', line: 5 }] },
+    { name: 'destructuring', filename: ROUTER, code: handler("const { db } = request;\n    await db.execute('SELECT 1');"), errors: [{ messageId: 'dbCallInRoute', line: 4 }] },
+    { name: 'destructuring with a new name', filename: ROUTER, code: handler('const { db: conn } = request;\n    await conn.commit();'), errors: [{ messageId: 'commitInRoute', line: 4 }] },
+    { name: 'a destructured method', filename: ROUTER, code: handler('const { commit } = request.db;\n    await commit();'), errors: [{ messageId: 'commitInRoute', line: 4, data: { handle: 'request.db', call: 'commit', route: 'POST /organizations' } }] },
+    { name: 'a destructured, renamed method', filename: ROUTER, code: handler("const { execute: run } = request.db;\n    await run('DELETE FROM t');"), errors: [{ messageId: 'dbCallInRoute', line: 4 }] },
+    { name: 'optional access', filename: ROUTER, code: handler('await request.db?.commit();'), errors: [{ messageId: 'commitInRoute' }] },
+    { name: 'computed access', filename: ROUTER, code: handler("await request.db['commit']();"), errors: [{ messageId: 'commitInRoute' }] },
     { name: 'a JavaScript router', filename: 'src/routes/orders.js', code: 'export async function save(db) { await db.commit(); }', errors: [{ messageId: 'commitInRouter' }] },
     {
       name: 'strict-only calls with includeStrictCalls',
@@ -49,9 +50,9 @@ ruleTester.run('no-db-in-router', rule, {
       code: handler('await request.db.rollback();\n    await request.db.query(q);\n    await request.db.commit();'),
       options: [{ includeStrictCalls: true }],
       errors: [
-        { messageId: 'dbCallInRouter', line: 3, data: { handle: 'request.db', call: 'rollback' } },
-        { messageId: 'dbCallInRouter', line: 4, data: { handle: 'request.db', call: 'query' } },
-        { messageId: 'commitInRouter', line: 5 },
+        { messageId: 'dbCallInRoute', line: 3, data: { handle: 'request.db', call: 'rollback', route: 'POST /organizations' } },
+        { messageId: 'dbCallInRoute', line: 4, data: { handle: 'request.db', call: 'query', route: 'POST /organizations' } },
+        { messageId: 'commitInRoute', line: 5 },
       ],
     },
     {
@@ -59,7 +60,7 @@ ruleTester.run('no-db-in-router', rule, {
       filename: ROUTER,
       code: handler('await request.db.query(q);\n    await request.db.commit();'),
       options: [{ calls: ['query'] }],
-      errors: [{ messageId: 'dbCallInRouter', line: 3 }],
+      errors: [{ messageId: 'dbCallInRoute', line: 3 }],
     },
     {
       name: 'handles and routers from settings.outbox',

@@ -25,7 +25,7 @@ ruleTester.run('require-idempotency', rule, {
     { name: 'a file with no role', filename: UNRELATED, code: service(`  async approve(id) { ${W} }`) },
   ],
   invalid: [
-    { name: 'no key', filename: SERVICE, code: service(`  async approve(id) { ${W} }`), errors: [{ messageId: 'noIdempotencyCheck', line: 3, column: 9 }] },
+    { name: 'no key', filename: SERVICE, code: service(`  async approve(id) { ${W} }`), errors: [{ messageId: 'noIdempotencyKey', line: 3, column: 9 }] },
     { name: 'a key that is never checked', filename: SERVICE, code: service(`  async approve(id, idempotencyKey) { ${W} }`), errors: [{ messageId: 'noIdempotencyCheck', line: 3 }] },
     {
       name: 'the key checked after the first write',
@@ -44,7 +44,7 @@ ruleTester.run('require-idempotency', rule, {
       name: 'a router handler',
       filename: ROUTER,
       code: "app.post('/x', async (request) => { await request.db.execute('INSERT INTO x DEFAULT VALUES'); });",
-      errors: [{ messageId: 'noIdempotencyCheck', line: 1, column: 10 }],
+      errors: [{ messageId: 'noIdempotencyKey', line: 1, column: 10 }],
     },
   ],
 });

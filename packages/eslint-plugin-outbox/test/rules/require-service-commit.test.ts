@@ -24,7 +24,7 @@ ruleTester.run('require-service-commit', rule, {
       name: 'a router handler',
       filename: ROUTER,
       code: "app.delete('/x/:id', async (request) => {\n  await request.db.execute('DELETE FROM x WHERE id = $1', [request.params.id]);\n  await request.db.commit();\n});",
-      errors: [{ messageId: 'commitLeftToRouter', line: 1, column: 12 }],
+      errors: [{ messageId: 'commitInRouterHandler', line: 1, column: 12 }],
     },
   ],
 });

@@ -4,12 +4,14 @@ import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { commitStatements, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
+import { autocommitObstacle, beginStatements, commitStatements, scopeCallbacks, type ScopeCallback, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
 import { classOf, freshName, handlePassedToFunction, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
 /** The functions beside the store that the claim code calls (the runtime's idempotency module). */
 const STORE_HELPERS = ['hashRequest', 'idempotencyError', 'idempotencyScope'];
 const STORE_METHODS = ['begin', 'complete'];
+/** What the claim code inside a transaction scope also calls, beside the store. */
+const SCOPE_HELPERS = ['IdempotencyReplay', 'withReplay'];
 
 /** The project's idempotency store: its class and file, or why there is none to use. */
 type Store = { name: string; file: string } | { missing: string };
@@ -58,6 +60,7 @@ export const injectIdempotency: Transform = {
   summary: 'thread the Idempotency-Key header into each operation and claim it before the first write',
   run(workspace) {
     const store = workspace.options.idempotency === 'redis' ? undefined : findIdempotencyStore(workspace);
+    const storeExports = new Set(store && 'name' in store ? workspace.analysis(store.file).functions.filter((f) => f.exported).map((f) => f.name).concat(workspace.analysis(store.file).classes.map((c) => c.name)) : []);
     const threaded: Threaded[] = [];
     for (const file of workspace.files()) {
       const analysis = workspace.analysis(file);
@@ -72,16 +75,18 @@ export const injectIdempotency: Transform = {
       const style = detectStyle(text);
       const edits: TextEdit[] = [];
       let usesStore = false;
+      const extraImports = new Set<string>();
       for (const operation of needing) {
         if (operation.kind === 'service' && operation.className) {
           const key = operationKey(file, operation.className, operation.method);
           if (workspace.excluded(key)) continue;
           workspace.claim({ key, label: `${operation.className}.${operation.method}`, file, line: operation.line, className: operation.className, member: operation.method });
         }
-        const planned = planOperation(workspace, file, source, text, style, operation, store && 'name' in store ? store.name : 'IdempotencyStore');
+        const planned = planOperation(workspace, file, source, text, style, operation, store && 'name' in store ? store.name : 'IdempotencyStore', storeExports);
         if (!planned) continue;
         edits.push(...planned.edits);
         usesStore ||= planned.usesStore;
+        for (const name of planned.imports ?? []) extraImports.add(name);
         if (planned.position !== undefined) threaded.push({ key: operationKey(file, operation.className!, operation.method), method: operation.method, position: planned.position });
       }
       if (edits.length === 0) continue;
@@ -90,7 +95,7 @@ export const injectIdempotency: Transform = {
           workspace.skip({ code: 'no-idempotency-store-class', file, reason: `no idempotency store to claim keys with: ${store && 'missing' in store ? store.missing : 'none'}; add the store, or use --idempotency=redis` });
           continue;
         }
-        const edit = importEdit(source, text, relativeImport(file, store.file), [store.name, ...STORE_HELPERS], style);
+        const edit = importEdit(source, text, relativeImport(file, store.file), [store.name, ...STORE_HELPERS, ...extraImports], style);
         if (edit) edits.push(edit);
       }
       workspace.write(file, applyEdits(text, edits));
@@ -107,7 +112,8 @@ function planOperation(
   style: CodeStyle,
   operation: Operation,
   storeName: string,
-): { edits: TextEdit[]; usesStore: boolean; position?: number } | undefined {
+  storeExports: ReadonlySet<string> = new Set(),
+): { edits: TextEdit[]; usesStore: boolean; position?: number; imports?: string[] } | undefined {
   const who = operation.kind === 'service' ? `${operation.className}.${operation.method}` : operation.method;
   const skip = (code: SkipCode, reason: string) => {
     workspace.skip({ code, file, line: operation.line, reason: `${who}: ${reason}` });
@@ -116,6 +122,7 @@ function planOperation(
   };
   if (operation.kind === 'router') return skip('router-handler-needs-service', 'it writes in the router: extract-router-db has to move it into a service first (run `all`; if it did, its report says why it did not)');
   const missing = operation.missing.find((m) => m.flag === 'idempotency')!;
+  if (missing.reason === 'idempotency-after-guard') return skip('key-checked-after-guard', 'it checks its key, but only after a guard that depends on state it read, so a retry after the first success stops at that guard instead of replaying; move the check to the top of the method by hand');
   if (missing.reason === 'idempotency-after-write') return skip('key-checked-after-write', 'it checks its key, but only after a write, so a retry repeats that write; move the check before the first write by hand');
   const fn = operationFunction(source, operation);
   if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('body-not-a-block', 'its body is an expression, so no claim can go before its first write; give it a block body');
@@ -124,7 +131,15 @@ function planOperation(
   const last = fn.parameters[fn.parameters.length - 1];
   if (last?.dotDotDotToken) return skip('rest-parameter', 'its last parameter is a rest parameter, so a key parameter cannot follow it; add the key by hand');
 
-  const commits = commitStatements(fn, workspace.settings);
+  const autocommit = autocommitObstacle(fn, operation);
+  if (autocommit && scopeCallbacks(fn, operation).length === 0) return skip('autocommit-write', autocommit);
+  const commits = commitStatements(fn, workspace.settings, operation);
+  const scopes = scopeCallbacks(fn, operation);
+  if (commits.length === 0 && scopes.length > 0) {
+    const planned = planScopeClaim(workspace, fn, source, text, style, operation, storeName, storeExports, scopes, skip);
+    if (!planned || planned.usesStore === false) return planned;
+    return { ...withKeyParameter(fn, source, keyParam, last, planned.edits), imports: SCOPE_HELPERS };
+  }
   if (commits.length === 0) {
     const outside = handlePassedToFunction(fn, workspace.settings, source);
     if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the key can be completed before it`);
@@ -147,7 +162,18 @@ function planOperation(
   const args = fn.parameters.filter((p) => p !== keyParam && ts.isIdentifier(p.name)).map((p) => (p.name as ts.Identifier).text);
   // At the door: before any read, guard or early return a retry could meet instead of the replay (a retried state
   // change would otherwise find the state it made and answer 409).
-  const door = doorStatement(fn, handle, firstWriteStatement);
+  // In a transaction the operation begins itself (`await client.query('BEGIN')`), right after the begin: the claim runs
+  // in that transaction, so it commits or rolls back with the work.
+  const begun = beginStatements(fn, operation).find((b) => b.call.getStart(source) < firstWriteStatement.getEnd());
+  if (begun && !begun.statement) return skip('begin-not-a-statement', `the transaction begins on line ${source.getLineAndCharacterOfPosition(begun.call.getStart(source)).line + 1} inside an expression, so the claim cannot go right after it`);
+  const afterBegin = begun?.statement && statementAfter(begun.statement);
+  if (begun && !afterBegin) return skip('begin-not-a-statement', `nothing follows the begin on line ${source.getLineAndCharacterOfPosition(begun.call.getStart(source)).line + 1} in its block, so the claim has no place in the transaction`);
+  const door = afterBegin ?? doorStatement(fn, handle, firstWriteStatement);
+  // A replay writes nothing: it ends the transaction it began (releasing the claim's lock) as the operation's own
+  // rollback does, so the client goes back to its pool without an open transaction.
+  const rollback = begun && beginStatements(fn, operation, 'rollbacks').find((r) => r.statement && r.handle === begun.handle);
+  if (begun && !rollback) return skip('no-rollback-to-copy', `it begins a transaction on line ${source.getLineAndCharacterOfPosition(begun.call.getStart(source)).line + 1} but never rolls it back, so a replay has no way to end it that the transform can copy; add the claim by hand`);
+  const endsTransaction = rollback?.statement?.getText(source);
   const indent = indentAt(text, door.getStart(source));
   const claimAt = insertionPoint(text, door, source);
   const edits: TextEdit[] = [];
@@ -211,7 +237,9 @@ function planOperation(
             `const ${store} = new ${storeName}(${handle});`,
             `if (${KEY}) {`,
             `  const claim = await ${store}.begin(${scopeOf}, ${KEY}, hashRequest('CALL', '${operation.module}.${operation.method}', [${args.join(', ')}]));`,
-            `  if (claim.state === 'replay') return claim.body as ${replayType};`,
+            ...(endsTransaction
+              ? [`  if (claim.state === 'replay') {`, `    ${endsTransaction}`, `    return claim.body as ${replayType};`, '  }']
+              : [`  if (claim.state === 'replay') return claim.body as ${replayType};`]),
             `  if (claim.state !== 'claimed') throw idempotencyError(claim);`,
             '}',
           ],
@@ -244,6 +272,12 @@ function planOperation(
     });
   }
 
+  if (redis) return { ...withKeyParameter(fn, source, keyParam, last, edits), usesStore: false };
+  return withKeyParameter(fn, source, keyParam, last, edits);
+}
+
+/** The edits plus `idempotencyKey?: string` as the last parameter (when the operation has no key parameter yet). */
+function withKeyParameter(fn: ts.FunctionLikeDeclaration, source: ts.SourceFile, keyParam: ts.ParameterDeclaration | undefined, last: ts.ParameterDeclaration | undefined, edits: TextEdit[]): { edits: TextEdit[]; usesStore: boolean; position?: number } {
   let position: number | undefined;
   if (!keyParam) {
     position = fn.parameters.length;
@@ -252,7 +286,93 @@ function planOperation(
     else if (last) edits.push({ start: last.getStart(source), end: last.getEnd(), text: `(${last.getText(source)}, ${KEY}?: string)` }); // `async x => …`
     else if (closeParen) edits.push({ start: closeParen.getStart(source), end: closeParen.getStart(source), text: `${KEY}?: string` });
   }
-  return { edits, usesStore: !redis, ...(position !== undefined ? { position } : {}) };
+  return { edits, usesStore: true, ...(position !== undefined ? { position } : {}) };
+}
+
+/**
+ * The claim inside a transaction scope (`$transaction(async (tx) => …)`): at the top of its callback, through the
+ * transaction's handle; each return of the callback completes the key with what it returns. The operation must answer
+ * with what the scope returns (`return this.prisma.$transaction(…)`), or nothing: otherwise the stored answer would
+ * not be the answer.
+ */
+function planScopeClaim(
+  workspace: Workspace,
+  fn: ts.FunctionLikeDeclaration,
+  source: ts.SourceFile,
+  text: string,
+  style: CodeStyle,
+  operation: Operation,
+  storeName: string,
+  storeExports: ReadonlySet<string>,
+  scopes: ScopeCallback[],
+  skip: (code: SkipCode, reason: string) => { edits: TextEdit[]; usesStore: boolean } | undefined,
+): { edits: TextEdit[]; usesStore: boolean } | undefined {
+  if (workspace.options.idempotency === 'redis') return skip('no-redis-client', 'it runs in a transaction scope, where the Redis pattern (--idempotency=redis) has no place; use the store');
+  const lacking = SCOPE_HELPERS.filter((name) => !storeExports.has(name));
+  if (storeExports.size > 0 && lacking.length > 0) return skip('no-idempotency-store-class', `it runs in a transaction scope, and the idempotency store's module lacks ${lacking.join(' and ')}, which turn a replay into a rollback of the scope and back into the stored answer (scaffold writes them)`);
+  if (scopes.length > 1) return skip('several-transactions', `it runs ${scopes.length} transaction scopes, so one key cannot be claimed and completed in one transaction; claim it by hand`);
+  const scope = scopes[0]!;
+  const body = scope.callback.body;
+  const line = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+  if (!ts.isBlock(body)) return skip('scope-callback-not-a-block', `its transaction callback (line ${line(scope.callback)}) is an expression, so no claim can go inside it; give the callback a block body`);
+  const door = body.statements[0];
+  if (!door) return skip('body-not-a-block', 'its transaction callback is empty');
+  // What the operation answers must be what the scope returns.
+  const holder = enclosingStatementOf(scope.call);
+  const returnType = resolvedReturnType(fn, source);
+  const answersScope = holder && ts.isReturnStatement(holder) && holder.expression && unwrapAwait(holder.expression) === scope.call;
+  const voidScope = holder && ts.isExpressionStatement(holder) && unwrapAwait(holder.expression) === scope.call && (returnType === 'void' || returnType === undefined) && ownReturns(fn).every((r) => !r.expression);
+  if (!answersScope && !voidScope) return skip('response-after-commit', `its answer is not what its transaction scope (line ${line(scope.call)}) returns, so the response cannot be stored with the key in that transaction; return the scope's result`);
+  const replayType = returnType && returnType !== 'void' ? returnType : 'never';
+  const args = fn.parameters.filter((p) => ts.isIdentifier(p.name) && p.name.text !== KEY).map((p) => (p.name as ts.Identifier).text);
+  const scopeOf = `idempotencyScope(${args.includes('organizationId') ? 'organizationId' : "'global'"}, '${operation.module}.${operation.method}')`;
+  const store = freshName(fn, 'idempotency', source);
+  const indent = indentAt(text, door.getStart(source));
+  const claimAt = insertionPoint(text, door, source);
+  const edits: TextEdit[] = [
+    {
+      start: claimAt,
+      end: claimAt,
+      text:
+        render(
+          [
+            `// Claimed in this transaction: a concurrent duplicate waits, then replays the stored response.`,
+            `const ${store} = new ${storeName}(${scope.handle});`,
+            `if (${KEY}) {`,
+            `  const claim = await ${store}.begin(${scopeOf}, ${KEY}, hashRequest('CALL', '${operation.module}.${operation.method}', [${args.join(', ')}]));`,
+            // A replay leaves the scope by a throw (it rolls back, where a return would commit); withReplay() answers it.
+            `  if (claim.state === 'replay') throw new IdempotencyReplay(claim.body);`,
+            `  if (claim.state !== 'claimed') throw idempotencyError(claim);`,
+            '}',
+          ],
+          indent,
+          style,
+        ) + style.eol,
+    },
+    { start: scope.call.getStart(source), end: scope.call.getStart(source), text: 'withReplay(' },
+    { start: scope.call.getEnd(), end: scope.call.getEnd(), text: ')' },
+  ];
+  const complete = (value: string) => `if (${KEY}) await ${store}.complete(${scopeOf}, ${KEY}, 200, ${value});`;
+  const returns = ownReturns(scope.callback);
+  if (returns.length === 0) {
+    const lastStatement = body.statements[body.statements.length - 1]!;
+    edits.push({ start: lastStatement.getEnd(), end: lastStatement.getEnd(), text: style.eol + render([complete('null')], indentAt(text, lastStatement.getStart(source)), style) });
+  }
+  for (const returned of returns) edits.push(...storeBeforeReturn(scope.callback, returned, source, text, style, complete));
+  return { edits, usesStore: true };
+}
+
+function unwrapAwait(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (ts.isAwaitExpression(current) || ts.isParenthesizedExpression(current)) current = current.expression;
+  return current;
+}
+
+/** The statement that holds a node directly (its expression is the node, awaited or not). */
+function enclosingStatementOf(node: ts.Node): ts.Statement | undefined {
+  let current: ts.Node = node;
+  while (current.parent && !ts.isBlock(current.parent) && !ts.isSourceFile(current.parent) && !ts.isCaseClause(current.parent)) current = current.parent;
+  return ts.isBlock(current.parent) || ts.isCaseClause(current.parent) ? (current as ts.Statement) : undefined;
 }
 
 /**
@@ -268,6 +388,13 @@ function doorStatement(fn: ts.FunctionLikeDeclaration, handle: string, firstWrit
   const limit = statements.indexOf(firstWrite);
   if (declaring >= 0 && declaring < limit) return statements[declaring + 1]!;
   return firstWrite;
+}
+
+/** The statement right after `statement` in its block (or case clause), if any. */
+function statementAfter(statement: ts.Statement): ts.Statement | undefined {
+  const parent = statement.parent;
+  if (!ts.isBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent) && !ts.isSourceFile(parent)) return undefined;
+  return parent.statements[parent.statements.indexOf(statement) + 1];
 }
 
 function declaresName(name: ts.BindingName, wanted: string): boolean {

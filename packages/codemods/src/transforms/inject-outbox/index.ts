@@ -3,9 +3,9 @@ import { resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type Fi
 import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
-import { aggregateTypeOf, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, resultAt } from '../shared/operation-code.js';
+import { aggregateTypeOf, autocommitObstacle, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
 import { operationKey } from '../shared/call-sites.js';
-import { classOf, enclosingStatement, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
+import { classOf, enclosingStatement, freshName, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 /** The project's outbox repository: its class, the file that declares it, and its event method. */
 interface Repository {
@@ -109,6 +109,12 @@ function planFile(workspace: Workspace, analysis: FileAnalysis, text: string, re
     const fn = operationFunction(source, operation);
     const cls = fn && classOf(fn);
     if (!fn || !cls) continue;
+    const autocommit = autocommitObstacle(fn, operation);
+    if (autocommit) {
+      if (!tried.has(`skipped:${who}`)) workspace.skip({ code: 'autocommit-write', file, line: operation.line, reason: `${who}: ${autocommit}` });
+      tried.add(`skipped:${who}`);
+      continue;
+    }
     // The operation's own edits, and the class's (its constructor, the import) that it needs.
     workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: operation.method });
     workspace.claim({ key, label: who, file, line: operation.line, className: operation.className!, member: '<constructor>' });
@@ -244,7 +250,7 @@ function planEvent(
     // Move the late event to just before the commit that precedes it.
     const eventNode = nodeAt(source, missing.at.start, missing.at.end);
     const eventStatement = eventNode && enclosingStatement(eventNode);
-    const commit = commitStatements(fn, settings).filter((c) => c.call.getEnd() <= missing.at.start).pop();
+    const commit = commitStatements(fn, settings, operation).filter((c) => c.call.getEnd() <= missing.at.start).pop();
     if (!eventStatement || !commit?.statement || eventStatement.parent !== commit.statement.parent) return skip('event-after-commit-not-beside', 'its event comes after the commit, in another block than the commit; move it before the commit by hand');
     const eventText = reindent(text, eventStatement, source, indentAt(text, commit.statement.getStart(source)), style);
     const before = insertionPoint(text, commit.statement, source);
@@ -266,7 +272,7 @@ function planEvent(
   };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);
-    const commit = commitStatements(fn, settings).find((c) => at && c.call.getStart(source) === at.getStart(source));
+    const commit = commitStatements(fn, settings, operation).find((c) => at && c.call.getStart(source) === at.getStart(source));
     if (commit && !commit.statement) return skip('commit-not-a-statement', `the commit on line ${missing.at.line} is not a statement of its own (in a block), so the event cannot go right before it; put braces around it`);
     if (!commit) return skip('path-without-event', `${missing.message.replace(/\.$/, '')}; no commit is there to put the event before (the caller commits), so add it on that path by hand`);
     const statement = commit.statement!;
@@ -282,7 +288,45 @@ function planEvent(
   }
 
   // no-event: before every commit of the operation (or before the call of a helper that commits).
-  const commits = commitStatements(fn, settings);
+  const commits = commitStatements(fn, settings, operation);
+  // A transaction scope (`$transaction(async (tx) => …)`, `dataSource.transaction(async (manager) => …)`): the event goes
+  // inside its callback, through the transaction's handle, before each of the callback's returns (or at its end).
+  const scopes = scopeCallbacks(fn, operation);
+  if (commits.length === 0 && scopes.length > 0) {
+    const edits: TextEdit[] = [];
+    for (const scope of scopes) {
+      const body = scope.callback.body;
+      if (!ts.isBlock(body)) return skip('scope-callback-not-a-block', `its transaction callback (line ${source.getLineAndCharacterOfPosition(scope.callback.getStart(source)).line + 1}) is an expression, so no event can go inside it before it returns; give the callback a block body`);
+      const returns = ownReturnStatements(scope.callback);
+      // No SQL to read the written row from: the row is the one the operation names by its aggregate's id, else the
+      // row the callback returns (a create's new row), never another entity's id.
+      const lines = (result: string | undefined) => eventCode(operation, fn, plan.receiver(scope.handle), plan.eventCall ?? 'addEvent', result, style, undefined, true);
+      if (returns.length === 0) {
+        const last = body.statements[body.statements.length - 1];
+        const at = last ? last.getEnd() : body.getStart(source) + 1;
+        const indent = last ? indentAt(text, last.getStart(source)) : indentAt(text, body.getStart(source)) + style.indentUnit;
+        edits.push({ start: at, end: at, text: style.eol + render(lines(undefined), indent, style) });
+        continue;
+      }
+      for (const returned of returns) {
+        const inList = ts.isBlock(returned.parent) || ts.isCaseClause(returned.parent) || ts.isDefaultClause(returned.parent);
+        if (!inList) return skip('return-not-in-block', `a return of its transaction callback (line ${source.getLineAndCharacterOfPosition(returned.getStart(source)).line + 1}) is not in a block, so the event cannot go before it; add braces`);
+        const indent = indentAt(text, returned.getStart(source));
+        const at = insertionPoint(text, returned, source);
+        const value = returned.expression;
+        if (!value || isPlainRead(value)) {
+          edits.push({ start: at, end: at, text: render(lines(value?.getText(source)), indent, style) + style.eol });
+          continue;
+        }
+        // `return tx.order.create(…)`: the value is awaited into a local first, so the event can carry it.
+        const name = freshName(scope.callback, 'result', source);
+        const awaited = ts.isAwaitExpression(value) ? value.getText(source) : `await ${value.getText(source)}`;
+        edits.push({ start: at, end: at, text: `${indent}const ${name} = ${awaited}${style.semicolons ? ';' : ''}${style.eol}${render(lines(name), indent, style)}${style.eol}` });
+        edits.push({ start: value.getStart(source), end: value.getEnd(), text: name });
+      }
+    }
+    return edits;
+  }
   if (commits.some((c) => !c.statement)) return skip('commit-not-a-statement', 'a commit is part of an expression, not a statement of its own, so nothing can go right before it; add the event before it by hand');
   if (commits.length > 0) return commits.flatMap((c) => eventAt(c.statement!, c.handle));
   const helperCalls = committingHelperCalls(fn, settings);
@@ -389,10 +433,11 @@ function bindsName(name: ts.BindingName, wanted: string): boolean {
   return name.elements.some((e) => !ts.isOmittedExpression(e) && bindsName(e.name, wanted));
 }
 
-function eventCode(operation: Operation, fn: ts.FunctionLikeDeclaration, receiver: string, eventCall: string, result: string | undefined, style: CodeStyle, target?: EventTarget): string[] {
+function eventCode(operation: Operation, fn: ts.FunctionLikeDeclaration, receiver: string, eventCall: string, result: string | undefined, style: CodeStyle, target?: EventTarget, ownIdOrResult = false): string[] {
   const ids = idParams(fn);
   const aggregateType = aggregateTypeOf(operation);
-  const preferred = ids.find((id) => id.toLowerCase() === `${aggregateType.replace(/_/g, '')}id`) ?? ids.find((id) => id !== 'organizationId') ?? ids[0];
+  const own = ids.find((id) => id.toLowerCase() === `${aggregateType.replace(/_/g, '')}id`);
+  const preferred = ownIdOrResult && result && !own && !ids.includes('id') ? undefined : (own ?? ids.find((id) => id !== 'organizationId') ?? ids[0]);
   const stringParam = (name: string | undefined) => {
     const param = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name);
     return param?.type?.kind === ts.SyntaxKind.StringKeyword && !param.questionToken;

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { Operation, OutboxSettings } from 'outbox-analysis';
 import { snakeCase, type CodeStyle } from './edits.js';
-import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, writeHandle } from './source.js';
+import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, nodeAt, writeHandle } from './source.js';
 
 /**
  * What generated code needs to know about one operation: the names of its identifying parameters, the value it
@@ -122,16 +122,52 @@ export function eventTypeOf(operation: Operation): string {
   return `${operation.module}.${snakeCase(operation.method)}`;
 }
 
-/** The `await <handle>.commit();` statements of the operation's own body, in source order. */
-export function commitStatements(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string }[] {
-  return commitCalls(fn, settings).map((call) => {
-    const statement = enclosingStatement(call);
-    const isCommit = (s: ts.Statement): boolean =>
-      ts.isExpressionStatement(s) && (s.expression === call || (ts.isAwaitExpression(s.expression) && s.expression.expression === call));
-    // `if (!dryRun) await db.commit();`: code that must run before the commit goes before the if.
-    const standalone = statement && (isCommit(statement) || (ts.isIfStatement(statement) && !statement.elseStatement && isCommit(statement.thenStatement)));
-    return { call, statement: standalone ? statement : undefined, handle: receiverText(call) };
-  });
+/**
+ * The commit statements of the operation's own body, in source order: the commits the analysis publishes for it
+ * (`operation.commits`: `db.commit()`, `client.query('COMMIT')`, with the handle each runs on), or for an analysis
+ * without them the `commitCalls` of the settings on a DB handle. A transaction scope (`$transaction(cb)`) is not a
+ * statement something can go before: see scopeCommits.
+ */
+export function commitStatements(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, operation?: Operation): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string }[] {
+  if (operation?.commits) {
+    const source = fn.getSourceFile();
+    return operation.commits
+      .filter((commit) => !commit.scope)
+      .map((commit) => ({ commit, node: nodeAt(source, commit.start, commit.end) }))
+      .filter((found): found is { commit: typeof found.commit; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
+      .map(({ commit, node }) => ({ ...commitStatementOf(node), handle: commit.handle ?? receiverText(node) }));
+  }
+  return commitCalls(fn, settings).map((call) => ({ ...commitStatementOf(call), handle: receiverText(call) }));
+}
+
+/**
+ * The statements that begin the operation's transaction (`await client.query('BEGIN');`), or with `rollbacks` those that
+ * roll it back, from the analysis.
+ */
+export function beginStatements(fn: ts.FunctionLikeDeclaration, operation: Operation, which: 'begins' | 'rollbacks' = 'begins'): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string | undefined }[] {
+  const source = fn.getSourceFile();
+  return (operation[which] ?? [])
+    .map((begin) => ({ begin, node: nodeAt(source, begin.start, begin.end) }))
+    .filter((found): found is { begin: typeof found.begin; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
+    .map(({ begin, node }) => ({ ...commitStatementOf(node), handle: begin.handle }));
+}
+
+function commitStatementOf(call: ts.CallExpression): { call: ts.CallExpression; statement: ts.Statement | undefined } {
+  const statement = enclosingStatement(call);
+  const isCommit = (s: ts.Statement): boolean =>
+    ts.isExpressionStatement(s) && (s.expression === call || (ts.isAwaitExpression(s.expression) && s.expression.expression === call));
+  // `if (!dryRun) await db.commit();`: code that must run before the commit goes before the if.
+  const standalone = statement && (isCommit(statement) || (ts.isIfStatement(statement) && !statement.elseStatement && isCommit(statement.thenStatement)));
+  return { call, statement: standalone ? statement : undefined };
+}
+
+/** The call is in the function's own body, not in a callback nested in it (commitCalls' reach). */
+function ownCall(fn: ts.FunctionLikeDeclaration, node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current === fn) return true;
+    if (isFunctionLike(current) || ts.isClassLike(current)) return false;
+  }
+  return false;
 }
 
 /** Calls `this.<helper>(…)` whose helper (a non-public member of the class) commits. */
@@ -164,4 +200,56 @@ export function handleOf(operation: Operation, fn: ts.FunctionLikeDeclaration, s
 function receiverText(call: ts.CallExpression): string {
   const callee = call.expression;
   return ts.isPropertyAccessExpression(callee) ? callee.expression.getText() : 'this.db';
+}
+
+/** A transaction scope of the operation (`prisma.$transaction(async (tx) => …)`): its callback and the handle it names. */
+export interface ScopeCallback {
+  call: ts.CallExpression;
+  callback: ts.ArrowFunction | ts.FunctionExpression;
+  /** The callback's name for the transaction's handle (`tx`, `manager`), from the analysis. */
+  handle: string;
+}
+
+/**
+ * The operation's own transaction scopes, from the analysis' commits (`scope: true`, with the name the callback gives
+ * the transaction). A scope whose callback is not a function written in place, or names no handle, is left out.
+ */
+export function scopeCallbacks(fn: ts.FunctionLikeDeclaration, operation: Operation): ScopeCallback[] {
+  const source = fn.getSourceFile();
+  const out: ScopeCallback[] = [];
+  for (const commit of operation.commits ?? []) {
+    if (!commit.scope || commit.transactionHandle === undefined) continue;
+    const node = nodeAt(source, commit.start, commit.end);
+    if (!node || !ts.isCallExpression(node) || !ownCall(fn, node)) continue;
+    const callback = node.arguments.find((a): a is ts.ArrowFunction | ts.FunctionExpression => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+    if (callback) out.push({ call: node, callback, handle: commit.transactionHandle });
+  }
+  return out;
+}
+
+/** The return statements of a function's own body (not of functions nested in it). */
+export function ownReturnStatements(fn: ts.FunctionLikeDeclaration): ts.ReturnStatement[] {
+  const out: ts.ReturnStatement[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node !== fn && (isFunctionLike(node) || ts.isClassLike(node))) return;
+    if (ts.isReturnStatement(node)) out.push(node);
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) ts.forEachChild(fn.body, visit);
+  return out;
+}
+
+/**
+ * Why an operation that writes only through statements that commit by themselves (the analysis' `autocommits`:
+ * `pool.query('UPDATE …')` outside any transaction) cannot get an event or a key: there is no transaction to join.
+ * Undefined when it has a transaction of its own (a commit, a scope) or no such write.
+ */
+export function autocommitObstacle(fn: ts.FunctionLikeDeclaration, operation: Operation): string | undefined {
+  const own = (operation.autocommits ?? []).filter((write) => {
+    const node = nodeAt(fn.getSourceFile(), write.start, write.end);
+    return node !== undefined && ownCall(fn, node);
+  });
+  if (own.length === 0 || (operation.commits ?? []).length > 0) return undefined;
+  const first = own[0]!;
+  return `it writes through \`${first.handle ?? 'its handle'}\` outside any transaction (line ${first.line}: each statement commits by itself), so no event or key can commit with it; check a client out and run the writes between BEGIN and COMMIT (or in the stack's transaction), then run the codemod again`;
 }

@@ -1,0 +1,7 @@
+import type { DbSession } from '../../db/session.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    db: DbSession;
+  }
+}
