@@ -18,10 +18,6 @@ import { stackRulesFor, type StackRules } from './stack.js';
  *   handle — a local alias, a transaction's callback parameter, `const repo = ds.getRepository(X)` — is made from
  *   one of those in the same file, so the file's text holds it. What only qualifies a write (outbox, idempotency and
  *   publish words, the configured verbs, `@Transactional()`) adds nothing to a file that has none.
- * - In a service file, only an operation can be found, and an operation is a unit that writes: besides a handle, the
- *   text must name a write — a session-style `executeCalls` method, or a preset's write, instance-write or SQL verb,
- *   SQL tag, or a method name its write prefix starts (`createOrder` for a team's repository). A router's every DB
- *   call is a finding, a read too, so a router file needs the handle only.
  * - A decorator that makes a router of a class (`@Controller()`) changes the file's role, so it counts on its own.
  * - The checklist reads classes, functions and imports by name: a file that mentions one of its names counts.
  *
@@ -59,10 +55,6 @@ export interface PreCheck {
   routerDecorator: RegExp | undefined;
   /** Its names: the regular expression only runs on a text that has one (a scan for `@` alone is slow). */
   routerDecoratorNames: readonly string[];
-  /** Whole method names that write (for service files): `executeCalls`, the presets' write and SQL verbs and tags. */
-  writes: readonly Needle[];
-  /** Method-name prefixes that write (a team's repository: `create…`, `update…`), anchored at a name's start. */
-  writePrefixes: readonly RegExp[];
   /** A name pattern with no fixed part (`*`): any file may match, so every router and service file passes. */
   anyName: boolean;
 }
@@ -173,17 +165,6 @@ export function precheckFor(settings: OutboxSettings): PreCheck {
     }
     if (stack.modelImports.some((entry) => entry.mark.length === 0)) anyName = true;
   }
-  const writes = [...settings.executeCalls.map(word)];
-  const writePrefixes: RegExp[] = [];
-  for (const idiom of stack.idioms) {
-    for (const verbs of [idiom.write, idiom.instanceWrite, idiom.sql, idiom.sqlTags]) for (const verb of verbs) writes.push(word(verb));
-    const prefix = idiom.writePrefix;
-    if (prefix) {
-      // `^(create|update|…)(?![a-z])` on a method name: in a text, the same after a non-word character.
-      const source = prefix.source.startsWith('^') ? `(?<![A-Za-z0-9_$])(?:${prefix.source.slice(1)})` : prefix.source;
-      writePrefixes.push(new RegExp(source, prefix.flags.replace(/[gy]/g, '')));
-    }
-  }
   const decorators = [...stack.web.controllerDecorators];
   found = {
     words: unique(words.filter((n) => n.text.length > 0), (n) => n.text),
@@ -194,8 +175,6 @@ export function precheckFor(settings: OutboxSettings): PreCheck {
     routerDecorator:
       decorators.length > 0 ? new RegExp(`@\\s*(?:[\\w$]+\\s*\\.\\s*)*(?:${decorators.map(escapeRegExp).join('|')})(?![\\w$])`) : undefined,
     routerDecoratorNames: decorators,
-    writes: unique(writes.filter((n) => n.text.length > 0), (n) => n.text),
-    writePrefixes,
     anyName,
   };
   cache.set(settings, found);
@@ -248,20 +227,11 @@ export function mentionsDbHandle(text: string, settings: OutboxSettings): boolea
   return check.modelImports !== undefined && check.modelImports.test(text);
 }
 
-/** The text names a method that writes (a service file holds an operation only where a unit writes). */
-export function mentionsWrite(text: string, settings: OutboxSettings): boolean {
-  const check = precheckFor(settings);
-  for (const needle of check.writes) if (has(text, needle)) return true;
-  return check.writePrefixes.some((prefix) => prefix.test(text));
-}
-
 /**
  * Can the analysis of a file with this role (by its path, classify.ts) find anything in this text? False only when
- * it cannot: no router decorator, no name the checklist reads, and no DB handle (or, in a service file, no handle and
- * write together; see above). A test file has role 'other'.
+ * it cannot: no DB handle, no router decorator, no name the checklist reads (see above). A test file has role 'other'.
  */
 export function textMayMatter(role: FileRole, text: string, settings: OutboxSettings): boolean {
   if (mentionsChecklistName(text, settings) || mentionsRouterDecorator(text, settings)) return true;
-  if (role === 'other' || !mentionsDbHandle(text, settings)) return false;
-  return role === 'router' || mentionsWrite(text, settings);
+  return role !== 'other' && mentionsDbHandle(text, settings);
 }
