@@ -198,6 +198,35 @@ describe('outbox-audit init', () => {
     expect(printInit(result, root)).toContain('saveWithCtx: Model.saveWithCtx calls this.save(…) at server/models/base/Model.ts:4');
   });
 
+  it('a command that takes ctx is a service where the default router globs already name the routers', async () => {
+    const root = makeProject({
+      'package.json': JSON.stringify({ dependencies: { koa: '2', '@koa/router': '13', knex: '3' } }),
+      'src/routes/items.ts': [
+        "import Router from '@koa/router';",
+        "import { knex } from '../db';",
+        'export const router = new Router();',
+        "router.post('/items', async (ctx) => {",
+        "  await knex('items').insert(ctx.request.body);",
+        '  ctx.status = 201;',
+        '});',
+        '',
+      ].join('\n'),
+      'src/commands/itemArchiver.ts': [
+        "import type { Context } from 'koa';",
+        "import { knex } from '../db';",
+        'export default async function itemArchiver(ctx: Context, id: string) {',
+        "  await knex('items').where({ id }).update({ archived: true });",
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const result = await runInit({ root });
+    expect(result.routerFiles).toEqual(['src/routes/items.ts']);
+    expect(result.serviceFiles).toEqual(['src/commands/itemArchiver.ts']);
+    expect(result.config.serviceFiles).toEqual(['src/commands/**/*.{ts,mts,cts,js,mjs,cjs}']);
+    expect(result.report.operations.map((o) => `${o.kind} ${o.method}`).sort()).toEqual(['router POST /items', 'service itemArchiver']);
+  });
+
   it('chooses the shortest folder that holds none of the other role, else the file itself', () => {
     expect(globsFor(['src/api/a.ts', 'src/api/b/c.ts'], ['src/domain/x.ts'])).toEqual(['src/api/**/*.{ts,mts,cts,js,mjs,cjs}']);
     expect(globsFor(['app/http/a.ts', 'lib/web/b.ts'], ['app/core/x.ts'])).toEqual(['app/http/**/*.{ts,mts,cts,js,mjs,cjs}', 'lib/**/*.{ts,mts,cts,js,mjs,cjs}']);
