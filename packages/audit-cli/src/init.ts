@@ -119,9 +119,9 @@ async function analyseAs(files: DiscoveredFile[], role: Role, dbHandles: string[
 }
 
 /** The same for several roles at once, each file read and parsed once; `wrappers` receives every file's write wrappers. */
-async function analyseAsEach(files: DiscoveredFile[], roles: Role[], dbHandles: string[], presets: string[], wrappers?: WriteWrapper[]): Promise<FileAnalysis[][]> {
+async function analyseAsEach(files: DiscoveredFile[], roles: Role[], dbHandles: string[], presets: string[], wrappers?: { keep: (file: string) => boolean; found: WriteWrapper[] }): Promise<FileAnalysis[][]> {
   const analyses = await analyzeBatchUnder(files, roles.map((role) => permissive(role, dbHandles, presets)), DEFAULT_MAX_FILE_SIZE);
-  if (wrappers) wrappers.push(...writeWrappersOf(analyses.at(-1)!));
+  if (wrappers) wrappers.found.push(...writeWrappersOf(analyses.at(-1)!.filter((a) => wrappers.keep(a.file))));
   return roles.map((role, i) => analyses[i]!.filter((a) => hasRole(role, a)));
 }
 
@@ -211,9 +211,11 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const roles: Role[] = routesByDeclaration ? ['service'] : ['router', 'service'];
   // A model class's own write methods (`saveWithCtx` over `this.save`) are the codebase's write verbs: found first, then
   // the roles are looked for again with them, so operations that write only through them are found too.
-  const wrappers: WriteWrapper[] = [];
+  // Those of seeds, scripts, migrations and tests are not the codebase's.
+  const isTest = compileGlobs(DEFAULT_SETTINGS.testFiles);
+  const wrappers = { keep: (file: string) => noRole(file) === undefined && !isTest(file), found: [] as WriteWrapper[] };
   let found = await analyseAsEach(files, roles, CANDIDATE_DB_HANDLES, presets, wrappers);
-  const dbWriteCalls = wrappers.filter((wrapper) => !noRole(wrapper.where.split(':')[0]!)).map((wrapper) => wrapper.method);
+  const dbWriteCalls = wrappers.found.map((wrapper) => wrapper.method);
   if (dbWriteCalls.length > 0) found = (await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, CANDIDATE_DB_HANDLES, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE)).map((analyses, i) => analyses.filter((a) => hasRole(roles[i]!, a)));
   const leftOut: { file: string; why: string }[] = [];
   const keep = (a: FileAnalysis) => {
@@ -275,7 +277,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const auditOptions: AuditOptions = { root, configFile };
   const report = await runAudit(auditOptions);
   writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
-  return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, leftOut, frontends, writeWrappers: wrappers.filter((wrapper) => dbWriteCalls.includes(wrapper.method)), dbHandles, report };
+  return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, leftOut, frontends, writeWrappers: wrappers.found, dbHandles, report };
 }
 
 /**
