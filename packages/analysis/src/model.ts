@@ -121,6 +121,9 @@ export interface FileModel {
 }
 
 /** What a local name is bound to, within its function. */
+/** A function named like a write: `savePolicies`, `insertAuditLogs`, `createKeyCore`, `setWorkspaceLimits`. */
+const WRITER_NAME = /^(create|insert|update|upsert|delete|remove|save|destroy|set|add|increment|decrement|archive|restore|bulk|batch|mark|replace|write|persist)(?![a-z])/;
+
 /** Component files: a `*Store` there is a front-end store, never a DB handle. */
 const COMPONENT_FILE = /\.(?:tsx|jsx|vue|svelte)$/;
 /** Modules only a front-end imports (a MobX store, a React hook, Next's request cookies). */
@@ -737,7 +740,7 @@ class ModelBuilder {
   /** What a call does to the database in a preset's idiom, or undefined when it is no DB call of any preset. */
   private presetDbCall(call: TS.CallExpression): PresetDbCall | undefined {
     const chain = this.dbChain(call);
-    if (!chain) return undefined;
+    if (!chain) return this.transactionHandedToWriter(call);
     const { handle, methods } = chain;
     const idiom = handle.idiom;
     const found = (verbs: ReadonlySet<string>) => methods.find((method) => verbs.has(method));
@@ -783,6 +786,28 @@ class ModelBuilder {
     const commitsToo = effect === 'write' && !tx && (idiom.autocommit || idiom.commit.has(verb));
     const outbox = effect === 'write' && this.writesOutbox(call, sql);
     return { idiom, handle, effect, verb, tx, commitsToo, outbox };
+  }
+
+  /**
+   * `await savePolicies(workspaceId, next, tx)`, `await insertAuditLogs(tx, logs)`: a transaction's handle handed to a
+   * function (of another module) named like a write writes in that transaction. Only a transaction's handle (a scope's
+   * callback parameter, a begun transaction, a handle typed as one): a plain `db` handed to `createServices(db)` is
+   * a factory's argument. Same-file helpers (not exported, private) are followed as helpers instead.
+   */
+  private transactionHandedToWriter(call: TS.CallExpression): PresetDbCall | undefined {
+    if (call.arguments.length === 0) return undefined;
+    const callee = unwrap(call.expression);
+    const name = isIdentifier(callee) ? callee.text : isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (name === undefined || !WRITER_NAME.test(name)) return undefined;
+    if (isIdentifier(callee) ? this.model.moduleUnits.helpers.has(name) : isPropertyAccessExpression(callee) && unwrap(callee.expression).kind === SyntaxKind.ThisKeyword && this.currentClass?.helpers.has(name)) return undefined;
+    for (const argument of call.arguments) {
+      const value = unwrap(argument);
+      if (!isIdentifier(value) && !isPropertyAccessExpression(value)) continue;
+      const handle = this.dbHandleOf(value);
+      if (!handle || !handle.tx || handle.model || handle.instance) continue;
+      return { idiom: handle.idiom, handle, effect: 'write', verb: name, tx: true, commitsToo: false, outbox: this.writesOutbox(call, undefined) };
+    }
+    return undefined;
   }
 
   /** SQL a call passes: a string, a template, a constant, `{ text: '…' }`; null when the argument is not SQL at all. */

@@ -242,6 +242,29 @@ describe("a codebase's own write methods over its ORM", () => {
   });
 });
 
+describe('a transaction handed to a function named like a write', () => {
+  const code = [
+    "import { db } from '@/lib/db';",
+    "import { loadPolicies, savePolicies } from './_shared';",
+    'export const updatePolicy = workspaceProcedure.input(policySchema).mutation(async ({ ctx, input }) => {',
+    '  await db.transaction(async (tx) => {',
+    '    const current = await loadPolicies(ctx.workspace.id, tx);',
+    '    await savePolicies(ctx.workspace.id, [...current, input.policy], tx);',
+    '  });',
+    '});',
+    'export const listPolicies = workspaceProcedure.query(async ({ ctx }) => db.transaction(async (tx) => loadPolicies(ctx.workspace.id, tx)));',
+    'export function createPolicyService(database: typeof db) {',
+    '  return { save: (policy: Policy) => savePolicies(policy.workspaceId, [policy], database) };',
+    '}',
+  ].join('\n');
+
+  it('writes in that transaction; a read with it, or a plain handle handed to a factory, does not', () => {
+    const found = analyze(code, 'lib/trpc/routers/policies/update.ts', { presets: ['drizzle', 'trpc'] });
+    expect(found.operations.map((op) => [op.method, op.firstWrite.line])).toEqual([['MUTATION updatePolicy', 6]]);
+    expect(found.routerDbCalls.map((call) => [call.line, call.call]).sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([[4, 'transaction'], [6, 'savePolicies'], [9, 'transaction']]);
+  });
+});
+
 describe('Medusa module services', () => {
   const code = [
     "import { InjectManager, InjectTransactionManager, MedusaContext } from '@medusajs/framework/utils';",
