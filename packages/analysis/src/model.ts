@@ -819,6 +819,18 @@ class ModelBuilder {
       return text && isPropertyAssignment(text) ? resolveText(text.initializer, this.constLookup) : null;
     }
     if (isFunctionValue(value) || isArrayLiteralExpression(value)) return null;
+    // `const lock = parentId ? Prisma.sql\`SELECT … FOR UPDATE\` : Prisma.sql\`SELECT …\``: both branches, when they are
+    // statements of the same kind (both reads, both writes); otherwise unreadable.
+    let target: TS.Expression = value;
+    for (let depth = 0; depth < 4 && isIdentifier(target); depth++) {
+      const init = this.constLookup(target.text);
+      if (!init) break;
+      target = unwrap(init);
+    }
+    if (ts.isConditionalExpression(target)) {
+      const [whenTrue, whenFalse] = [resolveText(unwrap(target.whenTrue), this.constLookup), resolveText(unwrap(target.whenFalse), this.constLookup)];
+      return whenTrue && whenFalse && classifySql(whenTrue, this.settings) === classifySql(whenFalse, this.settings) ? whenTrue : undefined;
+    }
     return resolveText(value, this.constLookup);
   }
 

@@ -265,6 +265,31 @@ describe('a transaction handed to a function named like a write', () => {
   });
 });
 
+describe('SQL chosen by a condition', () => {
+  const code = [
+    'export class CollectionService {',
+    '  constructor(private readonly prisma: PrismaService) {}',
+    '  async lockSiblings(tx: Prisma.TransactionClient, teamId: string, parentId: string | null) {',
+    '    const lock = parentId',
+    '      ? Prisma.sql`SELECT "orderIndex" FROM "TeamCollection" WHERE "teamID" = ${teamId} AND "parentID" = ${parentId} FOR UPDATE`',
+    '      : Prisma.sql`SELECT "orderIndex" FROM "TeamCollection" WHERE "teamID" = ${teamId} AND "parentID" IS NULL FOR UPDATE`;',
+    '    return tx.$executeRaw(lock);',
+    '  }',
+    '  async shift(tx: Prisma.TransactionClient, teamId: string, up: boolean) {',
+    '    const move = up',
+    '      ? Prisma.sql`UPDATE "TeamCollection" SET "orderIndex" = "orderIndex" - 1 WHERE "teamID" = ${teamId}`',
+    '      : Prisma.sql`UPDATE "TeamCollection" SET "orderIndex" = "orderIndex" + 1 WHERE "teamID" = ${teamId}`;',
+    '    return tx.$executeRaw(move);',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it('is a read when both branches read and a write when both write', () => {
+    const found = analyze(code, 'src/team-collection/team-collection.service.ts', { presets: ['prisma'] });
+    expect(found.operations.map((op) => [op.method, op.firstWrite.line])).toEqual([['shift', 13]]);
+  });
+});
+
 describe('Medusa module services', () => {
   const code = [
     "import { InjectManager, InjectTransactionManager, MedusaContext } from '@medusajs/framework/utils';",
