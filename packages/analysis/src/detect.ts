@@ -26,7 +26,7 @@ export interface PresetDetection {
 /** Folders never looked into: installs, builds, version control. */
 const SKIPPED = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.next', '.turbo', '.cache', 'out', 'vendor']);
 /** Data-access presets that run on node-postgres as their driver: with one of them, `pg` is not a stack of its own. */
-const PG_DRIVEN = new Set(['typeorm', 'sequelize', 'mikro-orm', 'knex', 'drizzle', 'kysely', 'prisma']);
+const PG_DRIVEN = new Set(['typeorm', 'sequelize', 'mikro-orm', 'medusa', 'knex', 'drizzle', 'kysely', 'prisma']);
 /** NestJS runs on Express or Fastify: with it, their routes are Nest's. */
 const NEST_PLATFORMS = new Set(['express', 'fastify']);
 const SOURCE = /\.(?:ts|mts|cts|js|mjs|cjs|tsx|jsx)$/;

@@ -3,7 +3,7 @@ import ts from './typescript.js';
 import type { ClassFacts, DbEffect, FileRole, FunctionFacts, RouterDbCall, StrayDbCall } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { resolveText, isWriteSql, classifySql, type ConstLookup } from './sql.js';
-import { idiomByName, idiomByType, stackRulesFor, type Idiom, type StackRules } from './stack.js';
+import { idiomByName, idiomByType, repositoryByName, stackRulesFor, type Idiom, type StackRules } from './stack.js';
 import { lineOf, spanOf } from './spans.js';
 
 // TypeScript's bundle exposes its API through getters; the walks below read these once, not once per node.
@@ -119,6 +119,8 @@ export interface ClassModel {
   role?: FileRole;
   /** Declared types of its constructor parameters and properties, for `this.x` handles by type. */
   memberTypes: Map<string, string>;
+  /** The preset whose model class this is (`class Model extends SequelizeModel`), for its write wrappers. */
+  modelIdiom?: Idiom;
   /** The file's top-level functions, gathered like a class's members (not a class: no facts are published). */
   isModule?: boolean;
 }
@@ -141,6 +143,16 @@ export interface FileModel {
 }
 
 /** What a local name is bound to, within its function. */
+/** A function named like a write: `savePolicies`, `insertAuditLogs`, `createKeyCore`, `setWorkspaceLimits`. */
+const WRITER_NAME = /^(create|insert|update|upsert|delete|remove|save|destroy|set|add|increment|decrement|archive|restore|bulk|batch|mark|replace|write|persist)(?![a-z])/;
+
+/** Component files: a `*Store` there is a front-end store, never a DB handle. */
+const COMPONENT_FILE = /\.(?:tsx|jsx|vue|svelte)$/;
+/** Modules only a front-end imports (a MobX store, a React hook, Next's request cookies). */
+const FRONTEND_MODULE = /^(?:react|react-dom|mobx|mobx-react|mobx-react-lite|mobx-state-tree|vue|pinia|svelte|zustand|next\/headers|next\/navigation|next\/router)(?:\/|$)/;
+/** Collections a `*Store` may be: an in-memory cache is no repository. */
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet', 'LRUCache', 'LRU', 'Array', 'Record']);
+
 type Binding =
   | { kind: 'handle'; text: string }
   /** A handle of a preset's stack; `tx` when it is a transaction's (a scope's callback parameter, `trx`). */
@@ -357,6 +369,19 @@ class ModelBuilder {
   private readonly scopeCallbacks = new Map<TS.Node, Idiom>();
   /** Calls that are the inner links of a chain (`knex('t')` in `knex('t').where(…).update(…)`): the outer call records. */
   private readonly chainLinks = new Set<TS.Node>();
+  /**
+   * Whether a team's own `*Store` / `*Repository` can be a DB handle in this file: never in a component file
+   * (`.tsx`, `.jsx`, `.vue`) or a module that imports a front-end library (a MobX store, Next's `cookies()`).
+   */
+  private repositoriesHere = true;
+  /** Local names of a preset's model base class: `import { Model as SequelizeModel } from 'sequelize-typescript'`. */
+  private readonly modelBaseAliases = new Map<string, Idiom>();
+  /** Methods (static ones too) of the model classes of this file, by their declaration: their names. */
+  private readonly modelMethods = new Map<TS.Node, string>();
+  /** The model-class method being walked, if any. */
+  private modelMethod: string | undefined;
+  /** Local names imported from a module of the codebase (a relative path): `import { featureStore } from './stores'`. */
+  private readonly localImports = new Set<string>();
   /** How many transaction-scope callbacks the walk is inside. */
   private txDepth = 0;
   /** The key of the object property being walked, if any. */
@@ -431,9 +456,11 @@ class ModelBuilder {
 
   build(): FileModel {
     // Module-level constants may be declared below the function that uses them (SQL at the bottom of a file).
+    this.repositoriesHere = this.stack.repository !== undefined && !COMPONENT_FILE.test(this.path);
     for (const statement of this.sourceFile.statements) {
       if (isVariableStatement(statement)) this.declareModuleConsts(statement);
       if (this.stack.hasData) this.noteModelDeclarations(statement);
+      if (this.stack.repository !== undefined && ts.isImportDeclaration(statement)) this.noteImportForRepositories(statement);
     }
     if (this.role !== 'other') this.declareModuleUnits();
     for (const statement of this.sourceFile.statements) this.visit(statement);
@@ -521,10 +548,20 @@ class ModelBuilder {
       for (const clause of statement.heritageClauses ?? []) {
         if (clause.token !== SyntaxKind.ExtendsKeyword) continue;
         const base = clause.types[0] ? lastName(clause.types[0].expression) : undefined;
-        const idiom = base !== undefined ? this.stack.modelBases.get(base) : undefined;
+        const idiom = base !== undefined ? (this.stack.modelBases.get(base) ?? this.modelBaseAliases.get(base)) : undefined;
         if (idiom) this.modelNames.set(statement.name.text, idiom);
       }
       return;
+    }
+    if (ts.isImportDeclaration(statement) && isStringLiteral(statement.moduleSpecifier) && !statement.moduleSpecifier.text.startsWith('.')) {
+      // `import { Model as SequelizeModel } from 'sequelize-typescript'`: the ORM's base class under another name.
+      const named = statement.importClause?.namedBindings;
+      if (named && isNamedImports(named)) {
+        for (const element of named.elements) {
+          const idiom = this.stack.modelBases.get((element.propertyName ?? element.name).text);
+          if (idiom) this.modelBaseAliases.set(element.name.text, idiom);
+        }
+      }
     }
     if (!ts.isImportDeclaration(statement) || !isStringLiteral(statement.moduleSpecifier) || this.stack.modelImports.length === 0) return;
     const from = statement.moduleSpecifier.text.toLowerCase();
@@ -591,7 +628,7 @@ class ModelBuilder {
       if (binding?.kind === 'db') return { idiom: binding.idiom, tx: binding.tx, text: binding.text, ...(binding.instance ? { instance: true } : {}) };
       const model = this.modelNames.get(target.text);
       if (model) return { idiom: model, tx: false, text: target.text, model: true };
-      const idiom = idiomByName(this.stack, target.text);
+      const idiom = idiomByName(this.stack, target.text) ?? (binding === undefined && this.localImports.has(target.text) ? this.repositoryIdiom(target.text) : undefined);
       return idiom ? { idiom, tx: false, text: target.text } : undefined;
     }
     if (!isPropertyAccessExpression(target) && !isElementAccessExpression(target)) return undefined;
@@ -603,12 +640,80 @@ class ModelBuilder {
       const byType = type !== undefined ? idiomByType(this.stack, type) : undefined;
       if (byType) return { idiom: byType, tx: /Transaction/.test(type!), text: target.getText(this.sourceFile) };
     }
-    const idiom = idiomByName(this.stack, name);
+    const idiom = idiomByName(this.stack, name) ?? (object.kind === SyntaxKind.ThisKeyword ? this.injectedRepository(name) : undefined);
     if (idiom) return { idiom, tx: false, text: target.getText(this.sourceFile) };
     // `prisma.user`, `tx.outboxEvent`, `db.query.posts`, `models.Group`: a model delegate of a handle.
     const inner = this.dbHandleOf(object, depth + 1);
     if (inner && !inner.instance && inner.idiom.shapes.has('delegate')) return { ...inner, text: target.getText(this.sourceFile) };
     return undefined;
+  }
+
+  /**
+   * `saveWithCtx(ctx) { return this.save(…) }`, `static createWithCtx(ctx, values) { return this.create(values, …) }` in
+   * a model class: a codebase's own write method over its ORM, published in the class facts (`writeWrappers`) so
+   * `outbox-audit init` can add it to `dbWriteCalls`. A method named like one of the preset's own verbs is none.
+   */
+  private noteWriteWrapper(call: TS.CallExpression): void {
+    const owner = this.currentClass;
+    const idiom = owner?.modelIdiom;
+    const method = this.modelMethod!;
+    const callee = unwrap(call.expression);
+    if (!owner || !idiom || !isPropertyAccessExpression(callee) || unwrap(callee.expression).kind !== SyntaxKind.ThisKeyword) return;
+    const verb = callee.name.text;
+    if (!idiom.instanceWrite.has(verb) && !idiom.write.has(verb)) return;
+    if (idiom.write.has(method) || idiom.instanceWrite.has(method) || idiom.read.has(method) || idiom.instanceProducers.has(method)) return;
+    const wrappers = (owner.facts.writeWrappers ??= []);
+    if (!wrappers.some((wrapper) => wrapper.method === method)) wrappers.push({ method, verb, line: lineOf(call, this.sourceFile) });
+  }
+
+  /** The team-repository idiom for `name`, where such handles can be (see repositoriesHere). */
+  private repositoryIdiom(name: string): Idiom | undefined {
+    return this.repositoriesHere ? repositoryByName(this.stack, name) : undefined;
+  }
+
+  /**
+   * `this.featureStore` is a team's repository only when the class shows it injected or made from a class so named:
+   * a constructor parameter or property typed `IFeatureStore` / `UserRepository`, initialised `new FeatureStore(db)`,
+   * or (JavaScript) an untyped constructor parameter. A `Map`, a `Set`, or a value of any other type is none.
+   */
+  private injectedRepository(name: string): Idiom | undefined {
+    const owner = this.currentClass;
+    const idiom = owner && !owner.isModule ? this.repositoryIdiom(name) : undefined;
+    if (!owner || !idiom) return undefined;
+    const entries = [...owner.facts.constructorParams, ...owner.facts.properties].filter((entry) => entry.name === name);
+    let evidence = false;
+    for (const entry of entries) {
+      const byType = entry.type !== undefined ? this.repositoryEvidence(entry.type, false) : undefined;
+      const byInit = entry.initializer !== undefined ? this.repositoryEvidence(entry.initializer, true) : undefined;
+      if (byType === false || byInit === false) return undefined;
+      if (byType === true || byInit === true) evidence = true;
+    }
+    if (!evidence && owner.facts.constructorParams.some((param) => param.name === name && param.type === undefined && param.initializer === undefined)) evidence = true;
+    return evidence ? idiom : undefined;
+  }
+
+  /**
+   * Whether a declared type (or, with `made`, an initializer `new X(…)`) names a class matching repositoryNames:
+   * true, false when it names a collection (`Map<…>`, `new Set()`), undefined when it says neither.
+   */
+  private repositoryEvidence(text: string, made: boolean): boolean | undefined {
+    const names = made ? [/^\s*new\s+([\w$.]+)/.exec(text)?.[1]?.split('.').pop()].filter((n): n is string => n !== undefined) : text.replace(/(['"`])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g) ?? [];
+    if (names.some((n) => COLLECTIONS.has(n))) return false;
+    if (names.some((n) => repositoryByName(this.stack, n) !== undefined)) return true;
+    return undefined;
+  }
+
+  /** Front-end imports turn the team-repository names off; relative imports are codebase modules. */
+  private noteImportForRepositories(statement: TS.ImportDeclaration): void {
+    if (!isStringLiteral(statement.moduleSpecifier)) return;
+    const from = statement.moduleSpecifier.text;
+    if (FRONTEND_MODULE.test(from)) this.repositoriesHere = false;
+    const clause = statement.importClause;
+    if (!from.startsWith('.') || !clause || clause.isTypeOnly) return;
+    if (clause.name) this.localImports.add(clause.name.text);
+    if (clause.namedBindings && isNamedImports(clause.namedBindings)) {
+      for (const element of clause.namedBindings.elements) if (!element.isTypeOnly) this.localImports.add(element.name.text);
+    }
   }
 
   /**
@@ -657,7 +762,7 @@ class ModelBuilder {
   /** What a call does to the database in a preset's idiom, or undefined when it is no DB call of any preset. */
   private presetDbCall(call: TS.CallExpression): PresetDbCall | undefined {
     const chain = this.dbChain(call);
-    if (!chain) return undefined;
+    if (!chain) return this.transactionHandedToWriter(call);
     const { handle, methods } = chain;
     const idiom = handle.idiom;
     const found = (verbs: ReadonlySet<string>) => methods.find((method) => verbs.has(method));
@@ -705,6 +810,28 @@ class ModelBuilder {
     return { idiom, handle, effect, verb, tx, commitsToo, outbox };
   }
 
+  /**
+   * `await savePolicies(workspaceId, next, tx)`, `await insertAuditLogs(tx, logs)`: a transaction's handle handed to a
+   * function (of another module) named like a write writes in that transaction. Only a transaction's handle (a scope's
+   * callback parameter, a begun transaction, a handle typed as one): a plain `db` handed to `createServices(db)` is
+   * a factory's argument. Same-file helpers (not exported, private) are followed as helpers instead.
+   */
+  private transactionHandedToWriter(call: TS.CallExpression): PresetDbCall | undefined {
+    if (call.arguments.length === 0) return undefined;
+    const callee = unwrap(call.expression);
+    const name = isIdentifier(callee) ? callee.text : isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (name === undefined || !WRITER_NAME.test(name)) return undefined;
+    if (isIdentifier(callee) ? this.model.moduleUnits.helpers.has(name) : isPropertyAccessExpression(callee) && unwrap(callee.expression).kind === SyntaxKind.ThisKeyword && this.currentClass?.helpers.has(name)) return undefined;
+    for (const argument of call.arguments) {
+      const value = unwrap(argument);
+      if (!isIdentifier(value) && !isPropertyAccessExpression(value)) continue;
+      const handle = this.dbHandleOf(value);
+      if (!handle || !handle.tx || handle.model || handle.instance) continue;
+      return { idiom: handle.idiom, handle, effect: 'write', verb: name, tx: true, commitsToo: false, outbox: this.writesOutbox(call, undefined) };
+    }
+    return undefined;
+  }
+
   /** SQL a call passes: a string, a template, a constant, `{ text: '…' }`; null when the argument is not SQL at all. */
   private sqlText(argument: TS.Expression | undefined): ReturnType<typeof resolveText> | null {
     if (!argument) return null;
@@ -714,6 +841,18 @@ class ModelBuilder {
       return text && isPropertyAssignment(text) ? resolveText(text.initializer, this.constLookup) : null;
     }
     if (isFunctionValue(value) || isArrayLiteralExpression(value)) return null;
+    // `const lock = parentId ? Prisma.sql\`SELECT … FOR UPDATE\` : Prisma.sql\`SELECT …\``: both branches, when they are
+    // statements of the same kind (both reads, both writes); otherwise unreadable.
+    let target: TS.Expression = value;
+    for (let depth = 0; depth < 4 && isIdentifier(target); depth++) {
+      const init = this.constLookup(target.text);
+      if (!init) break;
+      target = unwrap(init);
+    }
+    if (ts.isConditionalExpression(target)) {
+      const [whenTrue, whenFalse] = [resolveText(unwrap(target.whenTrue), this.constLookup), resolveText(unwrap(target.whenFalse), this.constLookup)];
+      return whenTrue && whenFalse && classifySql(whenTrue, this.settings) === classifySql(whenFalse, this.settings) ? whenTrue : undefined;
+    }
     return resolveText(value, this.constLookup);
   }
 
@@ -752,6 +891,12 @@ class ModelBuilder {
     const typeText = declaration.type?.getText(this.sourceFile);
     const byType = typeText !== undefined ? idiomByType(this.stack, typeText) : undefined;
     if (byType) return { idiom: byType, tx: /Transaction/.test(typeText!), text: '' };
+    // `const featureStore: IFeatureStore = …`, `const featureStore = new FeatureStore(db)`: a team's repository.
+    const repository = isIdentifier(declaration.name) ? this.repositoryIdiom(declaration.name.text) : undefined;
+    if (repository) {
+      const evidence = typeText !== undefined ? this.repositoryEvidence(typeText, false) : declaration.initializer ? this.repositoryEvidence(declaration.initializer.getText(this.sourceFile), true) : undefined;
+      if (evidence === true) return { idiom: repository, tx: false, text: '' };
+    }
     const init = declaration.initializer ? unwrap(declaration.initializer) : undefined;
     if (!init) return undefined;
     if (isNewExpression(init)) {
@@ -941,6 +1086,9 @@ class ModelBuilder {
     this.scope = { parent: outerScope, bindings: new Map() };
     const unit = this.unitByFunction.get(fn);
     if (unit) this.currentUnit = unit;
+    const outerModelMethod = this.modelMethod;
+    if (this.modelMethods.has(fn)) this.modelMethod = this.modelMethods.get(fn);
+    else if (!isArrowFunction(fn) && !ts.isFunctionExpression(fn)) this.modelMethod = undefined;
     if (isConstructorDeclaration(fn)) this.constructorOf = this.currentClass;
     else if (!isArrowFunction(fn)) this.constructorOf = undefined;
 
@@ -950,6 +1098,7 @@ class ModelBuilder {
     this.scope = outerScope;
     this.currentUnit = outerUnit;
     this.constructorOf = outerConstructorOf;
+    this.modelMethod = outerModelMethod;
   }
 
   private visitParameter(parameter: TS.ParameterDeclaration, unit: FunctionUnit | undefined, fn: TS.FunctionLikeDeclaration): void {
@@ -971,6 +1120,10 @@ class ModelBuilder {
         if (scope) this.bind(name.text, { kind: 'db', idiom: scope, tx: true, text: name.text });
         // A client, a manager or a transaction handed in by the caller belongs to the caller's transaction.
         else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction|PoolClient|EntityManager|QueryRunner/.test(typeText!), text: name.text });
+        // `(featureStore: IFeatureStore)`: a team's repository handed in, by its type.
+        else if (typeText !== undefined && this.repositoryIdiom(name.text) && this.repositoryEvidence(typeText, false) === true) {
+          this.bind(name.text, { kind: 'db', idiom: this.repositoryIdiom(name.text)!, tx: false, text: name.text });
+        }
       }
       if (unit && unit.fn === fn && this.keyParams.has(name.text)) {
         unit.takesKey = true;
@@ -1097,6 +1250,7 @@ class ModelBuilder {
   }
 
   private visitCall(call: TS.CallExpression): void {
+    if (this.modelMethod !== undefined) this.noteWriteWrapper(call);
     const role = this.roleHere();
     if (role === 'router') this.noteRoute(call);
     this.markChainLinks(call);
@@ -1436,6 +1590,15 @@ class ModelBuilder {
       model.role = 'service';
     }
     const isRouterClass = (model.role ?? this.role) === 'router';
+    const base = facts.extends !== undefined ? facts.extends.split('<')[0]!.split('.').pop()! : undefined;
+    const modelIdiom = base === undefined || !this.stack.hasData ? undefined : (this.stack.modelBases.get(base) ?? this.modelBaseAliases.get(base) ?? this.modelNames.get(base));
+    if (modelIdiom) {
+      model.modelIdiom = modelIdiom;
+      for (const member of node.members) {
+        const name = isMethodDeclaration(member) && member.body ? memberName(member.name) : undefined;
+        if (name !== undefined) this.modelMethods.set(member, name);
+      }
+    }
 
     for (const member of node.members) {
       const name = memberName(member.name);
@@ -1475,7 +1638,9 @@ class ModelBuilder {
       if (!fn) continue;
       const isPublic =
         !isPrivateIdentifier(member.name!) &&
+        // `_helper` and, in the style that marks private members with a trailing underscore (Medusa's `create_`), `helper_`.
         !name.startsWith('_') &&
+        !name.endsWith('_') &&
         !hasModifier(member, SyntaxKind.PrivateKeyword) &&
         !hasModifier(member, SyntaxKind.ProtectedKeyword);
       const memberDecorators = decoratorsOf(member);

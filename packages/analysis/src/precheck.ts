@@ -145,7 +145,10 @@ export function precheckFor(settings: OutboxSettings): PreCheck {
     for (const name of stack.modelBases.keys()) words.push(word(name));
     for (const name of stack.producerFunctions.keys()) words.push(word(name));
     for (const { mark } of stack.typeMarks) types.push({ text: mark, start: true, end: false });
-    for (const { matches } of stack.namePatterns) {
+    // A team's repositories (`repositoryNames`) are matched like a preset's name patterns, once the model has the
+    // evidence that the name is an injected or imported one: their names are looked for alike.
+    const patterns = [...stack.namePatterns, ...(stack.repository ? [stack.repository] : [])];
+    for (const { matches } of patterns) {
       // Each pattern is a compiled glob (patterns.ts keeps its source); one that is not says nothing, so all pass.
       const globs = (matches as { globs?: readonly string[] }).globs;
       if (!globs) {

@@ -48,6 +48,12 @@ export interface StackRules {
   idioms: readonly Idiom[];
   byName: ReadonlyMap<string, Idiom>;
   namePatterns: readonly { matches: (name: string) => boolean; idiom: Idiom }[];
+  /**
+   * A team's own repositories and stores (`repositoryNames`): unlike a preset's names, a name alone does not make
+   * one (`cookieStore`, a MobX `RootStore`, a `Map` named `store` are none); the model asks for evidence of
+   * injection (see repositoryHandle in model.ts) before it uses this idiom.
+   */
+  repository?: { matches: (name: string) => boolean; idiom: Idiom };
   typeMarks: readonly { mark: string; idiom: Idiom }[];
   /** A class that extends one of these is a model of that stack. */
   modelBases: ReadonlyMap<string, Idiom>;
@@ -144,7 +150,9 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
     }
   }
   // A team's own repositories and stores (`this.featureStore.create(…)`, `this.orderRepository.updateStatus(…)`): in a
-  // codebase on a data preset they are how services reach the database. Matched after the presets' own names.
+  // codebase on a data preset they are how services reach the database. Matched after the presets' own names, and
+  // only where the model sees them injected or made from a class so named.
+  let repository: StackRules['repository'];
   if (idioms.length > 0 && settings.repositoryNames.length > 0) {
     const idiom: Idiom = {
       ...compileIdiom('repository', { shapes: ['direct'], writeVerbs: [], readVerbs: [], autocommit: true }, settings),
@@ -153,13 +161,14 @@ export function stackRulesFor(settings: OutboxSettings): StackRules {
     };
     idioms.push(idiom);
     // Linear-time matching: repositoryNames comes from a config a pull request can change (patterns.ts).
-    for (const pattern of settings.repositoryNames) namePatterns.push({ matches: compileGlobs([pattern.toLowerCase()]), idiom });
+    repository = { matches: compileGlobs(settings.repositoryNames.map((pattern) => pattern.toLowerCase())), idiom };
   }
   rules = {
     hasData: idioms.length > 0,
     idioms,
     byName,
     namePatterns,
+    ...(repository ? { repository } : {}),
     typeMarks,
     modelBases,
     modelImports,
@@ -197,6 +206,11 @@ export function idiomByName(rules: StackRules, name: string): Idiom | undefined 
 }
 
 const byPatternCache = new WeakMap<StackRules, Map<string, Idiom | null>>();
+
+/** The team-repository idiom when `name` matches `repositoryNames` (the caller has the evidence that it is one). */
+export function repositoryByName(rules: StackRules, name: string): Idiom | undefined {
+  return rules.repository?.matches(name.toLowerCase()) ? rules.repository.idiom : undefined;
+}
 
 export function idiomByType(rules: StackRules, typeText: string): Idiom | undefined {
   for (const { mark, idiom } of rules.typeMarks) {

@@ -173,6 +173,12 @@ export interface ClassFacts {
   properties: { name: string; type?: string; initializer?: string; line: number }[];
   /** Names of functions called anywhere in the class body (e.g. `getOrchestrator`). */
   calls: string[];
+  /**
+   * A model class of a data preset only: its methods that write through the model itself (`saveWithCtx` calling
+   * `this.save`), with the verb and the line of that call — the codebase's own write verbs (init writes them to
+   * `dbWriteCalls`).
+   */
+  writeWrappers?: { method: string; verb: string; line: number }[];
 }
 
 /** A route a router file registers (`app.post('/x', handler)`, `app.route({ … })`), whether or not it writes. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, compileGlobs, detectPresets, isCandidate, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, PRESET_NAMES, compileGlobs, detectPresets, isCandidate, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch, analyzeBatchUnder, type ParsedSources } from './batch.js';
 import { createBaseline } from './baseline.js';
@@ -41,7 +41,20 @@ export const CANDIDATE_DB_HANDLES = [
  * Libraries that talk to a database or serve HTTP but have no preset yet: init names them ("could not place") so a
  * silent zero is never mistaken for a clean codebase.
  */
-const UNPLACED = ['mongoose', '@typegoose/typegoose', 'mongodb', 'objection', 'pg-promise', 'slonik', 'postgres', 'mysql2', 'mysql', 'better-sqlite3', '@supabase/supabase-js', 'firebase-admin', 'typeorm-transactional', '@hapi/hapi', 'restify', '@trpc/server'];
+const UNPLACED = ['mongoose', '@typegoose/typegoose', 'mongodb', 'objection', 'pg-promise', 'slonik', 'postgres', 'mysql2', 'mysql', 'better-sqlite3', '@supabase/supabase-js', 'firebase-admin', 'typeorm-transactional', '@hapi/hapi', 'restify'];
+/** Drivers a data preset loads itself: with that preset on they are no stack of their own. */
+const DRIVERS = new Set(['mysql2', 'mysql', 'better-sqlite3', 'postgres']);
+
+/**
+ * Code that is no operation's, whatever it writes: seeds, scripts, migrations, tests and their fixtures, examples.
+ * A folder so named (or a `seed.ts`, `*.seed.ts`, `*.migration.ts`) is kept out of the written globs.
+ */
+const NO_ROLE_FOLDER = /^(?:seeds?|seeders?|seeding|scripts?|migrations?|tests?|__tests__|integration-tests?|e2e|__fixtures__|fixtures?|__mocks__|mocks?|examples?|benchmarks?|bench|stories|storybook)$/i;
+const NO_ROLE_FILE = /(?:^|[.-])(?:seed|seeds|seeder|migration)\.[cm]?[jt]sx?$|^seed[\w-]*\.[cm]?[jt]s$/i;
+/** Component files: a folder where they are most of the sources is a front-end. */
+const COMPONENT = /\.(?:tsx|jsx)$/;
+/** Libraries a user interface is written with; a package on one of them and on no server or DB library is a front-end. */
+const UI_LIBRARIES = ['react', 'react-dom', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact', 'react-native', 'expo', 'electron', '@tauri-apps/api'];
 
 /** The extensions a written glob covers, as the default globs do. */
 const EXT = '{ts,mts,cts,js,mjs,cjs}';
@@ -70,6 +83,12 @@ export interface InitResult {
   globs: { router: 'default' | 'written'; service: 'default' | 'written' };
   /** Files doing a role's DB work that the written config does not classify (infrastructure, or a file to add). */
   unmatched: string[];
+  /** Files doing DB work that init kept out of every role: a front-end, a seed, a script, a migration, a test. */
+  leftOut: { file: string; why: string }[];
+  /** Front-end packages written to `ignore` (never analysed). */
+  frontends: string[];
+  /** The codebase's own write methods over its ORM, written to `dbWriteCalls`, each with where it writes. */
+  writeWrappers: WriteWrapper[];
   dbHandles: string[];
   report: AuditReport;
 }
@@ -99,10 +118,43 @@ async function analyseAs(files: DiscoveredFile[], role: Role, dbHandles: string[
   return (await analyzeBatch(files, permissive(role, dbHandles, presets), DEFAULT_MAX_FILE_SIZE, undefined, undefined, undefined, parsed)).analyses.filter((a) => hasRole(role, a));
 }
 
-/** The same for several roles at once, each file read and parsed once. */
-async function analyseAsEach(files: DiscoveredFile[], roles: Role[], dbHandles: string[], presets: string[], parsed?: ParsedSources): Promise<FileAnalysis[][]> {
+/**
+ * The same for several roles at once, each file read and parsed once (its tree kept in `parsed`); `wrappers` receives
+ * every file's write wrappers.
+ */
+async function analyseAsEach(
+  files: DiscoveredFile[],
+  roles: Role[],
+  dbHandles: string[],
+  presets: string[],
+  wrappers?: { keep: (file: string) => boolean; found: WriteWrapper[] },
+  parsed?: ParsedSources,
+): Promise<FileAnalysis[][]> {
   const analyses = await analyzeBatchUnder(files, roles.map((role) => permissive(role, dbHandles, presets)), DEFAULT_MAX_FILE_SIZE, parsed);
+  if (wrappers) wrappers.found.push(...writeWrappersOf(analyses.at(-1)!.filter((a) => wrappers.keep(a.file))));
   return roles.map((role, i) => analyses[i]!.filter((a) => hasRole(role, a)));
+}
+
+/** A codebase's own write method over its ORM, as the analysis publishes it in a model class's facts. */
+export interface WriteWrapper {
+  method: string;
+  /** `file:line` of the ORM write it makes, and that write's verb. */
+  where: string;
+  verb: string;
+  className: string;
+}
+
+/** The write wrappers of the model classes of `analyses`, one per method name (the first place found), sorted. */
+export function writeWrappersOf(analyses: FileAnalysis[]): WriteWrapper[] {
+  const found = new Map<string, WriteWrapper>();
+  for (const a of [...analyses].sort((x, y) => x.file.localeCompare(y.file))) {
+    for (const cls of a.classes) {
+      for (const wrapper of cls.writeWrappers ?? []) {
+        if (!found.has(wrapper.method)) found.set(wrapper.method, { method: wrapper.method, where: `${a.file}:${wrapper.line}`, verb: wrapper.verb, className: cls.name });
+      }
+    }
+  }
+  return [...found.values()].sort((x, y) => x.method.localeCompare(y.method));
 }
 
 /**
@@ -144,7 +196,22 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const presets = detection.presets;
   const dataPresets = presets.filter((name) => presetByName(name)?.data?.shapes !== undefined);
   const unplaced = unplacedDependencies(root, detection);
-  const { files } = await discoverFiles(root, DEFAULT_SETTINGS.ignore);
+  const { files: listed } = await discoverFiles(root, DEFAULT_SETTINGS.ignore);
+  // Front-ends (a package on a UI library and no server one, a folder of mostly components) are never analysed;
+  // seeds, scripts, migrations and tests are analysed but kept out of the roles' globs.
+  const { packages: frontends, folders: componentFolders } = frontendFolders(root, listed.map((f) => f.relative));
+  const inFrontend = (file: string) => frontends.some((folder) => file.startsWith(`${folder}/`));
+  // A folder of components may still hold route files (`app/api/**/route.ts` of a Next.js app): analysed, never globbed.
+  const inComponents = (file: string) => componentFolders.some((folder) => file.startsWith(`${folder}/`));
+  const files = listed.filter((f) => !inFrontend(f.relative));
+  const noRole = (file: string): string | undefined => {
+    const parts = file.split('/');
+    if (inComponents(file)) return 'in a folder of front-end components';
+    const folder = parts.slice(0, -1).find((part) => NO_ROLE_FOLDER.test(part));
+    if (folder !== undefined) return `in ${folder}/`;
+    return NO_ROLE_FILE.test(parts.at(-1)!) ? 'a seed or migration file' : undefined;
+  };
+  const avoided = [...listed.filter((f) => inFrontend(f.relative)).map((f) => f.relative), ...files.map((f) => f.relative).filter((f) => noRole(f) !== undefined)];
   // A stack that declares its routes by decorator or by export (NestJS, route files) finds them wherever they are:
   // guessing router globs from every file would only make services look like routes.
   const routesByDeclaration = presets.some((name) => {
@@ -152,14 +219,36 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     return (web?.controllerDecorators?.length ?? 0) > 0 || (web?.exportedHandlers?.length ?? 0) > 0;
   });
   const roles: Role[] = routesByDeclaration ? ['service'] : ['router', 'service'];
-  // Every file parsed here is kept, and the handle search and the final audit analyse its tree again instead of
-  // parsing it again (the analysis never changes a tree): init parses each file once.
+  // A model class's own write methods (`saveWithCtx` over `this.save`) are the codebase's write verbs: found first, then
+  // the roles are looked for again with them, so operations that write only through them are found too.
+  // Those of seeds, scripts, migrations and tests are not the codebase's.
+  const isTest = compileGlobs(DEFAULT_SETTINGS.testFiles);
+  const wrappers = { keep: (file: string) => noRole(file) === undefined && !isTest(file), found: [] as WriteWrapper[] };
+  // Every file parsed here is kept, and the second look, the handle search and the final audit analyse its tree again
+  // instead of parsing it again (the analysis never changes a tree): init parses each file once.
   const parsed: ParsedSources = new Map();
-  const found = await analyseAsEach(files, roles, CANDIDATE_DB_HANDLES, presets, parsed);
-  const routers = routesByDeclaration ? [] : found[0]!;
+  let found = await analyseAsEach(files, roles, CANDIDATE_DB_HANDLES, presets, wrappers, parsed);
+  const dbWriteCalls = wrappers.found.map((wrapper) => wrapper.method);
+  if (dbWriteCalls.length > 0) found = (await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, CANDIDATE_DB_HANDLES, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE, parsed)).map((analyses, i) => analyses.filter((a) => hasRole(roles[i]!, a)));
+  const leftOut: { file: string; why: string }[] = [];
+  const keep = (a: FileAnalysis) => {
+    const why = noRole(a.file);
+    if (why !== undefined && !leftOut.some((entry) => entry.file === a.file)) leftOut.push({ file: a.file, why });
+    return why === undefined;
+  };
+  let routers = routesByDeclaration ? [] : found[0]!.filter(keep);
+  // Where the default router globs already name the codebase's routers, a file they miss that the analysis also finds
+  // service work in (a command `documentCreator(ctx, …)` looks like a Koa handler when every file is a router) is a
+  // service, not a router the config would never classify.
+  const defaultRouter = compileGlobs(DEFAULT_SETTINGS.routerFiles);
+  if (routers.some((a) => defaultRouter(a.file))) {
+    const serviceWork = new Set(found.at(-1)!.map((a) => a.file));
+    routers = routers.filter((a) => defaultRouter(a.file) || !serviceWork.has(a.file));
+  }
   const routerSet = new Set(routers.map((a) => a.file));
   // A file with route handlers is a router even if it also declares a class, as the analysis itself decides.
-  const services = found.at(-1)!.filter((a) => !routerSet.has(a.file));
+  const services = found.at(-1)!.filter((a) => !routerSet.has(a.file)).filter(keep);
+  leftOut.sort((a, b) => a.file.localeCompare(b.file));
   const routerFiles = routers.map((a) => a.file);
   const serviceFiles = services.map((a) => a.file);
 
@@ -186,8 +275,11 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     $schema: './node_modules/outbox-analysis/schema/outbox.config.schema.json',
     ...(presets.length > 0 ? { presets } : {}),
   };
-  if (globs.router === 'written') config.routerFiles = globsFor(routerFiles, serviceFiles);
-  if (globs.service === 'written') config.serviceFiles = globsFor(serviceFiles, routerFiles);
+  if (frontends.length > 0) config.ignore = { add: frontends.map((folder) => `${folder}/**`) };
+  if (dbWriteCalls.length > 0) config.dbWriteCalls = dbWriteCalls;
+  // A written glob never spans a front-end, a seed, a script, a migration or a test folder.
+  if (globs.router === 'written') config.routerFiles = globsFor(routerFiles, [...serviceFiles, ...avoided]);
+  if (globs.service === 'written') config.serviceFiles = globsFor(serviceFiles, [...routerFiles, ...avoided]);
   if (dbHandles.some((h) => !defaults.dbHandles.includes(h))) config.dbHandles = dbHandles;
   const chosen = resolveSettings(config as PartialSettings);
   const chosenRouter = compileGlobs(chosen.routerFiles);
@@ -200,17 +292,62 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const auditOptions: AuditOptions = { root, configFile, parsedSources: parsed };
   const report = await runAudit(auditOptions);
   writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
-  return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, dbHandles, report };
+  return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, leftOut, frontends, writeWrappers: wrappers.found, dbHandles, report };
+}
+
+/**
+ * Front-ends of the tree: `packages`, whose package.json depends on a UI library and on no server, data or driver
+ * library any preset (or the could-not-place list) knows; `folders`, in the other packages, top folders where
+ * component files (`.tsx`, `.jsx`) are at least 40% of ten or more sources (`app/` of a Koa + React monolith).
+ */
+export function frontendFolders(root: string, files: string[]): { packages: string[]; folders: string[] } {
+  const server = new Set([...PRESET_NAMES.flatMap((name) => presetByName(name)?.enablers ?? []), ...UNPLACED, '@prisma/client', 'pg', '@remix-run/node', '@remix-run/server-runtime']);
+  const dirs = new Set<string>();
+  for (const file of files) {
+    const parts = file.split('/');
+    for (let depth = 0; depth < parts.length; depth++) dirs.add(parts.slice(0, depth).join('/'));
+  }
+  const packages = [...dirs].filter((dir) => existsSync(path.join(root, dir, 'package.json'))).sort((a, b) => b.length - a.length);
+  const packageOf = (file: string) => packages.find((dir) => dir === '' || file.startsWith(`${dir}/`));
+  const found = new Set<string>();
+  for (const dir of packages) {
+    if (dir === '') continue;
+    let manifest: Record<string, Record<string, string> | undefined>;
+    try {
+      manifest = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as typeof manifest;
+    } catch {
+      continue;
+    }
+    const deps = ['dependencies', 'devDependencies', 'peerDependencies'].flatMap((key) => Object.keys(manifest[key] ?? {}));
+    if (deps.some((name) => UI_LIBRARIES.includes(name)) && !deps.some((name) => server.has(name))) found.add(dir);
+  }
+  const counts = new Map<string, { components: number; sources: number }>();
+  for (const file of files) {
+    const pkg = packageOf(file);
+    if (pkg === undefined || [...found].some((folder) => file.startsWith(`${folder}/`))) continue;
+    const rest = (pkg === '' ? file : file.slice(pkg.length + 1)).split('/');
+    if (rest.length < 2) continue;
+    const top = pkg === '' ? rest[0]! : `${pkg}/${rest[0]}`;
+    const entry = counts.get(top) ?? { components: 0, sources: 0 };
+    entry.sources++;
+    if (COMPONENT.test(file)) entry.components++;
+    counts.set(top, entry);
+  }
+  const folders = [...counts].filter(([, { components, sources }]) => sources >= 10 && components / sources >= 0.4).map(([folder]) => folder);
+  // A front-end package inside another (a Tauri plugin's example app) is already covered by it.
+  const packagesFound = [...found].filter((dir) => ![...found].some((other) => other !== dir && dir.startsWith(`${other}/`)));
+  return { packages: packagesFound.sort(), folders: folders.sort() };
 }
 
 /** Dependencies of the root's package.json files that do DB or HTTP work through a library no preset reads. */
 function unplacedDependencies(root: string, detection: PresetDetection): string[] {
   const found = new Set<string>();
+  const hasDataPreset = detection.presets.some((name) => presetByName(name)?.data?.shapes !== undefined);
   for (const where of new Set(detection.evidence.filter((e) => e.where.endsWith('package.json')).map((e) => e.where).concat('package.json'))) {
     try {
       const manifest = JSON.parse(readFileSync(path.join(root, where), 'utf8')) as Record<string, Record<string, string> | undefined>;
       for (const key of ['dependencies', 'devDependencies']) {
-        for (const name of Object.keys(manifest[key] ?? {})) if (UNPLACED.includes(name)) found.add(name);
+        for (const name of Object.keys(manifest[key] ?? {})) if (UNPLACED.includes(name) && !(DRIVERS.has(name) && hasDataPreset)) found.add(name);
       }
     } catch {
       // No package.json at the root: nothing to name.
@@ -246,6 +383,13 @@ export function printInit(result: InitResult, target: string): string {
     ...list(result.routerFiles),
     `  services (classes or exported functions that write to the DB): ${result.serviceFiles.length} file(s)`,
     ...list(result.serviceFiles),
+    ...(result.frontends.length > 0 ? [`  front-end packages, never analysed (written to ignore): ${result.frontends.length}`, ...list(result.frontends)] : []),
+    ...(result.leftOut.length > 0
+      ? [`  doing DB work but kept out of every role (front-end components, seeds, scripts, migrations, tests): ${result.leftOut.length} file(s)`, ...list(result.leftOut.map((entry) => `${entry.file} (${entry.why})`))]
+      : []),
+    ...(result.writeWrappers.length > 0
+      ? [`  own write methods over the ORM (written to dbWriteCalls): ${result.writeWrappers.length}`, ...list(result.writeWrappers.map((w) => `${w.method}: ${w.className}.${w.method} calls this.${w.verb}(…) at ${w.where}`))]
+      : []),
     `  DB handles in use: ${result.dbHandles.length > 0 ? result.dbHandles.join(', ') : result.detection.presets.length > 0 ? 'those of the presets' : 'none found'}`,
     '',
   ];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledRuntimeRoot, runAudit } from '../src/index.js';
-import { globsFor, runInit } from '../src/init.js';
+import { globsFor, printInit, runInit } from '../src/init.js';
 import { makeProject, runCli } from './support/project.js';
 
 // A layout the default globs do not know: controllers under src/api/, services under src/domain/, a `tx` handle.
@@ -136,6 +136,95 @@ describe('outbox-audit init', () => {
     // Classes that write but are infrastructure (the outbox repository, the stores) are listed, not made services.
     expect(run.stdout).toMatch(/neither a router nor a service by these globs[^]*src\/core\//);
     expect(run.stdout).toMatch(/audit with this config: 114 operation\(s\), 5 compliant \(4\.4%\)/);
+  });
+
+  it('keeps front-ends out of the analysis and seeds, scripts and migrations out of the written globs', async () => {
+    const service = (name: string) => `export class ${name} {\n  constructor(private readonly tx: Tx) {}\n  async place(id: string) {\n    await this.tx.execute('INSERT INTO orders (id) VALUES ($1)', [id]);\n  }\n}\n`;
+    const components = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`web/src/components/Panel${i}.tsx`, `export const Panel${i} = () => null;\n`]));
+    const root = makeProject({
+      'package.json': JSON.stringify({ workspaces: ['server', 'web', 'admin'] }),
+      'server/package.json': JSON.stringify({ dependencies: { express: '5' } }),
+      'server/src/api/orders.ts': ORDERS_CONTROLLER,
+      'server/src/domain/orders/order-manager.ts': service('OrderManager'),
+      'server/src/scripts/backfill.ts': service('Backfill'),
+      'server/src/seed.ts': service('Seeder'),
+      'server/src/migrations/0001-orders.ts': service('Migration0001'),
+      // A front-end package: React and no server or database library.
+      'admin/package.json': JSON.stringify({ dependencies: { react: '19', 'react-dom': '19' } }),
+      'admin/src/stores/orders.ts': service('OrdersStore'),
+      // A folder of mostly components in a package that has a server too: analysed, but in no written glob.
+      'web/package.json': JSON.stringify({ dependencies: { react: '19', express: '5' } }),
+      ...components,
+      'web/src/state/cart.ts': service('Cart'),
+      'web/src/state/wishlist.ts': service('Wishlist'),
+    });
+    const result = await runInit({ root });
+    expect(result.frontends).toEqual(['admin']);
+    expect(result.config.ignore).toEqual({ add: ['admin/**'] });
+    expect(result.serviceFiles).toEqual(['server/src/domain/orders/order-manager.ts']);
+    expect(result.leftOut.map((entry) => entry.file)).toEqual(['server/src/migrations/0001-orders.ts', 'server/src/scripts/backfill.ts', 'server/src/seed.ts', 'web/src/state/cart.ts', 'web/src/state/wishlist.ts']);
+    expect(result.config.serviceFiles).toEqual(['server/src/domain/**/*.{ts,mts,cts,js,mjs,cjs}']);
+    expect(result.report.operations.map((o) => `${o.kind} ${o.className ?? ''}.${o.method}`).sort()).toEqual(['service OrderManager.place']);
+    expect(printInit(result, root)).toContain('front-end packages, never analysed (written to ignore): 1');
+  });
+
+  it("writes the codebase's own write methods over its ORM to dbWriteCalls, and finds the services that write only through them", async () => {
+    const root = makeProject({
+      'package.json': JSON.stringify({ dependencies: { sequelize: '6', 'sequelize-typescript': '2' } }),
+      'server/models/base/Model.ts': [
+        "import { Model as SequelizeModel } from 'sequelize-typescript';",
+        'export class Model extends SequelizeModel {',
+        '  public saveWithCtx(ctx: APIContext, options?: SaveOptions) {',
+        '    return this.save({ ...options, ...ctx.context });',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      'server/models/Document.ts': "import { Model } from './base/Model';\nexport class Document extends Model {}\n",
+      'server/commands/documentRenamer.ts': [
+        "import { Document } from '@server/models';",
+        'export default async function documentRenamer(user: User, id: string, title: string) {',
+        '  const document = await Document.findByPk(id, { rejectOnEmpty: true });',
+        '  document.title = title;',
+        '  await document.saveWithCtx(user.context);',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const result = await runInit({ root });
+    expect(result.config.dbWriteCalls).toEqual(['saveWithCtx']);
+    expect(result.writeWrappers).toEqual([{ method: 'saveWithCtx', where: 'server/models/base/Model.ts:4', verb: 'save', className: 'Model' }]);
+    expect(result.report.operations.map((o) => `${o.file} ${o.method}`)).toEqual(['server/commands/documentRenamer.ts documentRenamer']);
+    expect(printInit(result, root)).toContain('saveWithCtx: Model.saveWithCtx calls this.save(…) at server/models/base/Model.ts:4');
+  });
+
+  it('a command that takes ctx is a service where the default router globs already name the routers', async () => {
+    const root = makeProject({
+      'package.json': JSON.stringify({ dependencies: { koa: '2', '@koa/router': '13', knex: '3' } }),
+      'src/routes/items.ts': [
+        "import Router from '@koa/router';",
+        "import { knex } from '../db';",
+        'export const router = new Router();',
+        "router.post('/items', async (ctx) => {",
+        "  await knex('items').insert(ctx.request.body);",
+        '  ctx.status = 201;',
+        '});',
+        '',
+      ].join('\n'),
+      'src/commands/itemArchiver.ts': [
+        "import type { Context } from 'koa';",
+        "import { knex } from '../db';",
+        'export default async function itemArchiver(ctx: Context, id: string) {',
+        "  await knex('items').where({ id }).update({ archived: true });",
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const result = await runInit({ root });
+    expect(result.routerFiles).toEqual(['src/routes/items.ts']);
+    expect(result.serviceFiles).toEqual(['src/commands/itemArchiver.ts']);
+    expect(result.config.serviceFiles).toEqual(['src/commands/**/*.{ts,mts,cts,js,mjs,cjs}']);
+    expect(result.report.operations.map((o) => `${o.kind} ${o.method}`).sort()).toEqual(['router POST /items', 'service itemArchiver']);
   });
 
   it('chooses the shortest folder that holds none of the other role, else the file itself', () => {

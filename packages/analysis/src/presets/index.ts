@@ -8,13 +8,14 @@ import { mikroOrm } from './mikro-orm.js';
 import { knex } from './knex.js';
 import { drizzle } from './drizzle.js';
 import { kysely } from './kysely.js';
+import { medusa } from './medusa.js';
 import { fastify, express, koa, nestjs, routeHandlers, hono, trpc } from './web.js';
 
 export type { Preset, DataIdiom, WebIdiom, HandleShape } from './types.js';
 
 /** Every preset, data access first. The order is the order in which a call is matched against them. */
 export const PRESETS: readonly Preset[] = [
-  session, nodePostgres, prisma, typeorm, sequelize, mikroOrm, knex, drizzle, kysely,
+  session, nodePostgres, prisma, typeorm, sequelize, mikroOrm, medusa, knex, drizzle, kysely,
   fastify, express, koa, nestjs, routeHandlers, hono, trpc,
 ];
 

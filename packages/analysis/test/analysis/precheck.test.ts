@@ -41,7 +41,7 @@ describe('the pre-check', () => {
   it('reads every kind of fact the compiled stack has, or says why not (a new kind must be decided on)', () => {
     // Roots of a DB handle: read by precheck.ts. The rest name verbs, decorators of methods and route syntax, which
     // only qualify a call that already has a handle, or a route (a route alone is no finding).
-    const read = ['byName', 'namePatterns', 'typeMarks', 'modelBases', 'modelImports', 'producerFunctions', 'web', 'hasData'];
+    const read = ['byName', 'namePatterns', 'repository', 'typeMarks', 'modelBases', 'modelImports', 'producerFunctions', 'web', 'hasData'];
     const notRoots = ['idioms', 'txDecorators', 'roleMarkers'];
     expect(Object.keys(stackRulesFor(ALL)).sort()).toEqual([...read, ...notRoots].sort());
     expect(Object.keys(stackRulesFor(ALL).web).sort()).toEqual(

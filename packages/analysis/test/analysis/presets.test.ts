@@ -155,6 +155,178 @@ describe("a team's own repositories and stores", () => {
     expect(analyze(code, 'src/services/feature-service.ts').operations).toEqual([]);
     expect(analyze(code, 'src/services/feature-service.ts', { presets: ['knex'], repositoryNames: [] }).operations).toEqual([]);
   });
+  it('a parameter typed by the store class, or a local made from it, is one; a name alone is not', () => {
+    const functions = [
+      "import { cookies } from './request-cookies';",
+      'export async function archiveAll(featureStore: IFeatureStore, names: string[]) {',
+      '  for (const name of names) await featureStore.archiveFeature(name);',
+      '}',
+      'export async function seedOne(db: Knex) {',
+      '  const featureStore = new FeatureStore(db);',
+      "  await featureStore.createFeature({ name: 'a' });",
+      '}',
+      'export async function setCookie(name: string, value: string) {',
+      '  const cookieStore = await cookies();',
+      '  cookieStore.set(name, value);',
+      '}',
+      'export function remember(key: string, value: string) {',
+      '  const memoryStore = new Map<string, string>();',
+      '  memoryStore.set(key, value);',
+      '}',
+    ].join('\n');
+    const found = analyze(functions, 'src/services/features.ts', { presets: ['knex'] });
+    expect(found.operations.map((op) => [op.method, op.firstWrite.line])).toEqual([['archiveAll', 3], ['seedOne', 7]]);
+  });
+
+  it('a member that is a Map or of no store type, a component file and a front-end module have no repositories', () => {
+    const members = [
+      'export class CacheService {',
+      '  private readonly sessionStore = new Map<string, Session>();',
+      '  constructor(private readonly settings: Settings, private readonly rootStore: RootStore) {}',
+      '  async save(id: string, session: Session) { this.sessionStore.set(id, session); }',
+      '  async clear() { this.sessionStore.delete(\'all\'); }',
+      '  async reset() { await this.rootStore.deleteAll(); }',
+      '}',
+    ].join('\n');
+    // `rootStore: RootStore` is typed by a class so named: a repository in a backend service file.
+    expect(analyze(members, 'src/services/cache.service.ts', { presets: ['knex'] }).operations.map((op) => op.method)).toEqual(['reset']);
+    // The same class in a module that imports MobX, or in a component file: a front-end store, no DB work.
+    expect(analyze(`import { observable } from 'mobx';\n${members}`, 'src/services/cache.service.ts', { presets: ['knex'] }).operations).toEqual([]);
+    expect(analyze(members, 'src/services/cache.service.tsx', { presets: ['knex'] }).operations).toEqual([]);
+  });
+});
+
+describe("a codebase's own write methods over its ORM", () => {
+  const base = [
+    "import { Model as SequelizeModel } from 'sequelize-typescript';",
+    'export class Model extends SequelizeModel {',
+    '  public saveWithCtx(ctx: APIContext, options?: SaveOptions) {',
+    '    return this.save({ ...options, ...ctx.context });',
+    '  }',
+    '  public static createWithCtx(ctx: APIContext, values: object) {',
+    '    return this.create(values, { ...ctx.context });',
+    '  }',
+    '  public toPlainWithCtx(ctx: APIContext) { return this.get({ plain: true }); }',
+    '  public async save(options?: SaveOptions) { return super.save(options); }',
+    '}',
+    'export class DraftCache {',
+    '  saveWithCtx(ctx: APIContext) { return this.save(ctx); }',
+    '  save(ctx: APIContext) { return ctx; }',
+    '}',
+  ].join('\n');
+
+  it('a model class publishes the methods that write through the model itself; other classes and its own verbs do not', () => {
+    const found = analyze(base, 'server/models/base/Model.ts', { presets: ['sequelize'] });
+    expect(found.classes.map((cls) => [cls.name, cls.writeWrappers])).toEqual([
+      ['Model', [{ method: 'saveWithCtx', verb: 'save', line: 4 }, { method: 'createWithCtx', verb: 'create', line: 7 }]],
+      ['DraftCache', undefined],
+    ]);
+  });
+
+  it('named in dbWriteCalls, they write on models and their instances', () => {
+    const command = [
+      "import { Document } from '@server/models';",
+      'export async function documentRenamer(ctx: APIContext, id: string, title: string) {',
+      '  const document = await Document.findByPk(id, { rejectOnEmpty: true });',
+      '  document.title = title;',
+      '  await document.saveWithCtx(ctx);',
+      '}',
+      'export async function documentImporter(ctx: APIContext, title: string) {',
+      '  return Document.createWithCtx(ctx, { title });',
+      '}',
+    ].join('\n');
+    const path = 'server/services/documents.ts';
+    expect(analyze(command, path, { presets: ['sequelize'] }).operations).toEqual([]);
+    const found = analyze(command, path, { presets: ['sequelize'], dbWriteCalls: ['saveWithCtx', 'createWithCtx'] });
+    expect(found.operations.map((op) => [op.method, op.firstWrite.line])).toEqual([['documentRenamer', 5], ['documentImporter', 8]]);
+  });
+});
+
+describe('a transaction handed to a function named like a write', () => {
+  const code = [
+    "import { db } from '@/lib/db';",
+    "import { loadPolicies, savePolicies } from './_shared';",
+    'export const updatePolicy = workspaceProcedure.input(policySchema).mutation(async ({ ctx, input }) => {',
+    '  await db.transaction(async (tx) => {',
+    '    const current = await loadPolicies(ctx.workspace.id, tx);',
+    '    await savePolicies(ctx.workspace.id, [...current, input.policy], tx);',
+    '  });',
+    '});',
+    'export const listPolicies = workspaceProcedure.query(async ({ ctx }) => db.transaction(async (tx) => loadPolicies(ctx.workspace.id, tx)));',
+    'export function createPolicyService(database: typeof db) {',
+    '  return { save: (policy: Policy) => savePolicies(policy.workspaceId, [policy], database) };',
+    '}',
+  ].join('\n');
+
+  it('writes in that transaction; a read with it, or a plain handle handed to a factory, does not', () => {
+    const found = analyze(code, 'lib/trpc/routers/policies/update.ts', { presets: ['drizzle', 'trpc'] });
+    expect(found.operations.map((op) => [op.method, op.firstWrite.line])).toEqual([['MUTATION updatePolicy', 6]]);
+    expect(found.routerDbCalls.map((call) => [call.line, call.call]).sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([[4, 'transaction'], [6, 'savePolicies'], [9, 'transaction']]);
+  });
+});
+
+describe('SQL chosen by a condition', () => {
+  const code = [
+    'export class CollectionService {',
+    '  constructor(private readonly prisma: PrismaService) {}',
+    '  async lockSiblings(tx: Prisma.TransactionClient, teamId: string, parentId: string | null) {',
+    '    const lock = parentId',
+    '      ? Prisma.sql`SELECT "orderIndex" FROM "TeamCollection" WHERE "teamID" = ${teamId} AND "parentID" = ${parentId} FOR UPDATE`',
+    '      : Prisma.sql`SELECT "orderIndex" FROM "TeamCollection" WHERE "teamID" = ${teamId} AND "parentID" IS NULL FOR UPDATE`;',
+    '    return tx.$executeRaw(lock);',
+    '  }',
+    '  async shift(tx: Prisma.TransactionClient, teamId: string, up: boolean) {',
+    '    const move = up',
+    '      ? Prisma.sql`UPDATE "TeamCollection" SET "orderIndex" = "orderIndex" - 1 WHERE "teamID" = ${teamId}`',
+    '      : Prisma.sql`UPDATE "TeamCollection" SET "orderIndex" = "orderIndex" + 1 WHERE "teamID" = ${teamId}`;',
+    '    return tx.$executeRaw(move);',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it('is a read when both branches read and a write when both write', () => {
+    const found = analyze(code, 'src/team-collection/team-collection.service.ts', { presets: ['prisma'] });
+    expect(found.operations.map((op) => [op.method, op.firstWrite.line])).toEqual([['shift', 13]]);
+  });
+});
+
+describe('Medusa module services', () => {
+  const code = [
+    "import { InjectManager, InjectTransactionManager, MedusaContext } from '@medusajs/framework/utils';",
+    'export default class CustomerModuleService {',
+    '  protected customerService_: ModulesSdkTypes.IMedusaInternalService<Customer>;',
+    '  protected addressCache_: Map<string, Address>;',
+    '  constructor({ customerService }: InjectedDependencies) {',
+    '    this.customerService_ = customerService;',
+    '  }',
+    '  @InjectManager()',
+    '  async createCustomers(data: CreateCustomerDTO[], @MedusaContext() sharedContext: Context = {}) {',
+    '    return await this.createCustomers_(data, sharedContext);',
+    '  }',
+    '  @InjectTransactionManager()',
+    '  async createCustomers_(data: CreateCustomerDTO[], @MedusaContext() sharedContext: Context = {}) {',
+    '    return await this.customerService_.create(data, sharedContext);',
+    '  }',
+    '  @InjectManager()',
+    '  async listCustomers(filters: FilterableCustomerProps, @MedusaContext() sharedContext: Context = {}) {',
+    "    this.addressCache_.set('last', filters);",
+    '    return await this.customerService_.list(filters, {}, sharedContext);',
+    '  }',
+    '  async deleteCustomers(ids: string[], @MedusaContext() sharedContext: Context = {}) {',
+    '    await this.customerService_.delete(ids, sharedContext);',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it('@InjectTransactionManager() owns the transaction of the *_ helper its public method calls; an internal service writes', () => {
+    const found = analyze(code, 'packages/modules/customer/src/services/customer-module.ts', { presets: ['medusa', 'mikro-orm'] });
+    // A read and a Map's `set` are no write; the trailing underscore marks the helper, not an operation of its own.
+    expect(found.operations.map((op) => [op.method, op.firstWrite.line, op.commit])).toEqual([['createCustomers', 10, true], ['deleteCustomers', 22, true]]);
+  });
+
+  it('without the preset the internal services are no handles', () => {
+    expect(analyze(code, 'packages/modules/customer/src/services/customer-module.ts', { presets: ['mikro-orm'] }).operations).toEqual([]);
+  });
 });
 
 describe('tRPC', () => {
