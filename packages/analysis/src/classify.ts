@@ -156,6 +156,18 @@ export function isCandidate(path: string, text: string, settings: OutboxSettings
 }
 
 /**
+ * Can a file the globs give no role hold DB work the report should name (`strayDbCalls`: "DB work outside every
+ * role")? Only when it is neither ignored nor a test and its text names a DB handle the way a router or a service
+ * would have to (the pre-check of precheck.ts, asked as if the file had a role). The audit asks this only when its
+ * routers and services yielded nothing, to say where the work is instead of a bare "no operations found".
+ */
+export function mayHoldStrayDbWork(path: string, text: string, settings: OutboxSettings, layout?: ProjectLayout): boolean {
+  const { role, ignored, test } = classifyFile(path, settings, layout);
+  if (ignored || test || role !== 'other') return false;
+  return textMayMatter('service', text, settings);
+}
+
+/**
  * A file the globs give no role may still declare routes by its decorators (`@Controller()` in any file, when a web
  * preset such as nestjs is on). The front-ends analyse such a file rather than skip it on its path.
  */

@@ -18,6 +18,7 @@ import {
   type WorkflowFacts,
 } from 'outbox-analysis/core';
 import { analyzeFiles } from './analyze.js';
+import { analyzeStrays } from './batch.js';
 import { settingsFor, type ParsedSources } from './batch.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile, type DiscoveryProblem } from './discover.js';
@@ -323,6 +324,9 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     if (!unchanged) saveCache(cache, entries);
     options.onCache?.({ file: cache.file, reused: result.fromCache, analysed: result.parsed - result.fromCache });
   }
+  // Nothing found in the routers and services: say where the DB work is instead (files outside every role).
+  const nothingFound = result.analyses.every((a) => a.operations.length === 0 && a.routerDbCalls.length === 0);
+  if (nothingFound) result.analyses.push(...(await analyzeStrays(files, partial, maxFileSize, layout)));
   // Files per role: by the globs (a router that names no DB handle is never parsed), and by what the analysis found
   // (a `@Controller` class makes a router of a file no glob names).
   const roleOf = new Map<string, string>();

@@ -2,6 +2,7 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import {
   classifyFile,
   isCandidate,
+  mayHoldStrayDbWork,
   resolveSettings,
   type FileAnalysis,
   type FileDiagnostic,
@@ -108,6 +109,47 @@ export async function analyzeBatchUnder(files: DiscoveredFile[], partials: Parti
     });
   }
   return results;
+}
+
+/**
+ * The files without a role that do DB work, each as an analysis holding only its `strayDbCalls`: what the report
+ * lists as "DB work outside every role". The audit asks for it only when its routers and services gave nothing, so
+ * the extra parsing is paid only where it explains an empty report. Never throws for a file.
+ */
+export async function analyzeStrays(files: DiscoveredFile[], partial: PartialSettings, maxFileSize: number, layout?: ProjectLayout): Promise<FileAnalysis[]> {
+  const settings = settingsFor(partial);
+  const found: FileAnalysis[] = [];
+  for (const file of files) {
+    if (file.size > maxFileSize || classifyFile(file.relative, settings, layout).role !== 'other') continue;
+    let bytes: Buffer;
+    try {
+      bytes = readRegularFile(file.absolute, { limit: maxFileSize, noFollow: !file.viaLink });
+    } catch {
+      continue;
+    }
+    const source = decodeSource(bytes, maxFileSize);
+    if (!source.ok || !mayHoldStrayDbWork(file.relative, source.text, settings, layout)) continue;
+    try {
+      const analysis = (await loadAnalysis()).analyzeFile(file.relative, source.text, settings, layout);
+      if ((analysis.strayDbCalls?.length ?? 0) === 0) continue;
+      found.push({
+        file: analysis.file,
+        role: analysis.role,
+        module: analysis.module,
+        routerDbCalls: [],
+        routes: [],
+        operations: [],
+        classes: [],
+        functions: [],
+        imports: [],
+        diagnostics: [],
+        strayDbCalls: analysis.strayDbCalls!,
+      });
+    } catch {
+      // The analysis is meant never to throw; a file it cannot read adds nothing to this list.
+    }
+  }
+  return found;
 }
 
 /** Analyses a list of files in this thread: read, decode, pre-filter, parse, analyse. Never throws for a file. */
