@@ -19,6 +19,15 @@ import { printText } from './printers/text.js';
 import { createPartial, parseShard, printPartial, type ShardSpec } from './shard.js';
 import { writeAtomic } from './write.js';
 
+// A reader that stops early (`outbox … --help | head -1`) closes the pipe: what is left to print has nowhere to go,
+// which is not an error of the tool. Further writes are dropped and the run ends with its own exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stream.write = () => true;
+  });
+}
+
 const FORMATS = ['text', 'markdown', 'json', 'sarif', 'github', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 

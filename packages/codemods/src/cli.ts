@@ -11,6 +11,15 @@ import { TRANSFORM_ORDER } from './engine/types.js';
 import { bundledRuntimeRoot, planMigration, UsageError, type MigrationResult } from './migrate.js';
 import { orderedTransforms } from './transforms/index.js';
 
+// A reader that stops early (`outbox … --help | head -1`) closes the pipe: what is left to print has nowhere to go,
+// which is not an error of the tool. Further writes are dropped and the run ends with its own exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stream.write = () => true;
+  });
+}
+
 /** Exit codes: 0 nothing (left) to change; 1 a dry run found pending changes; 2 an error, or something was skipped. */
 const EXIT_PENDING = 1;
 const EXIT_PROBLEM = 2;
