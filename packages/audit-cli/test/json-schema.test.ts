@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { REASONS } from 'outbox-analysis';
 import { describe, expect, it } from 'vitest';
 import { bundledRuntimeRoot, evaluateGate, printJson, runAudit, createBaseline } from '../src/index.js';
 import { makeProject, ORDER_ROUTER, ORDER_SERVICE, runCli } from './support/project.js';
@@ -39,5 +40,12 @@ describe('the published JSON Schema of --format json', () => {
   it('is strict: a field the schema does not know is an error, so the schema moves with the report', () => {
     expect(validate({ ...JSON.parse(JSON.stringify({ schemaVersion: 2 })), surprise: true })).toBe(false);
     expect(validate.errors?.some((e) => e.keyword === 'additionalProperties' && e.params.additionalProperty === 'surprise')).toBe(true);
+  });
+
+  it("lists exactly the catalogue's reasons and flags: a reason added to the analysis must reach the schema", () => {
+    const missing = schema.definitions.operation.properties.missing.items.properties;
+    const fromCatalogue = Object.values(REASONS).filter((r) => r.flag !== undefined);
+    expect([...missing.reason.enum].sort()).toEqual(fromCatalogue.map((r) => r.reason).sort());
+    expect([...schema.definitions.flag.enum].sort()).toEqual([...new Set(fromCatalogue.map((r) => r.flag))].sort());
   });
 });
