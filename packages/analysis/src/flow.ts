@@ -263,7 +263,8 @@ export class FlowWalker {
           delete next.eventSkippedAt;
         }
         if (facts.commit) {
-          this.onCommit(state, next, node);
+          // A scope that ends a path on which nothing was written commits nothing: no event is owed there.
+          if (!facts.scope || state.bits & WRITE) this.onCommit(state, next, node);
           next.bits |= COMMIT;
           next.commitAt ??= node;
         }

@@ -1,6 +1,6 @@
 import type TS from 'typescript';
 import ts from './typescript.js';
-import type { ClassFacts, DbEffect, FileRole, FunctionFacts, RouterDbCall, StrayDbCall } from './types.js';
+import type { ClassFacts, DbEffect, FileRole, FunctionFacts, RouterDbCall, StrayDbCall, WrapIn } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { resolveText, isWriteSql, classifySql, type ConstLookup } from './sql.js';
 import { idiomByName, idiomByType, repositoryByName, stackRulesFor, type Idiom, type StackRules } from './stack.js';
@@ -54,6 +54,16 @@ export interface CallFacts {
   handle?: string;
   /** A scope: the name its callback gives the transaction's handle (`tx` of `$transaction(async (tx) => …)`). */
   transactionHandle?: string;
+  /** A write that commits by itself, on a stack that can put it in a transaction: how (see TransactionCall.wrapIn). */
+  wrapIn?: WrapIn;
+}
+
+/** How a write that commits by itself could be put in a transaction, when its stack says how and its handle is plain. */
+function wrapInOf(db: PresetDbCall): { wrapIn?: WrapIn } {
+  const scope = db.idiom.wrapScope;
+  if (!db.commitsToo || !scope || db.handle.model || db.handle.instance) return {};
+  const handle = db.handle.root ?? db.handle.text;
+  return handle ? { wrapIn: { handle, open: scope.open, param: scope.param } } : {};
 }
 
 /** The first parameter of a transaction scope's callback, when it is a plain name: the transaction's handle. */
@@ -310,6 +320,8 @@ interface DbHandle {
   instance?: boolean;
   /** A model class (`Group` in `Group.destroy(…)`). */
   model?: boolean;
+  /** For a model delegate (`this.prisma.user`), the handle it hangs off (`this.prisma`). */
+  root?: string;
 }
 
 interface DbChain {
@@ -644,7 +656,7 @@ class ModelBuilder {
     if (idiom) return { idiom, tx: false, text: target.getText(this.sourceFile) };
     // `prisma.user`, `tx.outboxEvent`, `db.query.posts`, `models.Group`: a model delegate of a handle.
     const inner = this.dbHandleOf(object, depth + 1);
-    if (inner && !inner.instance && inner.idiom.shapes.has('delegate')) return { ...inner, text: target.getText(this.sourceFile) };
+    if (inner && !inner.instance && inner.idiom.shapes.has('delegate')) return { ...inner, text: target.getText(this.sourceFile), root: inner.root ?? inner.text };
     return undefined;
   }
 
@@ -1406,6 +1418,7 @@ class ModelBuilder {
       ...(db.effect === 'scope' ? { scope: true } : {}),
       ...(db.handle.text ? { handle: db.handle.text } : {}),
       ...(db.effect === 'scope' && isCallExpression(call) ? scopeTransactionOf(call) : {}),
+      ...wrapInOf(db),
     });
   }
 

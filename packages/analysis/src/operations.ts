@@ -106,6 +106,14 @@ export class OperationAnalyzer {
     return context;
   }
 
+  /** Does the same-class helper `name` (or a helper it calls) make a write that commits by itself? */
+  private autocommitsWithin(caller: FunctionUnit, name: string, seen: Set<FunctionUnit>): boolean {
+    const helper = this.helperOf(caller, name);
+    if (!helper || seen.has(helper)) return false;
+    seen.add(helper);
+    return helper.effects.some((effect) => (effect.commit && effect.write) || (effect.helper !== undefined && this.autocommitsWithin(helper, effect.helper, seen)));
+  }
+
   private summaryOfHelper(caller: FunctionUnit, name: string): Summary | undefined {
     const helper = this.helperOf(caller, name);
     if (!helper) return undefined;
@@ -241,7 +249,10 @@ export class OperationAnalyzer {
       begins: (unit.begins ?? []).map((begin) => ({ ...spanOf(begin.node, sourceFile), ...(begin.handle !== undefined ? { handle: begin.handle } : {}) })),
       autocommits: unit.effects
         .filter((effect) => effect.commit && effect.write)
-        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}) })),
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.wrapIn ? { wrapIn: effect.wrapIn } : {}) })),
+      helperAutocommits: unit.effects
+        .filter((effect) => effect.helper !== undefined && this.autocommitsWithin(unit, effect.helper, new Set()))
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), helper: effect.helper! })),
       rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
     } satisfies Operation;
   }

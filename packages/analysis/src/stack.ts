@@ -1,6 +1,6 @@
 import { compileGlobs } from './patterns.js';
 import type { OutboxSettings } from './settings.js';
-import { presetByName, type DataIdiom, type HandleShape } from './presets/index.js';
+import { presetByName, type DataIdiom, type HandleShape, type WrapScope } from './presets/index.js';
 
 /**
  * The presets named in the settings, compiled once per settings object into the sets and matchers the model reads:
@@ -26,6 +26,7 @@ export interface Idiom {
   autocommit: boolean;
   sqlTransactionControl: boolean;
   txOption?: string;
+  wrapScope?: WrapScope;
   /** Verbs by the start of their name, for a team's own repositories (`createFeature`, `getAll`). */
   writePrefix?: RegExp;
   readPrefix?: RegExp;
@@ -90,6 +91,7 @@ function compileIdiom(preset: string, data: DataIdiom, settings: OutboxSettings)
     autocommit: data.autocommit,
     sqlTransactionControl: data.sqlTransactionControl ?? false,
     ...(data.txOption !== undefined ? { txOption: data.txOption } : {}),
+    ...(data.wrapScope !== undefined ? { wrapScope: data.wrapScope } : {}),
   };
 }
 

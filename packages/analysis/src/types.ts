@@ -148,6 +148,11 @@ export interface Operation extends OperationFlags {
   autocommits?: TransactionCall[];
   /** Its own rollbacks of such a transaction (`client.query('ROLLBACK')`, `queryRunner.rollbackTransaction()`). */
   rollbacks?: TransactionCall[];
+  /**
+   * Its calls of same-class helpers that make writes which commit by themselves (directly or through their own
+   * helpers): a transaction begun around the operation's own code would not include them.
+   */
+  helperAutocommits?: (SourceSpan & { helper: string })[];
 }
 
 /** A call that begins or ends an operation's transaction, and the handle it runs on (`client`, `this.db`, `tx`). */
@@ -157,6 +162,18 @@ export interface TransactionCall extends SourceSpan {
   scope?: true;
   /** A scope: the name its callback gives the transaction's handle (`tx`, `manager`), when it is a plain name. */
   transactionHandle?: string;
+  /**
+   * A write that commits by itself, on a stack that says how to put it in a transaction: run it (and the operation's
+   * other writes on the same handle) in `<handle>.<open>(async (<param>) => …)`, made on `<param>` instead.
+   */
+  wrapIn?: WrapIn;
+}
+
+/** `this.prisma.$transaction(async (tx) => …)`: `{ handle: 'this.prisma', open: '$transaction', param: 'tx' }`. */
+export interface WrapIn {
+  handle: string;
+  open: string;
+  param: string;
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */

@@ -15,5 +15,6 @@ export const drizzle: Preset = {
     sqlVerbs: ['execute'],
     scopeVerbs: ['transaction'],
     autocommit: true,
+    wrapScope: { open: 'transaction', param: 'tx' },
   },
 };

@@ -11,7 +11,7 @@ import { kysely } from './kysely.js';
 import { medusa } from './medusa.js';
 import { fastify, express, koa, nestjs, routeHandlers, hono, trpc } from './web.js';
 
-export type { Preset, DataIdiom, WebIdiom, HandleShape } from './types.js';
+export type { Preset, DataIdiom, WebIdiom, HandleShape, WrapScope } from './types.js';
 
 /** Every preset, data access first. The order is the order in which a call is matched against them. */
 export const PRESETS: readonly Preset[] = [

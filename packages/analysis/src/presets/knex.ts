@@ -18,5 +18,6 @@ export const knex: Preset = {
     rollbackVerbs: ['rollback'],
     scopeVerbs: ['transaction'],
     autocommit: true,
+    wrapScope: { open: 'transaction', param: 'trx' },
   },
 };

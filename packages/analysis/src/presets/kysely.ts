@@ -14,5 +14,6 @@ export const kysely: Preset = {
     readVerbs: ['selectFrom'],
     scopeVerbs: ['transaction'],
     autocommit: true,
+    wrapScope: { open: 'transaction().execute', param: 'trx' },
   },
 };

@@ -16,5 +16,6 @@ export const prisma: Preset = {
     sqlTags: ['$executeRaw', '$queryRaw'],
     scopeVerbs: ['$transaction'],
     autocommit: true,
+    wrapScope: { open: '$transaction', param: 'tx' },
   },
 };

@@ -15,6 +15,14 @@ export type HandleShape =
   /** `knex('items').insert(…)`, `trx('items').where(…).del()`: the handle is called with a table, then chained. */
   | 'callable';
 
+/** See DataIdiom.wrapScope. */
+export interface WrapScope {
+  /** What is called on the handle with the callback: `$transaction`, `transaction`, `transaction().execute`. */
+  open: string;
+  /** The name the callback gives the transaction's handle, by the stack's own docs: `tx`, `trx`. */
+  param: string;
+}
+
 export interface DataIdiom {
   /** Last names that are a handle of this stack wherever they appear: `prisma`, `pool`, `em`, `knex`. */
   handleNames?: string[];
@@ -42,6 +50,13 @@ export interface DataIdiom {
   txDecorators?: string[];
   /** A write outside a transaction commits by itself (ORMs); false where writes wait for a flush or a commit. */
   autocommit: boolean;
+  /**
+   * How writes that commit by themselves are put in one transaction: `<handle>.<open>(async (<param>) => …)`, inside
+   * which the same calls made on `<param>` instead of the handle join it (Prisma's `$transaction`, whose `tx` has the
+   * client's model delegates; Knex's callable `trx`). Absent where the transaction's handle is not a drop-in for the
+   * handle (TypeORM's `manager` for an injected `Repository`, Sequelize's `{ transaction: t }` option).
+   */
+  wrapScope?: WrapScope;
   /** Classes that extend one of these are models whose statics reach the database (Sequelize's `Model`). */
   modelBases?: string[];
   /** PascalCase names imported from a path containing one of these are models: `models`, `.model`. */

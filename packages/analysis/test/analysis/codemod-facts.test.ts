@@ -109,4 +109,36 @@ describe('facts the codemods read', () => {
     const place = operation(code, 'place', 'src/orders/order.service.ts', { presets: ['prisma'] });
     expect(place.commits!.map((c) => [c.line, c.handle, c.scope, c.transactionHandle])).toEqual([[4, 'this.prisma', true, 'tx']]);
   });
+
+  it('autocommits: how to put them in one transaction (wrapIn, from the preset), and helpers that make such writes', () => {
+    const code = [
+      'export class UserService {',
+      '  constructor(private readonly prisma: PrismaClient, private readonly pool: Pool) {}',
+      '  async rename(id: string, name: string) {',
+      '    return this.prisma.user.update({ where: { id }, data: { name } });',
+      '  }',
+      '  async stamp(id: string) {',
+      '    await this.prisma.user.update({ where: { id }, data: { stamped: true } });',
+      '    await this.mark(id);',
+      '  }',
+      '  private async mark(id: string) {',
+      '    await this.prisma.$executeRaw`UPDATE marks SET at = now() WHERE user_id = ${id}`;',
+      '  }',
+      '  async raw(id: string) {',
+      "    await this.pool.query('UPDATE users SET seen = now() WHERE id = $1', [id]);",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const settings = { presets: ['prisma', 'node-postgres'] };
+    const rename = operation(code, 'rename', 'src/users/user.service.ts', settings);
+    // The delegate's client, not the delegate: the transaction is opened on `this.prisma`, and `tx.user` replaces `this.prisma.user`.
+    expect(rename.autocommits!.map((w) => [w.line, w.handle, w.wrapIn])).toEqual([[4, 'this.prisma.user', { handle: 'this.prisma', open: '$transaction', param: 'tx' }]]);
+    expect(rename.helperAutocommits).toEqual([]);
+    const stamp = operation(code, 'stamp', 'src/users/user.service.ts', settings);
+    expect(stamp.helperAutocommits!.map((h) => [h.line, h.helper])).toEqual([[8, 'mark']]);
+    // node-postgres' pool has no callback transaction whose handle stands in for the pool: no wrapIn.
+    const raw = operation(code, 'raw', 'src/users/user.service.ts', settings);
+    expect(raw.autocommits!.map((w) => [w.line, w.wrapIn])).toEqual([[14, undefined]]);
+  });
 });

@@ -224,3 +224,31 @@ describe('the event flag', () => {
     if (message) expect(missing?.message).toMatch(message);
   });
 });
+
+describe('the event flag in a transaction scope', () => {
+  const service = (callback: string) =>
+    [
+      'export class UserService {',
+      '  constructor(private readonly prisma: PrismaClient, private readonly outboxRepoFor: (tx: unknown) => OutboxRepository) {}',
+      '  async rename(id: string, name: string) {',
+      '    return this.prisma.$transaction(async (tx) => {',
+      ...callback.split('\n').map((line) => `      ${line}`),
+      '    });',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+  const event = "await this.outboxRepoFor(tx).addEvent({ eventType: 'user.renamed', aggregateId: id });";
+
+  it('owes no event on a path that returns before writing: the scope commits nothing there', () => {
+    const code = service(`const user = await tx.user.findUnique({ where: { id } });\nif (!user || user.name === name) return user;\nconst renamed = await tx.user.update({ where: { id }, data: { name } });\n${event}\nreturn renamed;`);
+    expect(operation(code, 'rename', 'src/users/user.service.ts', { presets: ['prisma'] }).event).toBe(true);
+  });
+
+  it('owes one on a path that wrote, even when it returns early', () => {
+    const code = service(`const renamed = await tx.user.update({ where: { id }, data: { name } });\nif (renamed.name === name) return renamed;\n${event}\nreturn renamed;`);
+    const op = operation(code, 'rename', 'src/users/user.service.ts', { presets: ['prisma'] });
+    expect(op.event).toBe(false);
+    expect(missingOf(op, 'event')?.reason).toBe('event-missing-on-path');
+  });
+});

@@ -24,6 +24,11 @@ export const SKIP_CODES = {
   'no-scaffold-place': "every folder scaffold would write to is a router or service folder by the project's globs",
   'scaffold-file-taken': 'a file, class, model or table scaffold would write exists already and is not what it would write',
   'no-prisma-schema': 'the prisma preset is on but the project has no schema.prisma',
+  // wrap-transaction
+  'wrap-helper-writes': 'a write that commits by itself is made by a helper the operation calls, which would stay outside the transaction',
+  'wrap-mixed-handles': 'the operation writes through several clients, which one transaction cannot span',
+  'wrap-catches-db-error': 'the operation catches the error of a DB call and goes on, which one transaction cannot survive (the first failed statement aborts it)',
+  'wrap-handle-escapes': 'the operation hands its client on (an argument, a variable) instead of calling it, so that use would not join the transaction',
   // service-commit
   'no-router-commit-after-call': 'the operation leaves its commit to its caller, but no router commits right after calling it',
   'not-async': 'the operation is not async, so it cannot await a commit',

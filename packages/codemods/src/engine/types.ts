@@ -6,6 +6,7 @@ export const TRANSFORM_ORDER = [
   'scaffold',
   'service-commit',
   'extract-router-db',
+  'wrap-transaction',
   'inject-outbox',
   'inject-idempotency',
   'inject-ai-orchestrator',

@@ -7,6 +7,7 @@ import { addPrLintWorkflow } from './add-pr-lint-workflow/index.js';
 import { extractRouterDb } from './extract-router-db/index.js';
 import { injectAiOrchestrator } from './inject-ai-orchestrator/index.js';
 import { scaffold } from './scaffold/index.js';
+import { wrapTransaction } from './wrap-transaction/index.js';
 
 /** Every transform by name: all of TRANSFORM_ORDER (the type makes a missing one a compile error). */
 export const TRANSFORMS: Record<TransformName, Transform> = {
@@ -15,6 +16,7 @@ export const TRANSFORMS: Record<TransformName, Transform> = {
   'inject-outbox': injectOutbox,
   'inject-idempotency': injectIdempotency,
   'extract-router-db': extractRouterDb,
+  'wrap-transaction': wrapTransaction,
   'inject-ai-orchestrator': injectAiOrchestrator,
   'add-pr-lint-workflow': addPrLintWorkflow,
 };

@@ -4,7 +4,7 @@ import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { aggregateTypeOf, autocommitObstacle, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
-import { operationKey } from '../shared/call-sites.js';
+import { inLoop, operationKey } from '../shared/call-sites.js';
 import { classOf, enclosingStatement, freshName, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 /** The project's outbox repository: its class, the file that declares it, and its event method. */
@@ -168,6 +168,8 @@ function planClass(
   for (const operation of analysis.operations) {
     if (operation.className !== facts.name) continue;
     const fn = operationFunction(source, operation);
+    // An operation whose writes commit by themselves gets no event (it is reported as such): its handle does not count.
+    if (fn && autocommitObstacle(fn, operation)) continue;
     const handle = fn && handleOf(operation, fn, workspace.settings, source);
     if (handle) handles.set(handle.startsWith('this.') ? 'own' : 'local', `${operation.method} writes through ${handle}`);
   }
@@ -308,7 +310,10 @@ function planEvent(
         edits.push({ start: at, end: at, text: style.eol + render(lines(undefined), indent, style) });
         continue;
       }
+      // A return before the callback's first write, outside any loop, ends a path that changed nothing: no event.
+      const firstWrite = operation.writes.find((write) => write.start >= body.getStart(source) && write.end <= body.getEnd());
       for (const returned of returns) {
+        if (firstWrite && returned.getEnd() <= firstWrite.start && !inLoop(returned)) continue;
         const inList = ts.isBlock(returned.parent) || ts.isCaseClause(returned.parent) || ts.isDefaultClause(returned.parent);
         if (!inList) return skip('return-not-in-block', `a return of its transaction callback (line ${source.getLineAndCharacterOfPosition(returned.getStart(source)).line + 1}) is not in a block, so the event cannot go before it; add braces`);
         const indent = indentAt(text, returned.getStart(source));
