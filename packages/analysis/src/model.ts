@@ -56,6 +56,11 @@ export interface CallFacts {
   transactionHandle?: string;
 }
 
+/** An initializer that is a function (`= () => …`): a method, not a held handle. */
+function isFunctionValueText(initializer: string | undefined): boolean {
+  return initializer !== undefined && /^(async\s*)?(\([^)]*\)|[A-Za-z_$][\w$]*)\s*(:[^=]*)?=>|^(async\s+)?function\b/.test(initializer);
+}
+
 /** The first parameter of a transaction scope's callback, when it is a plain name: the transaction's handle. */
 function scopeTransactionOf(call: TS.CallExpression): { transactionHandle?: string } {
   for (const argument of call.arguments) {
@@ -104,6 +109,11 @@ export interface FunctionUnit {
   begins?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
   /** Its own rollbacks (`client.query('ROLLBACK')`), in source order. */
   rollbacks?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
+  /**
+   * Its calls that hand a DB handle to a function the walk does not follow (`commitAndLog(this.db)`,
+   * `savePolicies(id, next, tx)`), nested callbacks included, in source order.
+   */
+  handoffs?: { node: TS.CallExpression; callee: string; handle: string; transaction: boolean }[];
 }
 
 export interface ClassModel {
@@ -1282,6 +1292,7 @@ class ModelBuilder {
       if (db) this.model.strayDbCalls.push({ line: lineOf(call, this.sourceFile), call: db.verb, effect: db.effect, preset: db.idiom.preset });
       return;
     }
+    this.noteHandoff(call);
     if (db) {
       this.recordPresetCall(call, db, role);
       return;
@@ -1363,6 +1374,31 @@ class ModelBuilder {
         ...(publish ? { publish } : {}),
         ...(write ? { effect: 'write' as const } : commit ? { effect: 'commit' as const } : {}),
       });
+    }
+  }
+
+  /**
+   * `commitAndLog(this.db)`, `savePolicies(id, next, tx)`: a function called by its name (not a method, not a same-file
+   * helper the walk follows) with a DB handle among its arguments. What it does with the handle is out of sight.
+   */
+  private noteHandoff(call: TS.CallExpression): void {
+    const unit = this.currentUnit;
+    const callee = unwrap(call.expression);
+    if (!unit || !isIdentifier(callee) || call.arguments.length === 0) return;
+    const name = callee.text;
+    if (unit.owner?.isModule && unit.owner.helpers.has(name) && this.lookup(name) === undefined) return;
+    for (const argument of call.arguments) {
+      const value = unwrap(argument);
+      if (!isIdentifier(value) && !isPropertyAccessExpression(value) && !isElementAccessExpression(value)) continue;
+      if (this.isHandle(value)) {
+        (unit.handoffs ??= []).push({ node: call, callee: name, handle: this.handleOrigin(value), transaction: false });
+        return;
+      }
+      const handle = this.stack.hasData ? this.dbHandleOf(value) : undefined;
+      if (handle && !handle.model && !handle.instance) {
+        (unit.handoffs ??= []).push({ node: call, callee: name, handle: handle.text, transaction: handle.tx });
+        return;
+      }
     }
   }
 
@@ -1680,6 +1716,14 @@ class ModelBuilder {
     for (const entry of [...facts.constructorParams, ...facts.properties]) {
       if (entry.type !== undefined) model.memberTypes.set(entry.name, entry.type);
     }
+    // Which of them hold a DB handle: by the handle vocabulary (`db`, `session`), a preset's handle name or type.
+    const holdsHandle = (entry: { name: string; type?: string }): boolean =>
+      this.handleNames.has(entry.name) ||
+      (this.stack.hasData && (idiomByName(this.stack, entry.name) !== undefined || (entry.type !== undefined && idiomByType(this.stack, entry.type) !== undefined)));
+    const handleParams = facts.constructorParams.filter(holdsHandle).map((entry) => entry.name);
+    const handleProperties = facts.properties.filter((entry) => !isFunctionValueText(entry.initializer) && holdsHandle(entry)).map((entry) => entry.name);
+    if (handleParams.length > 0) facts.dbHandleParams = handleParams;
+    if (handleProperties.length > 0) facts.dbHandleProperties = handleProperties;
 
     const outerClass = this.currentClass;
     const outerUnit = this.currentUnit;

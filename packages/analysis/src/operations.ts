@@ -243,6 +243,11 @@ export class OperationAnalyzer {
         .filter((effect) => effect.commit && effect.write)
         .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}) })),
       rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
+      committingHelpers: unit.effects.flatMap((effect) => {
+        const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
+        return helper && this.unitFacts(helper).commit && ts.isCallExpression(effect.node) ? [{ ...spanOf(effect.node, sourceFile), helper: effect.helper! }] : [];
+      }),
+      handoffs: (unit.handoffs ?? []).map((handoff) => ({ ...spanOf(handoff.node, sourceFile), callee: handoff.callee, handle: handoff.handle, transaction: handoff.transaction })),
     } satisfies Operation;
   }
 

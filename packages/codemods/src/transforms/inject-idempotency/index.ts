@@ -4,8 +4,8 @@ import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { autocommitObstacle, beginStatements, commitStatements, scopeCallbacks, type ScopeCallback, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
-import { classOf, freshName, handlePassedToFunction, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
+import { autocommitObstacle, beginStatements, commitStatements, scopeCallbacks, type ScopeCallback, handleHandedTo, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
+import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
 /** The functions beside the store that the claim code calls (the runtime's idempotency module). */
 const STORE_HELPERS = ['hashRequest', 'idempotencyError', 'idempotencyScope'];
@@ -133,7 +133,7 @@ function planOperation(
 
   const autocommit = autocommitObstacle(fn, operation);
   if (autocommit && scopeCallbacks(fn, operation).length === 0) return skip('autocommit-write', autocommit);
-  const commits = commitStatements(fn, workspace.settings, operation);
+  const commits = commitStatements(fn, operation);
   const scopes = scopeCallbacks(fn, operation);
   if (commits.length === 0 && scopes.length > 0) {
     const planned = planScopeClaim(workspace, fn, source, text, style, operation, storeName, storeExports, scopes, skip);
@@ -141,7 +141,7 @@ function planOperation(
     return { ...withKeyParameter(fn, source, keyParam, last, planned.edits), imports: SCOPE_HELPERS };
   }
   if (commits.length === 0) {
-    const outside = handlePassedToFunction(fn, workspace.settings, source);
+    const outside = handleHandedTo(fn, operation);
     if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the key can be completed before it`);
     return skip('caller-commits', 'it does not commit: its caller does, so the key cannot be completed in its transaction; service-commit moves a router commit that follows the call into it (run `all`)');
   }
@@ -157,7 +157,7 @@ function planOperation(
 
   const returnType = resolvedReturnType(fn, source);
   const replayType = returnType && returnType !== 'void' ? returnType : 'never';
-  const handle = handleOf(operation, fn, workspace.settings, source) ?? commits[0].handle;
+  const handle = handleOf(operation) ?? commits[0].handle;
   const scopeOf = `idempotencyScope(${fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === 'organizationId') ? 'organizationId' : "'global'"}, '${operation.module}.${operation.method}')`;
   const args = fn.parameters.filter((p) => p !== keyParam && ts.isIdentifier(p.name)).map((p) => (p.name as ts.Identifier).text);
   // At the door: before any read, guard or early return a retry could meet instead of the replay (a retried state

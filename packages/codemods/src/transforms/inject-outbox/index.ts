@@ -3,9 +3,9 @@ import { resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type Fi
 import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
-import { aggregateTypeOf, autocommitObstacle, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
+import { aggregateTypeOf, autocommitObstacle, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleHandedTo, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
 import { operationKey } from '../shared/call-sites.js';
-import { classOf, enclosingStatement, freshName, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
+import { classOf, enclosingStatement, freshName, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 /** The project's outbox repository: its class, the file that declares it, and its event method. */
 interface Repository {
@@ -168,11 +168,11 @@ function planClass(
   for (const operation of analysis.operations) {
     if (operation.className !== facts.name) continue;
     const fn = operationFunction(source, operation);
-    const handle = fn && handleOf(operation, fn, workspace.settings, source);
+    const handle = handleOf(operation);
     if (handle) handles.set(handle.startsWith('this.') ? 'own' : 'local', `${operation.method} writes through ${handle}`);
   }
   const name = repository.name;
-  const dbParam = ctor.parameters.find((p) => ts.isIdentifier(p.name) && workspace.settings.dbHandles.includes(p.name.text));
+  const dbParam = ctor.parameters.find((p) => ts.isIdentifier(p.name) && (facts.dbHandleParams ?? []).includes(p.name.text));
   if (handles.size > 1) return { code: 'mixed-handles', reason: `its operations write through different handles (${[...handles.values()].join('; ')}), so no one ${name} serves them all` };
   let parameter: string;
   let plan: ClassPlan;
@@ -235,7 +235,7 @@ function planEvent(
 ): TextEdit[] {
   const who = `${operation.className}.${operation.method}`;
   const settings = workspace.settings;
-  const handle = handleOf(operation, fn, settings, source) ?? 'this.db';
+  const handle = handleOf(operation) ?? 'this.db';
   const skip = (code: SkipCode, reason: string, line = missing.at.line): TextEdit[] => {
     // Reported once, though later rounds of the same run meet it again.
     if (reported.has(`skip:${who}:${reason}`)) return [];
@@ -250,7 +250,7 @@ function planEvent(
     // Move the late event to just before the commit that precedes it.
     const eventNode = nodeAt(source, missing.at.start, missing.at.end);
     const eventStatement = eventNode && enclosingStatement(eventNode);
-    const commit = commitStatements(fn, settings, operation).filter((c) => c.call.getEnd() <= missing.at.start).pop();
+    const commit = commitStatements(fn, operation).filter((c) => c.call.getEnd() <= missing.at.start).pop();
     if (!eventStatement || !commit?.statement || eventStatement.parent !== commit.statement.parent) return skip('event-after-commit-not-beside', 'its event comes after the commit, in another block than the commit; move it before the commit by hand');
     const eventText = reindent(text, eventStatement, source, indentAt(text, commit.statement.getStart(source)), style);
     const before = insertionPoint(text, commit.statement, source);
@@ -272,7 +272,7 @@ function planEvent(
   };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);
-    const commit = commitStatements(fn, settings, operation).find((c) => at && c.call.getStart(source) === at.getStart(source));
+    const commit = commitStatements(fn, operation).find((c) => at && c.call.getStart(source) === at.getStart(source));
     if (commit && !commit.statement) return skip('commit-not-a-statement', `the commit on line ${missing.at.line} is not a statement of its own (in a block), so the event cannot go right before it; put braces around it`);
     if (!commit) return skip('path-without-event', `${missing.message.replace(/\.$/, '')}; no commit is there to put the event before (the caller commits), so add it on that path by hand`);
     const statement = commit.statement!;
@@ -288,7 +288,7 @@ function planEvent(
   }
 
   // no-event: before every commit of the operation (or before the call of a helper that commits).
-  const commits = commitStatements(fn, settings, operation);
+  const commits = commitStatements(fn, operation);
   // A transaction scope (`$transaction(async (tx) => …)`, `dataSource.transaction(async (manager) => …)`): the event goes
   // inside its callback, through the transaction's handle, before each of the callback's returns (or at its end).
   const scopes = scopeCallbacks(fn, operation);
@@ -329,14 +329,14 @@ function planEvent(
   }
   if (commits.some((c) => !c.statement)) return skip('commit-not-a-statement', 'a commit is part of an expression, not a statement of its own, so nothing can go right before it; add the event before it by hand');
   if (commits.length > 0) return commits.flatMap((c) => eventAt(c.statement!, c.handle));
-  const helperCalls = committingHelperCalls(fn, settings);
+  const helperCalls = committingHelperCalls(fn, operation);
   const statements = [...new Set(helperCalls.map((call) => enclosingStatement(call)))];
   if (helperCalls.length > 0 && statements.every((s) => s !== undefined)) return statements.map((s) => insertBefore(text, source, s!, eventLines(undefined), style));
   if (operation.commit) {
     // The analysis sees a commit the own body does not hold: it is in a callback (`await withRetry(() => db.commit())`).
     return skip('commit-in-callback', 'it commits inside a callback, so nothing can go right before the commit; add the event before the call that runs the callback, by hand');
   }
-  const outside = handlePassedToFunction(fn, settings, source);
+  const outside = handleHandedTo(fn, operation);
   if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the event can go before it`);
   return skip('caller-commits', 'it does not commit: its caller does, so the event has no commit to go before; service-commit moves a router commit that follows the call into it (run `all`), or commit in the operation by hand');
 }
