@@ -54,6 +54,8 @@ export interface CallFacts {
   handle?: string;
   /** A scope: the name its callback gives the transaction's handle (`tx` of `$transaction(async (tx) => …)`). */
   transactionHandle?: string;
+  /** A commit: the call that rolls its transaction back instead, as code, when the style has one (`db.rollback()`). */
+  rollback?: string;
 }
 
 /** An initializer that is a function (`= () => …`): a method, not a held handle. */
@@ -309,6 +311,8 @@ function callSetsFor(settings: OutboxSettings): CallSets {
 
 /** What the session style's other router calls do (`rollback`, `begin`, `query`, `flush`). */
 const SESSION_EFFECTS = new Map<string, DbEffect>([['rollback', 'rollback'], ['begin', 'begin'], ['query', 'read'], ['flush', 'write']]);
+/** The session style's rollback verb (the one SESSION_EFFECTS maps to a rollback). */
+const SESSION_ROLLBACK = [...SESSION_EFFECTS].find(([, effect]) => effect === 'rollback')![0];
 
 /** A handle of a preset's stack, as the model found it. */
 interface DbHandle {
@@ -1360,6 +1364,10 @@ class ModelBuilder {
       if (owner?.isModule && owner.helpers.has(name) && this.lookup(name) === undefined) helper = name;
     }
     if (!write && method !== undefined && handleText !== undefined && this.executeCalls.has(method)) this.recordRead(call);
+    // `db.rollback()` on a session: the unit's own rollback.
+    if (method !== undefined && handleText !== undefined && !commit && SESSION_EFFECTS.get(method) === 'rollback' && this.currentUnit) {
+      (this.currentUnit.rollbacks ??= []).push({ node: call, handle: handleOrigin ?? handleText });
+    }
     // Most calls are none of these; only the ones that are get a record.
     if (write || commit || event || check || helper || publish) {
       this.record({
@@ -1373,6 +1381,8 @@ class ModelBuilder {
         ...(helper !== undefined ? { helper } : {}),
         ...(publish ? { publish } : {}),
         ...(write ? { effect: 'write' as const } : commit ? { effect: 'commit' as const } : {}),
+        // The session's own way back: `db.rollback()` on the handle as written.
+        ...(commit && !write ? { rollback: `${handleText}.${SESSION_ROLLBACK}()` } : {}),
       });
     }
   }
@@ -1738,7 +1748,7 @@ class ModelBuilder {
     // `this.x = …` in the constructor was appended during the walk; list properties in source order.
     facts.properties.sort((a, b) => a.line - b.line);
 
-    model.holdsOutbox = [...facts.constructorParams, ...facts.properties].some(
+    const holders = [...facts.constructorParams, ...facts.properties].filter(
       (entry) =>
         mentionsAny(entry.name, this.names.outbox) ||
         (entry.type !== undefined && mentionsAny(entry.type, this.names.outbox)) ||
@@ -1746,6 +1756,8 @@ class ModelBuilder {
           NEW_EXPRESSION.test(entry.initializer) &&
           mentionsAny(entry.initializer.split('(')[0]!, this.names.outbox)),
     );
+    model.holdsOutbox = holders.length > 0;
+    if (holders.length > 0) facts.outboxHolders = [...new Set(holders.map((entry) => entry.name))];
     this.model.classes.push(model);
   }
 

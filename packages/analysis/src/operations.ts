@@ -237,7 +237,7 @@ export class OperationAnalyzer {
       writes: unit.effects.filter((effect) => effect.write).map((effect) => spanOf(effect.node, sourceFile)),
       commits: unit.effects
         .filter((effect) => effect.commit && !effect.write)
-        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.scope ? { scope: true as const } : {}), ...(effect.transactionHandle !== undefined ? { transactionHandle: effect.transactionHandle } : {}) })),
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.scope ? { scope: true as const } : {}), ...(effect.transactionHandle !== undefined ? { transactionHandle: effect.transactionHandle } : {}), ...(effect.rollback !== undefined ? { rollback: effect.rollback } : {}) })),
       begins: (unit.begins ?? []).map((begin) => ({ ...spanOf(begin.node, sourceFile), ...(begin.handle !== undefined ? { handle: begin.handle } : {}) })),
       autocommits: unit.effects
         .filter((effect) => effect.commit && effect.write)

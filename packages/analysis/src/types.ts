@@ -183,6 +183,11 @@ export interface TransactionCall extends SourceSpan {
   scope?: true;
   /** A scope: the name its callback gives the transaction's handle (`tx`, `manager`), when it is a plain name. */
   transactionHandle?: string;
+  /**
+   * A commit: the call that would roll its transaction back instead, as code on the handle as written
+   * (`this.db.rollback()` in the session style), when the analysis knows the stack's rollback for it.
+   */
+  rollback?: string;
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */
@@ -203,6 +208,11 @@ export interface ClassFacts {
   dbHandleParams?: string[];
   /** Properties (parameter properties included) that hold a DB handle (`this.db`), when there are any. */
   dbHandleProperties?: string[];
+  /**
+   * Constructor parameters and properties that hold an outbox repository (their name, type or `new` mentions
+   * `outbox.names`): what makes its operations' `outbox` flag true. Absent when none.
+   */
+  outboxHolders?: string[];
   /**
    * A model class of a data preset only: its methods that write through the model itself (`saveWithCtx` calling
    * `this.save`), with the verb and the line of that call — the codebase's own write verbs (init writes them to

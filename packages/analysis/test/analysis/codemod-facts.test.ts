@@ -196,4 +196,16 @@ describe('facts the codemods read', () => {
     expect(typed.dbHandleProperties).toEqual(['connection']);
     expect(analyze('export class C {\n  constructor(private readonly dbx: string) {}\n}\n').classes[0]!.dbHandleParams).toBeUndefined();
   });
+
+  it('class facts: the members that hold an outbox repository, by name, type or the class they are made from', () => {
+    const held = analyze(serviceWith('  async op() {}')).classes[0]!;
+    expect(held.outboxHolders).toEqual(['outboxRepo']);
+    const byType = analyze('export class A {\n  constructor(private readonly events: OutboxRepository, private readonly db: DbSession) {}\n}\n').classes[0]!;
+    expect(byType.outboxHolders).toEqual(['events']);
+    const made = analyze('export class B {\n  private readonly journal = new OutboxRepository(this.db);\n  constructor(private readonly db: DbSession) {}\n}\n').classes[0]!;
+    expect(made.outboxHolders).toEqual(['journal']);
+    // A publisher is not an outbox; neither is a string that mentions one.
+    const none = analyze("export class C {\n  constructor(private readonly publisher: EventBus, private readonly label = 'outbox') {}\n}\n").classes[0]!;
+    expect(none.outboxHolders).toBeUndefined();
+  });
 });

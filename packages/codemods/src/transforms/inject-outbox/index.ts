@@ -156,9 +156,7 @@ function planClass(
   style: CodeStyle,
   repository: Repository,
 ): { plan: ClassPlan; edit?: TextEdit } | { code: SkipCode; reason: string } {
-  const names = workspace.settings.outbox.names.map((n) => n.toLowerCase());
-  const mentions = (name: string) => names.some((n) => name.toLowerCase().includes(n));
-  const held = [...facts.constructorParams.map((p) => p.name), ...facts.properties.map((p) => p.name)].find(mentions);
+  const held = facts.outboxHolders?.[0];
   if (held) return { plan: { receiver: (handle) => (held.endsWith('For') && !handle.startsWith('this.') ? `this.${held}(${handle})` : `this.${held}`) } };
 
   const ctor = cls.members.find(ts.isConstructorDeclaration);
@@ -263,6 +261,12 @@ function planEvent(
   // The event before a commit, carrying the value returned right after it: read as is when it is a plain read, or
   // computed into a local just before the commit when it is a call (`return masked(rows[0]!);`).
   const eventAt = (statement: ts.Statement, via: string): TextEdit[] => {
+    const inLoop = loopWriteEvent(statement, operation, fn, source);
+    if (inLoop) {
+      const indent = indentAt(text, inLoop.after.getStart(source));
+      const lines = eventCode(operation, fn, plan.receiver(via), plan.eventCall ?? 'addEvent', undefined, style, inLoop.target);
+      return [{ start: inLoop.after.getEnd(), end: inLoop.after.getEnd(), text: style.eol + render(lines, indent, style) }];
+    }
     const plain = resultAt(statement, source, operation.method);
     const hoisted = plain === undefined && !carriesSecret(operation.method) ? hoistableReturn(fn, statement, source, via) : undefined;
     if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via, statement), style)];
@@ -367,23 +371,36 @@ interface EventTarget {
   literals: [string, string][];
 }
 
-/**
- * The write that runs last before `statement` on its path (in the statements before it, then in those before the
- * block holding it, outwards), and what its SQL says about the row (the analysis reads the statement: sqlWriteTarget).
- */
-function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
-  const writes = operation.writes.map((span) => nodeAt(source, span.start, span.end)).filter((node): node is ts.CallExpression => !!node && ts.isCallExpression(node));
-  let write: ts.CallExpression | undefined;
-  for (let current: ts.Node = statement; !write && current !== fn && current.parent; current = current.parent) {
+/** The operation's own writes, as calls. */
+function writeCalls(operation: Operation, source: ts.SourceFile): ts.CallExpression[] {
+  return operation.writes.map((span) => nodeAt(source, span.start, span.end)).filter((node): node is ts.CallExpression => !!node && ts.isCallExpression(node));
+}
+
+/** The write that runs last before `statement` on its path (in the statements before it, then in those before the block holding it, outwards). */
+function lastWriteBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): { write: ts.CallExpression; holder: ts.Statement } | undefined {
+  const writes = writeCalls(operation, source);
+  for (let current: ts.Node = statement; current !== fn && current.parent; current = current.parent) {
     const parent = current.parent;
     const siblings = ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent) || ts.isSourceFile(parent) ? parent.statements : undefined;
     if (!siblings) continue;
     for (const sibling of [...siblings.slice(0, siblings.indexOf(current as ts.Statement))].reverse()) {
-      write = writes.filter((w) => w.getStart(source) >= sibling.getStart(source) && w.getEnd() <= sibling.getEnd()).pop();
-      if (write) break;
+      const write = writes.filter((w) => w.getStart(source) >= sibling.getStart(source) && w.getEnd() <= sibling.getEnd()).pop();
+      if (write) return { write, holder: sibling };
     }
   }
-  if (!write) return undefined;
+  return undefined;
+}
+
+/**
+ * The write that runs last before `statement` on its path, and what its SQL says about the row (the analysis reads the
+ * statement: sqlWriteTarget), with the row's key when it is in scope at `statement`.
+ */
+function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
+  const found = lastWriteBefore(statement, operation, fn, source);
+  return found && targetOf(found.write, statement, fn, source);
+}
+
+function targetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
   const lookup: ConstLookup = (name) => {
     for (const top of source.statements) {
       if (!ts.isVariableStatement(top) || !(top.declarationList.flags & ts.NodeFlags.Const)) continue;
@@ -397,9 +414,26 @@ function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts
   let key: string | undefined;
   if (target.idParam !== undefined && params && ts.isArrayLiteralExpression(params)) {
     const element = params.elements[target.idParam - 1];
-    if (element && !ts.isSpreadElement(element) && isPlainRead(element) && inScopeAt(element, statement, fn)) key = element.getText(source);
+    if (element && !ts.isSpreadElement(element) && isPlainRead(element) && inScopeAt(element, at, fn)) key = element.getText(source);
   }
   return { ...(key ? { key } : {}), inserts: target.verb === 'INSERT' && target.returning, literals: Object.entries(target.literals) };
+}
+
+/**
+ * A commit after a loop whose iterations each write one row (`for (const r of reservations) { UPDATE … WHERE id = r.lotId }`
+ * then `commit`): the row's key is in scope only inside the loop, so the event goes there, right after the write, one
+ * per iteration naming its row. (Every iteration's: a write that matched no row still gets its event, which the
+ * analysis asks for on every path that wrote — it cannot know what a statement matched.) Undefined when the last write
+ * before the commit is not such a write.
+ */
+function loopWriteEvent(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): { after: ts.Statement; target: EventTarget } | undefined {
+  const found = lastWriteBefore(statement, operation, fn, source);
+  if (!found || !ts.isIterationStatement(found.holder, false)) return undefined;
+  const writeStatement = enclosingStatement(found.write);
+  if (!writeStatement || !ts.isBlock(writeStatement.parent) || writeStatement.parent.parent !== found.holder) return undefined;
+  const target = targetOf(found.write, writeStatement, fn, source);
+  if (!target?.key) return undefined;
+  return { after: writeStatement, target };
 }
 
 /** Is every name the expression reads declared where `at` is (a parameter, or a local of a block holding `at`)? */

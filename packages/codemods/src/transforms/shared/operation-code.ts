@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Operation } from 'outbox-analysis';
+import { resolveText, sqlWriteTarget, type ConstLookup, type Operation } from 'outbox-analysis';
 import { snakeCase, type CodeStyle } from './edits.js';
 import { enclosingStatement, freshName, isFunctionLike, isPlainRead, nodeAt } from './source.js';
 
@@ -250,4 +250,54 @@ export function autocommitObstacle(fn: ts.FunctionLikeDeclaration, operation: Op
   if (own.length === 0 || operation.commits.length > 0) return undefined;
   const first = own[0]!;
   return `it writes through \`${first.handle ?? 'its handle'}\` outside any transaction (line ${first.line}: each statement commits by itself), so no event or key can commit with it; check a client out and run the writes between BEGIN and COMMIT (or in the stack's transaction), then run the codemod again`;
+}
+
+/**
+ * What a loop iterates over, as the row its writes name: the key of the first write of the operation inside `loop`
+ * whose SQL names its row by id (`UPDATE … WHERE id = $1` with `[row.id]`: `row.id`), when that key reads only names
+ * in scope at the top of the loop's body (the loop's variable, the function's parameters, locals declared before the
+ * loop in the body's top level). Undefined otherwise.
+ */
+export function loopItemKey(fn: ts.FunctionLikeDeclaration, loop: ts.IterationStatement, operation: Operation): string | undefined {
+  const source = fn.getSourceFile();
+  const lookup: ConstLookup = (name) => {
+    for (const top of source.statements) {
+      if (!ts.isVariableStatement(top) || !(top.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of top.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+    }
+    return undefined;
+  };
+  const inScope = new Set<string>(fn.parameters.flatMap((p) => namesOf(p.name)));
+  if ((ts.isForOfStatement(loop) || ts.isForInStatement(loop) || ts.isForStatement(loop)) && loop.initializer && ts.isVariableDeclarationList(loop.initializer)) {
+    for (const d of loop.initializer.declarations) for (const name of namesOf(d.name)) inScope.add(name);
+  }
+  if (fn.body && ts.isBlock(fn.body)) {
+    for (const statement of fn.body.statements) {
+      if (statement.getEnd() > loop.getStart(source)) break;
+      if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) for (const name of namesOf(d.name)) inScope.add(name);
+    }
+  }
+  for (const span of operation.writes) {
+    if (span.start < loop.getStart(source) || span.end > loop.getEnd()) continue;
+    const write = nodeAt(source, span.start, span.end);
+    if (!write || !ts.isCallExpression(write)) continue;
+    const target = sqlWriteTarget(resolveText(write.arguments[0], lookup));
+    const params = write.arguments[1];
+    if (!target || target.idParam === undefined || !params || !ts.isArrayLiteralExpression(params)) continue;
+    const element = params.elements[target.idParam - 1];
+    if (!element || ts.isSpreadElement(element) || !isPlainRead(element)) continue;
+    let free = true;
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) && !inScope.has(node.text)) free = false;
+      ts.forEachChild(node, visit);
+    };
+    visit(element);
+    if (free) return element.getText(source);
+  }
+  return undefined;
+}
+
+function namesOf(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : namesOf(e.name)));
 }
