@@ -91,6 +91,8 @@ export interface FunctionUnit {
   keyNames: Set<string>;
   /** It takes an idempotency key: a parameter, or a property of a parameter, named in `keyParams`. */
   takesKey: boolean;
+  /** The parameter that is the idempotency key (named in `keyParams`), when one is. */
+  keyParameter?: string;
   /** Methods only. */
   owner?: ClassModel;
   isPublic: boolean;
@@ -1142,6 +1144,7 @@ class ModelBuilder {
       if (unit && unit.fn === fn && this.keyParams.has(name.text)) {
         unit.takesKey = true;
         unit.keyNames.add(name.text);
+        unit.keyParameter ??= name.text;
       }
     } else if (isObjectBindingPattern(name)) {
       for (const element of name.elements) {

@@ -247,6 +247,7 @@ export class OperationAnalyzer {
         const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
         return helper && this.unitFacts(helper).commit && ts.isCallExpression(effect.node) ? [{ ...spanOf(effect.node, sourceFile), helper: effect.helper! }] : [];
       }),
+      ...(unit.keyParameter !== undefined ? { keyParameter: unit.keyParameter } : {}),
       handoffs: (unit.handoffs ?? []).map((handoff) => ({ ...spanOf(handoff.node, sourceFile), callee: handoff.callee, handle: handoff.handle, transaction: handoff.transaction })),
     } satisfies Operation;
   }

@@ -153,6 +153,8 @@ export interface Operation extends OperationFlags {
    * `this.db.commit()`), in source order, each with the helper's name.
    */
   committingHelpers: HelperCall[];
+  /** The parameter that takes its idempotency key (one named in `idempotency.keyParams`), when it has one. */
+  keyParameter?: string;
   /**
    * Its calls that hand a DB handle or a transaction's handle to a function the analysis does not follow
    * (`await commitAndLog(this.db)`, `await savePolicies(id, next, tx)`), in source order: whatever that function does

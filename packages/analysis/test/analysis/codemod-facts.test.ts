@@ -208,4 +208,13 @@ describe('facts the codemods read', () => {
     const none = analyze("export class C {\n  constructor(private readonly publisher: EventBus, private readonly label = 'outbox') {}\n}\n").classes[0]!;
     expect(none.outboxHolders).toBeUndefined();
   });
+
+  it('keyParameter: the parameter that takes the idempotency key, not a property of one, not a key read elsewhere', () => {
+    const named = operation(serviceWith("  async op(id: string, requestKey?: string) {\n    await this.db.execute('DELETE FROM t WHERE id = $1', [id]);\n    await this.db.commit();\n  }"), 'op', undefined, { idempotency: { keyParams: ['requestKey'] } });
+    expect(named.keyParameter).toBe('requestKey');
+    const inInput = operation(serviceWith("  async op(input: { id: string; idempotencyKey?: string }) {\n    await this.db.execute('DELETE FROM t WHERE id = $1', [input.id]);\n    await this.db.commit();\n  }"), 'op');
+    expect(inInput.keyParameter).toBeUndefined();
+    const none = operation(serviceWith("  async op(id: string, key: string) {\n    await this.db.execute('DELETE FROM t WHERE id = $1', [id]);\n    await this.db.commit();\n  }"), 'op');
+    expect(none.keyParameter).toBeUndefined();
+  });
 });

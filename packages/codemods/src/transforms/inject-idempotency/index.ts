@@ -126,7 +126,7 @@ function planOperation(
   if (missing.reason === 'idempotency-after-write') return skip('key-checked-after-write', 'it checks its key, but only after a write, so a retry repeats that write; move the check before the first write by hand');
   const fn = operationFunction(source, operation);
   if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('body-not-a-block', 'its body is an expression, so no claim can go before its first write; give it a block body');
-  const keyParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && workspace.settings.idempotency.keyParams.includes(p.name.text));
+  const keyParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === operation.keyParameter);
   if (keyParam && (keyParam.name as ts.Identifier).text !== KEY) return skip('key-named-differently', `it takes its key as \`${(keyParam.name as ts.Identifier).text}\`, not \`${KEY}\`; claim it by hand (or rename it)`);
   const last = fn.parameters[fn.parameters.length - 1];
   if (last?.dotDotDotToken) return skip('rest-parameter', 'its last parameter is a rest parameter, so a key parameter cannot follow it; add the key by hand');
