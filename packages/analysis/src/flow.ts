@@ -224,8 +224,14 @@ export class FlowWalker {
     else out.bits |= NEEDS_CHECK;
   }
 
-  private onCommit(state: PathState, out: PathState, node: TS.Node): void {
+  /**
+   * A commit reached without an event, on a path that wrote (before it, or in the committing call itself: `wrote`): a
+   * commit with nothing written on its path (a loop that ran no iteration, a transaction holding only an idempotency
+   * key) has nothing for an event to announce. A helper's summary leaves that to its caller, whose path it does not see.
+   */
+  private onCommit(state: PathState, out: PathState, node: TS.Node, wrote = false): void {
     if (state.bits & EVENT) return;
+    if (this.violations && !wrote && !(state.bits & WRITE)) return;
     const why = state.eventSkippedAt ?? state.branch;
     if (this.violations) this.violations.commitWithoutEvent.push({ node, ...(why ? { why } : {}) });
     else out.bits |= NEEDS_EVENT;
@@ -263,8 +269,7 @@ export class FlowWalker {
           delete next.eventSkippedAt;
         }
         if (facts.commit) {
-          // A scope that ends a path on which nothing was written commits nothing: no event is owed there.
-          if (!facts.scope || state.bits & WRITE) this.onCommit(state, next, node);
+          this.onCommit(state, next, node, facts.write);
           next.bits |= COMMIT;
           next.commitAt ??= node;
         }
@@ -289,7 +294,7 @@ export class FlowWalker {
         if (end.bits & EVENT_AFTER_OWN_COMMIT) {
           this.onEvent({ ...state, bits: state.bits | COMMIT, commitAt: state.commitAt ?? node }, next, node);
         }
-        if (end.bits & NEEDS_EVENT) this.onCommit(state, next, node);
+        if (end.bits & NEEDS_EVENT) this.onCommit(state, next, node, (end.bits & WRITE) !== 0);
         next.bits |= end.bits & PATH_FACTS;
         if (next.bits & EVENT) delete next.eventSkippedAt;
         if (end.bits & COMMIT) next.commitAt ??= node;

@@ -56,6 +56,8 @@ export interface CallFacts {
   transactionHandle?: string;
   /** A write that commits by itself, on a stack that can put it in a transaction: how (see TransactionCall.wrapIn). */
   wrapIn?: WrapIn;
+  /** A commit: the call that rolls its transaction back instead, as code, when the style has one (`db.rollback()`). */
+  rollback?: string;
 }
 
 /** How a write that commits by itself could be put in a transaction, when its stack says how and its handle is plain. */
@@ -64,6 +66,11 @@ function wrapInOf(db: PresetDbCall): { wrapIn?: WrapIn } {
   if (!db.commitsToo || !scope || db.handle.model || db.handle.instance) return {};
   const handle = db.handle.root ?? db.handle.text;
   return handle ? { wrapIn: { handle, open: scope.open, param: scope.param } } : {};
+}
+
+/** An initializer that is a function (`= () => …`): a method, not a held handle. */
+function isFunctionValueText(initializer: string | undefined): boolean {
+  return initializer !== undefined && /^(async\s*)?(\([^)]*\)|[A-Za-z_$][\w$]*)\s*(:[^=]*)?=>|^(async\s+)?function\b/.test(initializer);
 }
 
 /** The first parameter of a transaction scope's callback, when it is a plain name: the transaction's handle. */
@@ -94,6 +101,8 @@ export interface FunctionUnit {
   keyNames: Set<string>;
   /** It takes an idempotency key: a parameter, or a property of a parameter, named in `keyParams`. */
   takesKey: boolean;
+  /** The parameter that is the idempotency key (named in `keyParams`), when one is. */
+  keyParameter?: string;
   /** Methods only. */
   owner?: ClassModel;
   isPublic: boolean;
@@ -114,6 +123,11 @@ export interface FunctionUnit {
   begins?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
   /** Its own rollbacks (`client.query('ROLLBACK')`), in source order. */
   rollbacks?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
+  /**
+   * Its calls that hand a DB handle to a function the walk does not follow (`commitAndLog(this.db)`,
+   * `savePolicies(id, next, tx)`), nested callbacks included, in source order.
+   */
+  handoffs?: { node: TS.CallExpression; callee: string; handle: string; transaction: boolean }[];
 }
 
 export interface ClassModel {
@@ -309,6 +323,8 @@ function callSetsFor(settings: OutboxSettings): CallSets {
 
 /** What the session style's other router calls do (`rollback`, `begin`, `query`, `flush`). */
 const SESSION_EFFECTS = new Map<string, DbEffect>([['rollback', 'rollback'], ['begin', 'begin'], ['query', 'read'], ['flush', 'write']]);
+/** The session style's rollback verb (the one SESSION_EFFECTS maps to a rollback). */
+const SESSION_ROLLBACK = [...SESSION_EFFECTS].find(([, effect]) => effect === 'rollback')![0];
 
 /** A handle of a preset's stack, as the model found it. */
 interface DbHandle {
@@ -1140,6 +1156,7 @@ class ModelBuilder {
       if (unit && unit.fn === fn && this.keyParams.has(name.text)) {
         unit.takesKey = true;
         unit.keyNames.add(name.text);
+        unit.keyParameter ??= name.text;
       }
     } else if (isObjectBindingPattern(name)) {
       for (const element of name.elements) {
@@ -1294,6 +1311,7 @@ class ModelBuilder {
       if (db) this.model.strayDbCalls.push({ line: lineOf(call, this.sourceFile), call: db.verb, effect: db.effect, preset: db.idiom.preset });
       return;
     }
+    this.noteHandoff(call);
     if (db) {
       this.recordPresetCall(call, db, role);
       return;
@@ -1361,6 +1379,10 @@ class ModelBuilder {
       if (owner?.isModule && owner.helpers.has(name) && this.lookup(name) === undefined) helper = name;
     }
     if (!write && method !== undefined && handleText !== undefined && this.executeCalls.has(method)) this.recordRead(call);
+    // `db.rollback()` on a session: the unit's own rollback.
+    if (method !== undefined && handleText !== undefined && !commit && SESSION_EFFECTS.get(method) === 'rollback' && this.currentUnit) {
+      (this.currentUnit.rollbacks ??= []).push({ node: call, handle: handleOrigin ?? handleText });
+    }
     // Most calls are none of these; only the ones that are get a record.
     if (write || commit || event || check || helper || publish) {
       this.record({
@@ -1374,7 +1396,34 @@ class ModelBuilder {
         ...(helper !== undefined ? { helper } : {}),
         ...(publish ? { publish } : {}),
         ...(write ? { effect: 'write' as const } : commit ? { effect: 'commit' as const } : {}),
+        // The session's own way back: `db.rollback()` on the handle as written.
+        ...(commit && !write ? { rollback: `${handleText}.${SESSION_ROLLBACK}()` } : {}),
       });
+    }
+  }
+
+  /**
+   * `commitAndLog(this.db)`, `savePolicies(id, next, tx)`: a function called by its name (not a method, not a same-file
+   * helper the walk follows) with a DB handle among its arguments. What it does with the handle is out of sight.
+   */
+  private noteHandoff(call: TS.CallExpression): void {
+    const unit = this.currentUnit;
+    const callee = unwrap(call.expression);
+    if (!unit || !isIdentifier(callee) || call.arguments.length === 0) return;
+    const name = callee.text;
+    if (unit.owner?.isModule && unit.owner.helpers.has(name) && this.lookup(name) === undefined) return;
+    for (const argument of call.arguments) {
+      const value = unwrap(argument);
+      if (!isIdentifier(value) && !isPropertyAccessExpression(value) && !isElementAccessExpression(value)) continue;
+      if (this.isHandle(value)) {
+        (unit.handoffs ??= []).push({ node: call, callee: name, handle: this.handleOrigin(value), transaction: false });
+        return;
+      }
+      const handle = this.stack.hasData ? this.dbHandleOf(value) : undefined;
+      if (handle && !handle.model && !handle.instance) {
+        (unit.handoffs ??= []).push({ node: call, callee: name, handle: handle.text, transaction: handle.tx });
+        return;
+      }
     }
   }
 
@@ -1693,6 +1742,14 @@ class ModelBuilder {
     for (const entry of [...facts.constructorParams, ...facts.properties]) {
       if (entry.type !== undefined) model.memberTypes.set(entry.name, entry.type);
     }
+    // Which of them hold a DB handle: by the handle vocabulary (`db`, `session`), a preset's handle name or type.
+    const holdsHandle = (entry: { name: string; type?: string }): boolean =>
+      this.handleNames.has(entry.name) ||
+      (this.stack.hasData && (idiomByName(this.stack, entry.name) !== undefined || (entry.type !== undefined && idiomByType(this.stack, entry.type) !== undefined)));
+    const handleParams = facts.constructorParams.filter(holdsHandle).map((entry) => entry.name);
+    const handleProperties = facts.properties.filter((entry) => !isFunctionValueText(entry.initializer) && holdsHandle(entry)).map((entry) => entry.name);
+    if (handleParams.length > 0) facts.dbHandleParams = handleParams;
+    if (handleProperties.length > 0) facts.dbHandleProperties = handleProperties;
 
     const outerClass = this.currentClass;
     const outerUnit = this.currentUnit;
@@ -1707,7 +1764,7 @@ class ModelBuilder {
     // `this.x = …` in the constructor was appended during the walk; list properties in source order.
     facts.properties.sort((a, b) => a.line - b.line);
 
-    model.holdsOutbox = [...facts.constructorParams, ...facts.properties].some(
+    const holders = [...facts.constructorParams, ...facts.properties].filter(
       (entry) =>
         mentionsAny(entry.name, this.names.outbox) ||
         (entry.type !== undefined && mentionsAny(entry.type, this.names.outbox)) ||
@@ -1715,6 +1772,8 @@ class ModelBuilder {
           NEW_EXPRESSION.test(entry.initializer) &&
           mentionsAny(entry.initializer.split('(')[0]!, this.names.outbox)),
     );
+    model.holdsOutbox = holders.length > 0;
+    if (holders.length > 0) facts.outboxHolders = [...new Set(holders.map((entry) => entry.name))];
     this.model.classes.push(model);
   }
 

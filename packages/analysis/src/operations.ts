@@ -245,7 +245,7 @@ export class OperationAnalyzer {
       writes: unit.effects.filter((effect) => effect.write).map((effect) => spanOf(effect.node, sourceFile)),
       commits: unit.effects
         .filter((effect) => effect.commit && !effect.write)
-        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.scope ? { scope: true as const } : {}), ...(effect.transactionHandle !== undefined ? { transactionHandle: effect.transactionHandle } : {}) })),
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.scope ? { scope: true as const } : {}), ...(effect.transactionHandle !== undefined ? { transactionHandle: effect.transactionHandle } : {}), ...(effect.rollback !== undefined ? { rollback: effect.rollback } : {}) })),
       begins: (unit.begins ?? []).map((begin) => ({ ...spanOf(begin.node, sourceFile), ...(begin.handle !== undefined ? { handle: begin.handle } : {}) })),
       autocommits: unit.effects
         .filter((effect) => effect.commit && effect.write)
@@ -254,6 +254,12 @@ export class OperationAnalyzer {
         .filter((effect) => effect.helper !== undefined && this.autocommitsWithin(unit, effect.helper, new Set()))
         .map((effect) => ({ ...spanOf(effect.node, sourceFile), helper: effect.helper! })),
       rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
+      committingHelpers: unit.effects.flatMap((effect) => {
+        const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
+        return helper && this.unitFacts(helper).commit && ts.isCallExpression(effect.node) ? [{ ...spanOf(effect.node, sourceFile), helper: effect.helper! }] : [];
+      }),
+      ...(unit.keyParameter !== undefined ? { keyParameter: unit.keyParameter } : {}),
+      handoffs: (unit.handoffs ?? []).map((handoff) => ({ ...spanOf(handoff.node, sourceFile), callee: handoff.callee, handle: handoff.handle, transaction: handoff.transaction })),
     } satisfies Operation;
   }
 

@@ -135,24 +135,52 @@ export interface Operation extends OperationFlags {
   /**
    * Its own commits, in source order: a `commitCalls` method (`db.commit()`), a preset's commit (`client.query('COMMIT')`,
    * `queryRunner.commitTransaction()`) or a transaction scope (`prisma.$transaction(cb)`, `scope: true`), each with the
-   * handle it runs on; not a write that commits by itself (an ORM call outside a transaction). Absent in analyses made
-   * before it was published.
+   * handle it runs on; not a write that commits by itself (an ORM call outside a transaction). Empty when it commits
+   * nothing itself.
    */
-  commits?: TransactionCall[];
+  commits: TransactionCall[];
   /** Its own transaction begins (`client.query('BEGIN')`, `queryRunner.startTransaction()`), in source order. */
-  begins?: TransactionCall[];
+  begins: TransactionCall[];
   /**
    * Its own writes that commit by themselves (`pool.query('UPDATE …')`, an ORM call outside any transaction): nothing
    * can join their transaction, so an outbox event or an idempotency key needs one begun around them first.
    */
-  autocommits?: TransactionCall[];
+  autocommits: TransactionCall[];
   /** Its own rollbacks of such a transaction (`client.query('ROLLBACK')`, `queryRunner.rollbackTransaction()`). */
-  rollbacks?: TransactionCall[];
+  rollbacks: TransactionCall[];
+  /**
+   * Its calls of same-class helpers that commit (`await this.finish(id)` where the private `finish` runs
+   * `this.db.commit()`), in source order, each with the helper's name.
+   */
+  committingHelpers: HelperCall[];
   /**
    * Its calls of same-class helpers that make writes which commit by themselves (directly or through their own
-   * helpers): a transaction begun around the operation's own code would not include them.
+   * helpers), each with the helper's name: a transaction begun around the operation's own code would not include them.
    */
-  helperAutocommits?: (SourceSpan & { helper: string })[];
+  helperAutocommits: HelperCall[];
+  /** The parameter that takes its idempotency key (one named in `idempotency.keyParams`), when it has one. */
+  keyParameter?: string;
+  /**
+   * Its calls that hand a DB handle or a transaction's handle to a function the analysis does not follow
+   * (`await commitAndLog(this.db)`, `await savePolicies(id, next, tx)`), in source order: whatever that function does
+   * with the handle (a write, a commit) is invisible to the operation's flags.
+   */
+  handoffs: HandleHandoff[];
+}
+
+/** A call of a same-class helper, by the helper's name. */
+export interface HelperCall extends SourceSpan {
+  helper: string;
+}
+
+/** A call that hands a DB handle to a function: the function's name as called, and the handle as written. */
+export interface HandleHandoff extends SourceSpan {
+  /** The called function as written (`commitAndLog`, `audit.record`). */
+  callee: string;
+  /** The handle passed, local aliases resolved (`this.db`, `tx`). */
+  handle: string;
+  /** The handle is a transaction's (a scope's callback parameter, a begun transaction), not a plain session or pool. */
+  transaction: boolean;
 }
 
 /** A call that begins or ends an operation's transaction, and the handle it runs on (`client`, `this.db`, `tx`). */
@@ -162,6 +190,11 @@ export interface TransactionCall extends SourceSpan {
   scope?: true;
   /** A scope: the name its callback gives the transaction's handle (`tx`, `manager`), when it is a plain name. */
   transactionHandle?: string;
+  /**
+   * A commit: the call that would roll its transaction back instead, as code on the handle as written
+   * (`this.db.rollback()` in the session style), when the analysis knows the stack's rollback for it.
+   */
+  rollback?: string;
   /**
    * A write that commits by itself, on a stack that says how to put it in a transaction: run it (and the operation's
    * other writes on the same handle) in `<handle>.<open>(async (<param>) => …)`, made on `<param>` instead.
@@ -190,6 +223,15 @@ export interface ClassFacts {
   properties: { name: string; type?: string; initializer?: string; line: number }[];
   /** Names of functions called anywhere in the class body (e.g. `getOrchestrator`). */
   calls: string[];
+  /** Constructor parameters that are DB handles (`db: DbSession`, `prisma: PrismaClient`), when there are any. */
+  dbHandleParams?: string[];
+  /** Properties (parameter properties included) that hold a DB handle (`this.db`), when there are any. */
+  dbHandleProperties?: string[];
+  /**
+   * Constructor parameters and properties that hold an outbox repository (their name, type or `new` mentions
+   * `outbox.names`): what makes its operations' `outbox` flag true. Absent when none.
+   */
+  outboxHolders?: string[];
   /**
    * A model class of a data preset only: its methods that write through the model itself (`saveWithCtx` calling
    * `this.save`), with the verb and the line of that call — the codebase's own write verbs (init writes them to

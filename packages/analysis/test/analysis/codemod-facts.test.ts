@@ -110,6 +110,114 @@ describe('facts the codemods read', () => {
     expect(place.commits!.map((c) => [c.line, c.handle, c.scope, c.transactionHandle])).toEqual([[4, 'this.prisma', true, 'tx']]);
   });
 
+  it('commits, begins, rollbacks, autocommits, committingHelpers and handoffs are always there: empty when there are none', () => {
+    const op = operation(serviceWith("  async op(id: string) {\n    await this.db.execute('DELETE FROM t WHERE id = $1', [id]);\n  }"), 'op');
+    expect([op.commits, op.begins, op.rollbacks, op.autocommits, op.committingHelpers, op.handoffs]).toEqual([[], [], [], [], [], []]);
+  });
+
+  it('committingHelpers: calls of same-class helpers that commit, not of helpers that only write or of public methods', () => {
+    const code = serviceWith(
+      [
+        '  async op(id: string) {',
+        '    await this.mark(id);',
+        '    await this.finish();',
+        '    await this.other(id);',
+        '    await this.nested(id);',
+        '  }',
+        '  async other(id: string) {',
+        "    await this.db.execute('DELETE FROM u WHERE id = $1', [id]);",
+        '    await this.db.commit();',
+        '  }',
+        '  private async mark(id: string) {',
+        "    await this.db.execute('UPDATE t SET a = 1 WHERE id = $1', [id]);",
+        '  }',
+        '  private async finish() {',
+        '    await this.db.commit();',
+        '  }',
+        '  private async nested(id: string) {',
+        '    await this.mark(id);',
+        '    await this.finish();',
+        '  }',
+      ].join('\n'),
+    );
+    const op = operation(code, 'op');
+    // finish commits; nested commits through finish; mark only writes; other is public (an operation of its own).
+    expect(op.committingHelpers.map((c) => [c.line, c.helper])).toEqual([[5, 'finish'], [7, 'nested']]);
+    expect(op.commits).toEqual([]);
+  });
+
+  it('handoffs: a DB handle (or an alias of one) handed to a function, not to a method, not data of it, not a same-file helper', () => {
+    const code = [
+      "import { commitAndLog, audit } from './audit.js';",
+      'export class PartnerService {',
+      '  constructor(private readonly db: DbSession, private readonly settings: { db: { name: string } }) {}',
+      '  async op(id: string) {',
+      "    await this.db.execute('UPDATE t SET a = 1 WHERE id = $1', [id]);",
+      '    const conn = this.db;',
+      '    audit.record(this.db);',
+      '    logName(this.settings.db.name);',
+      '    format(dbx, id);',
+      '    await commitAndLog(conn, id);',
+      '  }',
+      '}',
+      'declare const dbx: unknown;',
+      '',
+    ].join('\n');
+    const op = operation(code, 'op');
+    // `audit.record(this.db)` is a method call; `this.settings.db.name` is data; `dbx` is not a handle.
+    expect(op.handoffs.map((h) => [h.line, h.callee, h.handle, h.transaction])).toEqual([[10, 'commitAndLog', 'this.db', false]]);
+  });
+
+  it("handoffs: a transaction's handle handed to a function is marked as one", () => {
+    const code = [
+      "import { savePolicies } from './policies.js';",
+      'export class PolicyService {',
+      '  constructor(private readonly prisma: PrismaClient) {}',
+      '  async save(workspaceId: string, next: string[]) {',
+      '    await this.prisma.$transaction(async (tx) => {',
+      '      await tx.policy.deleteMany({ where: { workspaceId } });',
+      '      await savePolicies(workspaceId, next, tx);',
+      '    });',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const save = operation(code, 'save', 'src/policies/policy.service.ts', { presets: ['prisma'] });
+    expect(save.handoffs.map((h) => [h.line, h.callee, h.handle, h.transaction])).toEqual([[7, 'savePolicies', 'tx', true]]);
+  });
+
+  it('class facts: the constructor parameters and properties that hold a DB handle, by name or by a preset type', () => {
+    const session = analyze(serviceWith('  async op() {}')).classes[0]!;
+    expect([session.dbHandleParams, session.dbHandleProperties]).toEqual([['db'], ['db']]);
+    // A plain parameter (no modifier) is a parameter, not a property; a method named like a handle is neither.
+    const plain = analyze('export class A {\n  constructor(db: DbSession, label: string) {}\n  session = () => 1;\n}\n').classes[0]!;
+    expect([plain.dbHandleParams, plain.dbHandleProperties]).toEqual([['db'], undefined]);
+    const typed = analyze("import type { Pool } from 'pg';\nexport class B {\n  constructor(private readonly connection: Pool) {}\n}\n", 'src/b/b.service.ts', { presets: ['node-postgres'] }).classes[0]!;
+    expect(typed.dbHandleProperties).toEqual(['connection']);
+    expect(analyze('export class C {\n  constructor(private readonly dbx: string) {}\n}\n').classes[0]!.dbHandleParams).toBeUndefined();
+  });
+
+  it('class facts: the members that hold an outbox repository, by name, type or the class they are made from', () => {
+    const held = analyze(serviceWith('  async op() {}')).classes[0]!;
+    expect(held.outboxHolders).toEqual(['outboxRepo']);
+    const byType = analyze('export class A {\n  constructor(private readonly events: OutboxRepository, private readonly db: DbSession) {}\n}\n').classes[0]!;
+    expect(byType.outboxHolders).toEqual(['events']);
+    const made = analyze('export class B {\n  private readonly journal = new OutboxRepository(this.db);\n  constructor(private readonly db: DbSession) {}\n}\n').classes[0]!;
+    expect(made.outboxHolders).toEqual(['journal']);
+    // A publisher is not an outbox; neither is a string that mentions one.
+    const none = analyze("export class C {\n  constructor(private readonly publisher: EventBus, private readonly label = 'outbox') {}\n}\n").classes[0]!;
+    expect(none.outboxHolders).toBeUndefined();
+  });
+
+  it('keyParameter: the parameter that takes the idempotency key, not a property of one, not a key read elsewhere', () => {
+    const named = operation(serviceWith("  async op(id: string, requestKey?: string) {\n    await this.db.execute('DELETE FROM t WHERE id = $1', [id]);\n    await this.db.commit();\n  }"), 'op', undefined, { idempotency: { keyParams: ['requestKey'] } });
+    expect(named.keyParameter).toBe('requestKey');
+    const inInput = operation(serviceWith("  async op(input: { id: string; idempotencyKey?: string }) {\n    await this.db.execute('DELETE FROM t WHERE id = $1', [input.id]);\n    await this.db.commit();\n  }"), 'op');
+    expect(inInput.keyParameter).toBeUndefined();
+    const none = operation(serviceWith("  async op(id: string, key: string) {\n    await this.db.execute('DELETE FROM t WHERE id = $1', [id]);\n    await this.db.commit();\n  }"), 'op');
+    expect(none.keyParameter).toBeUndefined();
+  });
+
   it('autocommits: how to put them in one transaction (wrapIn, from the preset), and helpers that make such writes', () => {
     const code = [
       'export class UserService {',
@@ -136,7 +244,7 @@ describe('facts the codemods read', () => {
     expect(rename.autocommits!.map((w) => [w.line, w.handle, w.wrapIn])).toEqual([[4, 'this.prisma.user', { handle: 'this.prisma', open: '$transaction', param: 'tx' }]]);
     expect(rename.helperAutocommits).toEqual([]);
     const stamp = operation(code, 'stamp', 'src/users/user.service.ts', settings);
-    expect(stamp.helperAutocommits!.map((h) => [h.line, h.helper])).toEqual([[8, 'mark']]);
+    expect(stamp.helperAutocommits.map((h) => [h.line, h.helper])).toEqual([[8, 'mark']]);
     // node-postgres' pool has no callback transaction whose handle stands in for the pool: no wrapIn.
     const raw = operation(code, 'raw', 'src/users/user.service.ts', settings);
     expect(raw.autocommits!.map((w) => [w.line, w.wrapIn])).toEqual([[14, undefined]]);

@@ -64,7 +64,8 @@ const cases: EventCase[] = [
     event: false,
     reason: 'event-missing-on-path',
     at: CM,
-    message: /path through line 9 \(the catch block on line 8\)/,
+    // The path that wrote: the throw after the write, caught (a throw of the write itself wrote nothing).
+    message: /path through line 6 \(where the condition on line 6 is true\)/,
   },
   { shape: 'commit in try, rollback in catch', body: `try {\n  ${W}\n  ${EV}\n  ${CM}\n} catch (error) {\n  await this.db.rollback();\n  throw error;\n}`, event: true },
   {
@@ -107,6 +108,22 @@ const cases: EventCase[] = [
     event: false,
     reason: 'event-missing-on-path',
     message: /loop on line 5 runs zero times/,
+  },
+  // A commit with nothing written on its path has nothing for an event to announce.
+  { shape: 'a loop of writes and events committed per iteration, then a commit that may have nothing to commit', body: `for (const item of items) {\n  ${W}\n  ${EV}\n  ${CM}\n}\n${CM}`, event: true },
+  { shape: 'an early commit on a path that wrote nothing', body: `if (!ok) {\n  ${CM}\n  return;\n}\n${W}\n${EV}\n${CM}`, event: true },
+  {
+    shape: 'a commit after a loop that wrote without an event (trap: it did write)',
+    body: `for (const item of items) {\n  ${W}\n}\n${CM}`,
+    event: false,
+    reason: 'no-event',
+  },
+  {
+    shape: 'a write that commits by itself in a helper, no event (trap: the helper wrote)',
+    body: `if (ok) {\n  ${EV}\n}\nawait this.finish(id);`,
+    helpers: `  private async finish(id: string) {\n    await this.db.execute('DELETE FROM partners WHERE id = $1', [id]);\n    ${CM}\n  }`,
+    event: false,
+    reason: 'event-missing-on-path',
   },
   { shape: 'a for loop with the event before it', body: `${W}\n${EV}\nfor (let i = 0; i < items.length; i++) {\n  ${W}\n}\n${CM}`, event: true },
   { shape: 'a while loop may run zero times', body: `${W}\nwhile (ok) {\n  ${EV}\n  ok = false;\n}\n${CM}`, event: false, reason: 'event-missing-on-path' },

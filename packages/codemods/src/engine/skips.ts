@@ -16,7 +16,7 @@ export const SKIP_CODES = {
   'commit-not-a-statement': 'a commit that is part of an expression, so nothing can go right before it',
   'commit-in-callback': 'the operation commits inside a callback, so nothing can go right before the commit',
   'autocommit-write': 'the operation writes outside any transaction (each statement commits by itself), so no event or key can join it',
-  'commit-in-loop': 'the operation commits inside a loop (one transaction per iteration)',
+  'commit-in-loop': 'the operation commits inside a loop (one transaction per iteration) in a way the claim per iteration does not cover (no row key in the loop, another stack, the Redis pattern)',
   'body-not-a-block': 'an arrow-function operation whose body is an expression',
   // scaffold
   'scaffold-unsupported-stack': 'the stack is one scaffold has no template for (or a Prisma schema on another database than PostgreSQL)',

@@ -4,8 +4,8 @@ import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { autocommitObstacle, beginStatements, commitStatements, scopeCallbacks, type ScopeCallback, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
-import { classOf, freshName, handlePassedToFunction, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
+import { autocommitObstacle, beginStatements, commitStatements, loopItemKey, scopeCallbacks, type ScopeCallback, handleHandedTo, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
+import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
 
 /** The functions beside the store that the claim code calls (the runtime's idempotency module). */
 const STORE_HELPERS = ['hashRequest', 'idempotencyError', 'idempotencyScope'];
@@ -126,14 +126,14 @@ function planOperation(
   if (missing.reason === 'idempotency-after-write') return skip('key-checked-after-write', 'it checks its key, but only after a write, so a retry repeats that write; move the check before the first write by hand');
   const fn = operationFunction(source, operation);
   if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('body-not-a-block', 'its body is an expression, so no claim can go before its first write; give it a block body');
-  const keyParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && workspace.settings.idempotency.keyParams.includes(p.name.text));
+  const keyParam = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === operation.keyParameter);
   if (keyParam && (keyParam.name as ts.Identifier).text !== KEY) return skip('key-named-differently', `it takes its key as \`${(keyParam.name as ts.Identifier).text}\`, not \`${KEY}\`; claim it by hand (or rename it)`);
   const last = fn.parameters[fn.parameters.length - 1];
   if (last?.dotDotDotToken) return skip('rest-parameter', 'its last parameter is a rest parameter, so a key parameter cannot follow it; add the key by hand');
 
   const autocommit = autocommitObstacle(fn, operation);
   if (autocommit && scopeCallbacks(fn, operation).length === 0) return skip('autocommit-write', autocommit);
-  const commits = commitStatements(fn, workspace.settings, operation);
+  const commits = commitStatements(fn, operation);
   const scopes = scopeCallbacks(fn, operation);
   if (commits.length === 0 && scopes.length > 0) {
     const planned = planScopeClaim(workspace, fn, source, text, style, operation, storeName, storeExports, scopes, skip);
@@ -141,13 +141,17 @@ function planOperation(
     return { ...withKeyParameter(fn, source, keyParam, last, planned.edits), imports: SCOPE_HELPERS };
   }
   if (commits.length === 0) {
-    const outside = handlePassedToFunction(fn, workspace.settings, source);
+    const outside = handleHandedTo(fn, operation);
     if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the key can be completed before it`);
     return skip('caller-commits', 'it does not commit: its caller does, so the key cannot be completed in its transaction; service-commit moves a router commit that follows the call into it (run `all`)');
   }
-  // One key is one request is one transaction: a commit per iteration would complete the key on the first.
+  // One key is one request is one transaction: a commit per iteration needs a key per iteration (planLoopClaims).
   const looping = commits.find((c) => inLoop(c.call));
-  if (looping) return skip('commit-in-loop', `it commits inside a loop (line ${source.getLineAndCharacterOfPosition(looping.call.getStart(source)).line + 1}), one transaction per iteration, so one key cannot cover the request; commit once after the loop, or claim per item by hand`);
+  if (looping) {
+    const planned = planLoopClaims(workspace, fn, source, text, style, operation, storeName, commits, looping, skip);
+    if (!planned || planned.usesStore === false) return planned;
+    return withKeyParameter(fn, source, keyParam, last, planned.edits);
+  }
   if (commits.some((c) => !c.statement)) return skip('commit-not-a-statement', 'a commit is part of an expression, not a statement of its own, so the key cannot be completed right before it');
   // Before the statement of the body that holds the first write (the body's first statement, should the analysis
   // place the first write elsewhere: claiming earlier is never wrong).
@@ -157,7 +161,7 @@ function planOperation(
 
   const returnType = resolvedReturnType(fn, source);
   const replayType = returnType && returnType !== 'void' ? returnType : 'never';
-  const handle = handleOf(operation, fn, workspace.settings, source) ?? commits[0].handle;
+  const handle = handleOf(operation) ?? commits[0].handle;
   const scopeOf = `idempotencyScope(${fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === 'organizationId') ? 'organizationId' : "'global'"}, '${operation.module}.${operation.method}')`;
   const args = fn.parameters.filter((p) => p !== keyParam && ts.isIdentifier(p.name)).map((p) => (p.name as ts.Identifier).text);
   // At the door: before any read, guard or early return a retry could meet instead of the replay (a retried state
@@ -274,6 +278,132 @@ function planOperation(
 
   if (redis) return { ...withKeyParameter(fn, source, keyParam, last, edits), usesStore: false };
   return withKeyParameter(fn, source, keyParam, last, edits);
+}
+
+/**
+ * An operation that commits once per iteration of a loop (`for (const row of rows) { …write…; await db.commit(); }`):
+ * one key cannot be claimed and completed in one transaction, and a claim committed with the first iteration would
+ * leave the key in flight for good if a later iteration failed. So:
+ *
+ * - at the door the key is checked (a completed key replays, another request with it is a 422, one in flight a 409)
+ *   and let go again (the check's transaction is rolled back: nothing was done yet);
+ * - each iteration claims a key of its own, the key and its row (`key:row.id`), in its transaction, and completes it
+ *   with the iteration's writes and event: a row done by an earlier attempt (or by a concurrent duplicate, once it
+ *   commits) is skipped;
+ * - after the loop the key is claimed and completed with the answer, in a last transaction.
+ *
+ * A retry after a partial failure does the rows left and answers; a retry after success replays the answer byte for
+ * byte; each row changes once, with one event. Only in the style whose rollback the analysis knows for the commit's
+ * handle, with the loop as a statement whose body holds the commit, and a row key the writes in the loop name.
+ */
+function planLoopClaims(
+  workspace: Workspace,
+  fn: ts.FunctionLikeDeclaration,
+  source: ts.SourceFile,
+  text: string,
+  style: CodeStyle,
+  operation: Operation,
+  storeName: string,
+  commits: { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string }[],
+  looping: { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string },
+  skip: (code: SkipCode, reason: string) => { edits: TextEdit[]; usesStore: boolean } | undefined,
+): { edits: TextEdit[]; usesStore: boolean } | undefined {
+  const line = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+  const where = `it commits inside a loop (line ${line(looping.call)}), one transaction per iteration`;
+  if (workspace.options.idempotency === 'redis') return skip('commit-in-loop', `${where}, and the Redis pattern (--idempotency=redis) has no claim per iteration; use the store`);
+  if (operation.begins.length > 0) return skip('commit-in-loop', `${where}, in transactions it begins itself; claim per item by hand`);
+  const statement = looping.statement;
+  const body = statement?.parent;
+  const loop = body && ts.isBlock(body) && ts.isIterationStatement(body.parent, false) ? body.parent : undefined;
+  if (!statement || !loop || !body || !ts.isBlock(body)) return skip('commit-in-loop', `${where}, but not as a statement of the loop's own body; claim per item by hand`);
+  if (commits.some((c) => c.statement?.parent !== body)) return skip('commit-in-loop', `${where}, and commits elsewhere too, so no one answer can be completed after the loop; claim per item by hand`);
+  const rollback = operation.commits.find((c) => c.start === looping.call.getStart(source) && c.end === looping.call.getEnd())?.rollback;
+  if (!rollback) return skip('commit-in-loop', `${where}, and the analysis knows no rollback for \`${looping.handle}\` to let the door's check go with; claim per item by hand`);
+  const item = loopItemKey(fn, loop, operation);
+  if (!item) return skip('commit-in-loop', `${where}, and no write in the loop names its row by a key in scope there (\`WHERE id = $n\`), so an iteration has no key of its own; claim per item by hand`);
+  const returns = ownReturns(fn);
+  const early = returns.find((r) => r.getStart(source) < loop.getEnd());
+  if (early) return skip('commit-in-loop', `${where}, and it returns on line ${line(early)} before the loop ends, where no answer would be stored; claim per item by hand`);
+  const returnType = resolvedReturnType(fn, source);
+  const response = responseAfter(loop, source, returnType);
+  if (!response || response.moveTo || response.hoisted) return skip('response-after-commit', `${where}, and what it answers after the loop is not a value that can be read right after it, so it cannot be stored with the key; compute it before the loop ends`);
+  const fnBody = fn.body as ts.Block;
+  const door = fnBody.statements[0];
+  if (!door) return skip('body-not-a-block', 'its body is empty');
+
+  const replayType = returnType && returnType !== 'void' ? returnType : 'never';
+  const args = fn.parameters.filter((p) => ts.isIdentifier(p.name) && p.name.text !== KEY).map((p) => (p.name as ts.Identifier).text);
+  const scopeOf = `idempotencyScope(${args.includes('organizationId') ? 'organizationId' : "'global'"}, '${operation.module}.${operation.method}')`;
+  const store = freshName(fn, 'idempotency', source);
+  const request = freshName(fn, 'idempotencyRequest', source);
+  const step = freshName(fn, 'step', source);
+  const handle = handleOf(operation) ?? looping.handle;
+  const itemKey = `\`\${${KEY}}:\${${item}}\``;
+  const edits: TextEdit[] = [];
+  const doorAt = insertionPoint(text, door, source);
+  edits.push({
+    start: doorAt,
+    end: doorAt,
+    text:
+      render(
+        [
+          '// One transaction per iteration: the key is checked here and let go again; each iteration claims the key and its',
+          '// row in its own transaction, and the answer is stored after the loop. A retry after a partial failure does the',
+          '// rows left; a retry after success replays.',
+          `const ${store} = new ${storeName}(${handle});`,
+          `const ${request} = hashRequest('CALL', '${operation.module}.${operation.method}', [${args.join(', ')}]);`,
+          `if (${KEY}) {`,
+          `  const claim = await ${store}.begin(${scopeOf}, ${KEY}, ${request});`,
+          `  if (claim.state === 'replay') return claim.body as ${replayType};`,
+          `  if (claim.state !== 'claimed') throw idempotencyError(claim);`,
+          `  await ${rollback};`,
+          '}',
+        ],
+        indentAt(text, door.getStart(source)),
+        style,
+      ) + style.eol,
+  });
+  const first = body.statements[0]!;
+  const stepAt = insertionPoint(text, first, source);
+  edits.push({
+    start: stepAt,
+    end: stepAt,
+    text:
+      render(
+        [
+          `if (${KEY}) {`,
+          `  const ${step} = await ${store}.begin(${scopeOf}, ${itemKey}, ${request});`,
+          `  if (${step}.state === 'replay') continue;`,
+          `  if (${step}.state !== 'claimed') throw idempotencyError(${step});`,
+          '}',
+        ],
+        indentAt(text, first.getStart(source)),
+        style,
+      ) + style.eol,
+  });
+  const completeAt = insertionPoint(text, statement, source);
+  edits.push({ start: completeAt, end: completeAt, text: render([`if (${KEY}) await ${store}.complete(${scopeOf}, ${itemKey}, 200, null);`], indentAt(text, statement.getStart(source)), style) + style.eol });
+  const loopIndent = indentAt(text, loop.getStart(source));
+  edits.push({
+    start: loop.getEnd(),
+    end: loop.getEnd(),
+    text:
+      style.eol +
+      render(
+        [
+          `if (${KEY}) {`,
+          `  const claim = await ${store}.begin(${scopeOf}, ${KEY}, ${request});`,
+          `  if (claim.state === 'replay') return claim.body as ${replayType};`,
+          `  if (claim.state !== 'claimed') throw idempotencyError(claim);`,
+          `  await ${store}.complete(${scopeOf}, ${KEY}, 200, ${response.text});`,
+          `  ${statement.getText(source)}`,
+          '}',
+        ],
+        loopIndent,
+        style,
+      ),
+  });
+  return { edits, usesStore: true };
 }
 
 /** The edits plus `idempotencyKey?: string` as the last parameter (when the operation has no key parameter yet). */

@@ -3,9 +3,9 @@ import { resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type Fi
 import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
-import { aggregateTypeOf, autocommitObstacle, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
+import { aggregateTypeOf, autocommitObstacle, carriesSecret, commitStatements, committingHelperCalls, eventTypeOf, handleHandedTo, handleOf, hoistableReturn, hoistedDeclaration, idParams, ownReturnStatements, resultAt, scopeCallbacks } from '../shared/operation-code.js';
 import { inLoop, operationKey } from '../shared/call-sites.js';
-import { classOf, enclosingStatement, freshName, handlePassedToFunction, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
+import { classOf, enclosingStatement, freshName, isPlainRead, insertionPoint, hasParseErrors, importEdit, nodeAt, operationFunction, parse } from '../shared/source.js';
 
 /** The project's outbox repository: its class, the file that declares it, and its event method. */
 interface Repository {
@@ -156,9 +156,7 @@ function planClass(
   style: CodeStyle,
   repository: Repository,
 ): { plan: ClassPlan; edit?: TextEdit } | { code: SkipCode; reason: string } {
-  const names = workspace.settings.outbox.names.map((n) => n.toLowerCase());
-  const mentions = (name: string) => names.some((n) => name.toLowerCase().includes(n));
-  const held = [...facts.constructorParams.map((p) => p.name), ...facts.properties.map((p) => p.name)].find(mentions);
+  const held = facts.outboxHolders?.[0];
   if (held) return { plan: { receiver: (handle) => (held.endsWith('For') && !handle.startsWith('this.') ? `this.${held}(${handle})` : `this.${held}`) } };
 
   const ctor = cls.members.find(ts.isConstructorDeclaration);
@@ -170,11 +168,11 @@ function planClass(
     const fn = operationFunction(source, operation);
     // An operation whose writes commit by themselves gets no event (it is reported as such): its handle does not count.
     if (fn && autocommitObstacle(fn, operation)) continue;
-    const handle = fn && handleOf(operation, fn, workspace.settings, source);
+    const handle = handleOf(operation);
     if (handle) handles.set(handle.startsWith('this.') ? 'own' : 'local', `${operation.method} writes through ${handle}`);
   }
   const name = repository.name;
-  const dbParam = ctor.parameters.find((p) => ts.isIdentifier(p.name) && workspace.settings.dbHandles.includes(p.name.text));
+  const dbParam = ctor.parameters.find((p) => ts.isIdentifier(p.name) && (facts.dbHandleParams ?? []).includes(p.name.text));
   if (handles.size > 1) return { code: 'mixed-handles', reason: `its operations write through different handles (${[...handles.values()].join('; ')}), so no one ${name} serves them all` };
   let parameter: string;
   let plan: ClassPlan;
@@ -237,7 +235,7 @@ function planEvent(
 ): TextEdit[] {
   const who = `${operation.className}.${operation.method}`;
   const settings = workspace.settings;
-  const handle = handleOf(operation, fn, settings, source) ?? 'this.db';
+  const handle = handleOf(operation) ?? 'this.db';
   const skip = (code: SkipCode, reason: string, line = missing.at.line): TextEdit[] => {
     // Reported once, though later rounds of the same run meet it again.
     if (reported.has(`skip:${who}:${reason}`)) return [];
@@ -252,7 +250,7 @@ function planEvent(
     // Move the late event to just before the commit that precedes it.
     const eventNode = nodeAt(source, missing.at.start, missing.at.end);
     const eventStatement = eventNode && enclosingStatement(eventNode);
-    const commit = commitStatements(fn, settings, operation).filter((c) => c.call.getEnd() <= missing.at.start).pop();
+    const commit = commitStatements(fn, operation).filter((c) => c.call.getEnd() <= missing.at.start).pop();
     if (!eventStatement || !commit?.statement || eventStatement.parent !== commit.statement.parent) return skip('event-after-commit-not-beside', 'its event comes after the commit, in another block than the commit; move it before the commit by hand');
     const eventText = reindent(text, eventStatement, source, indentAt(text, commit.statement.getStart(source)), style);
     const before = insertionPoint(text, commit.statement, source);
@@ -265,6 +263,12 @@ function planEvent(
   // The event before a commit, carrying the value returned right after it: read as is when it is a plain read, or
   // computed into a local just before the commit when it is a call (`return masked(rows[0]!);`).
   const eventAt = (statement: ts.Statement, via: string): TextEdit[] => {
+    const inLoop = loopWriteEvent(statement, operation, fn, source);
+    if (inLoop) {
+      const indent = indentAt(text, inLoop.after.getStart(source));
+      const lines = eventCode(operation, fn, plan.receiver(via), plan.eventCall ?? 'addEvent', undefined, style, inLoop.target);
+      return [{ start: inLoop.after.getEnd(), end: inLoop.after.getEnd(), text: style.eol + render(lines, indent, style) }];
+    }
     const plain = resultAt(statement, source, operation.method);
     const hoisted = plain === undefined && !carriesSecret(operation.method) ? hoistableReturn(fn, statement, source, via) : undefined;
     if (!hoisted || carriesSecret(operation.method, hoisted.declaration)) return [insertBefore(text, source, statement, eventLines(plain, via, statement), style)];
@@ -274,7 +278,7 @@ function planEvent(
   };
   if (missing.reason === 'event-missing-on-path') {
     const at = nodeAt(source, missing.at.start, missing.at.end);
-    const commit = commitStatements(fn, settings, operation).find((c) => at && c.call.getStart(source) === at.getStart(source));
+    const commit = commitStatements(fn, operation).find((c) => at && c.call.getStart(source) === at.getStart(source));
     if (commit && !commit.statement) return skip('commit-not-a-statement', `the commit on line ${missing.at.line} is not a statement of its own (in a block), so the event cannot go right before it; put braces around it`);
     if (!commit) return skip('path-without-event', `${missing.message.replace(/\.$/, '')}; no commit is there to put the event before (the caller commits), so add it on that path by hand`);
     const statement = commit.statement!;
@@ -290,7 +294,7 @@ function planEvent(
   }
 
   // no-event: before every commit of the operation (or before the call of a helper that commits).
-  const commits = commitStatements(fn, settings, operation);
+  const commits = commitStatements(fn, operation);
   // A transaction scope (`$transaction(async (tx) => …)`, `dataSource.transaction(async (manager) => …)`): the event goes
   // inside its callback, through the transaction's handle, before each of the callback's returns (or at its end).
   const scopes = scopeCallbacks(fn, operation);
@@ -334,14 +338,14 @@ function planEvent(
   }
   if (commits.some((c) => !c.statement)) return skip('commit-not-a-statement', 'a commit is part of an expression, not a statement of its own, so nothing can go right before it; add the event before it by hand');
   if (commits.length > 0) return commits.flatMap((c) => eventAt(c.statement!, c.handle));
-  const helperCalls = committingHelperCalls(fn, settings);
+  const helperCalls = committingHelperCalls(fn, operation);
   const statements = [...new Set(helperCalls.map((call) => enclosingStatement(call)))];
   if (helperCalls.length > 0 && statements.every((s) => s !== undefined)) return statements.map((s) => insertBefore(text, source, s!, eventLines(undefined), style));
   if (operation.commit) {
     // The analysis sees a commit the own body does not hold: it is in a callback (`await withRetry(() => db.commit())`).
     return skip('commit-in-callback', 'it commits inside a callback, so nothing can go right before the commit; add the event before the call that runs the callback, by hand');
   }
-  const outside = handlePassedToFunction(fn, settings, source);
+  const outside = handleHandedTo(fn, operation);
   if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the event can go before it`);
   return skip('caller-commits', 'it does not commit: its caller does, so the event has no commit to go before; service-commit moves a router commit that follows the call into it (run `all`), or commit in the operation by hand');
 }
@@ -372,23 +376,36 @@ interface EventTarget {
   literals: [string, string][];
 }
 
-/**
- * The write that runs last before `statement` on its path (in the statements before it, then in those before the
- * block holding it, outwards), and what its SQL says about the row (the analysis reads the statement: sqlWriteTarget).
- */
-function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
-  const writes = operation.writes.map((span) => nodeAt(source, span.start, span.end)).filter((node): node is ts.CallExpression => !!node && ts.isCallExpression(node));
-  let write: ts.CallExpression | undefined;
-  for (let current: ts.Node = statement; !write && current !== fn && current.parent; current = current.parent) {
+/** The operation's own writes, as calls. */
+function writeCalls(operation: Operation, source: ts.SourceFile): ts.CallExpression[] {
+  return operation.writes.map((span) => nodeAt(source, span.start, span.end)).filter((node): node is ts.CallExpression => !!node && ts.isCallExpression(node));
+}
+
+/** The write that runs last before `statement` on its path (in the statements before it, then in those before the block holding it, outwards). */
+function lastWriteBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): { write: ts.CallExpression; holder: ts.Statement } | undefined {
+  const writes = writeCalls(operation, source);
+  for (let current: ts.Node = statement; current !== fn && current.parent; current = current.parent) {
     const parent = current.parent;
     const siblings = ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent) || ts.isSourceFile(parent) ? parent.statements : undefined;
     if (!siblings) continue;
     for (const sibling of [...siblings.slice(0, siblings.indexOf(current as ts.Statement))].reverse()) {
-      write = writes.filter((w) => w.getStart(source) >= sibling.getStart(source) && w.getEnd() <= sibling.getEnd()).pop();
-      if (write) break;
+      const write = writes.filter((w) => w.getStart(source) >= sibling.getStart(source) && w.getEnd() <= sibling.getEnd()).pop();
+      if (write) return { write, holder: sibling };
     }
   }
-  if (!write) return undefined;
+  return undefined;
+}
+
+/**
+ * The write that runs last before `statement` on its path, and what its SQL says about the row (the analysis reads the
+ * statement: sqlWriteTarget), with the row's key when it is in scope at `statement`.
+ */
+function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
+  const found = lastWriteBefore(statement, operation, fn, source);
+  return found && targetOf(found.write, statement, fn, source);
+}
+
+function targetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
   const lookup: ConstLookup = (name) => {
     for (const top of source.statements) {
       if (!ts.isVariableStatement(top) || !(top.declarationList.flags & ts.NodeFlags.Const)) continue;
@@ -402,9 +419,26 @@ function writeTargetBefore(statement: ts.Statement, operation: Operation, fn: ts
   let key: string | undefined;
   if (target.idParam !== undefined && params && ts.isArrayLiteralExpression(params)) {
     const element = params.elements[target.idParam - 1];
-    if (element && !ts.isSpreadElement(element) && isPlainRead(element) && inScopeAt(element, statement, fn)) key = element.getText(source);
+    if (element && !ts.isSpreadElement(element) && isPlainRead(element) && inScopeAt(element, at, fn)) key = element.getText(source);
   }
   return { ...(key ? { key } : {}), inserts: target.verb === 'INSERT' && target.returning, literals: Object.entries(target.literals) };
+}
+
+/**
+ * A commit after a loop whose iterations each write one row (`for (const r of reservations) { UPDATE … WHERE id = r.lotId }`
+ * then `commit`): the row's key is in scope only inside the loop, so the event goes there, right after the write, one
+ * per iteration naming its row. (Every iteration's: a write that matched no row still gets its event, which the
+ * analysis asks for on every path that wrote — it cannot know what a statement matched.) Undefined when the last write
+ * before the commit is not such a write.
+ */
+function loopWriteEvent(statement: ts.Statement, operation: Operation, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): { after: ts.Statement; target: EventTarget } | undefined {
+  const found = lastWriteBefore(statement, operation, fn, source);
+  if (!found || !ts.isIterationStatement(found.holder, false)) return undefined;
+  const writeStatement = enclosingStatement(found.write);
+  if (!writeStatement || !ts.isBlock(writeStatement.parent) || writeStatement.parent.parent !== found.holder) return undefined;
+  const target = targetOf(found.write, writeStatement, fn, source);
+  if (!target?.key) return undefined;
+  return { after: writeStatement, target };
 }
 
 /** Is every name the expression reads declared where `at` is (a parameter, or a local of a block holding `at`)? */

@@ -1,10 +1,11 @@
 import ts from 'typescript';
-import type { Operation } from 'outbox-analysis';
+import type { ClassFacts, Operation } from 'outbox-analysis';
 import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, detectStyle, indentAt, removeStatement, render, type TextEdit } from '../shared/edits.js';
 import { keysByName, nextStatement, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
-import { classOf, handlePassedToFunction, insertionPoint, forEachOwnNode, freshName, hasParseErrors, isDbHandle, isPlainRead, operationFunction, parse, writeHandle } from '../shared/source.js';
+import { insertionPoint, forEachOwnNode, freshName, hasParseErrors, isPlainRead, operationFunction, parse } from '../shared/source.js';
+import { handleHandedTo, handleOf } from '../shared/operation-code.js';
 
 interface Candidate {
   file: string;
@@ -44,7 +45,7 @@ export const serviceCommit: Transform = {
     const moved = new Set<string>();
     for (const file of workspace.files()) {
       const analysis = workspace.analysis(file);
-      const commits = analysis.routerDbCalls.filter((call) => call.call === 'commit');
+      const commits = analysis.routerDbCalls.filter((call) => call.effect === 'commit');
       if (commits.length === 0) continue;
       const text = workspace.read(file);
       const source = parse(file, text);
@@ -55,8 +56,8 @@ export const serviceCommit: Transform = {
         const key = resolveCallSite(site, byName);
         if (!key) continue;
         const next = nextStatement(site.call);
-        const commit = next && commitStatement(next, workspace);
-        if (!commit || !commits.some((c) => c.start === commit.expression.getStart(source) || c.start === (commit.expression as ts.AwaitExpression).expression?.getStart(source))) continue;
+        const commit = next && commitStatement(next, source, commits);
+        if (!commit) continue;
         moved.add(key);
         const candidate = candidates.get(key)!;
         const route = analysis.routes.find((r) => r.handler.start <= site.call.getStart(source) && site.call.getEnd() <= r.handler.end)?.route;
@@ -75,7 +76,7 @@ export const serviceCommit: Transform = {
         const who = `${operation.className}.${operation.method}`;
         const source = parse(file, workspace.read(file));
         const fn = operationFunction(source, operation);
-        const outside = fn && handlePassedToFunction(fn, workspace.settings, source);
+        const outside = fn && handleHandedTo(fn, operation);
         if (outside) {
           workspace.skip({ code: 'commits-through-function', file, line: operation.line, reason: `${who} hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method of the class (or commit in ${operation.method}); nothing moved` });
         } else {
@@ -98,14 +99,14 @@ export const serviceCommit: Transform = {
   },
 };
 
-/** `await db.commit();` as a statement, or undefined. */
-function commitStatement(statement: ts.Statement, workspace: Workspace): ts.ExpressionStatement | undefined {
+/** `await db.commit();` as a statement, or undefined: a statement that is (or awaits) one of the router's commits. */
+function commitStatement(statement: ts.Statement, source: ts.SourceFile, commits: readonly { start: number; end: number }[]): ts.ExpressionStatement | undefined {
   if (!ts.isExpressionStatement(statement)) return undefined;
   let expression = statement.expression;
   if (ts.isAwaitExpression(expression)) expression = expression.expression;
-  if (!ts.isCallExpression(expression) || !ts.isPropertyAccessExpression(expression.expression)) return undefined;
-  const { settings } = workspace;
-  return settings.commitCalls.includes(expression.expression.name.text) && isDbHandle(expression.expression.expression, settings) ? statement : undefined;
+  if (!ts.isCallExpression(expression)) return undefined;
+  const call = expression;
+  return commits.some((c) => c.start === call.getStart(source) && c.end === call.getEnd()) ? statement : undefined;
 }
 
 /** The edits that make `operation` commit at the end of every path that wrote. */
@@ -119,8 +120,8 @@ function planCommits(workspace: Workspace, file: string, text: string, operation
   };
   if (!fn || !fn.body || !ts.isBlock(fn.body)) return skip('body-not-a-block', 'its body is an expression, so no commit can follow it; give it a block body');
   if (!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return skip('not-async', 'it is not async, so it cannot await a commit; make it async (its callers await it already if it returns a promise)');
-  const handle = operation.writeHandle ?? writeHandle(fn, workspace.settings, source) ?? classHandle(fn, workspace);
-  if (!handle) return skip('no-handle-to-commit', 'it writes only through helpers, and its class holds no DB handle (a constructor parameter or property named ' + workspace.settings.dbHandles.join(' or ') + ') to commit on');
+  const handle = handleOf(operation) ?? classHandle(workspace.analysis(file).classes.find((c) => c.name === operation.className));
+  if (!handle) return skip('no-handle-to-commit', 'it writes only through helpers, and its class holds no DB handle (a constructor parameter or property such as ' + workspace.settings.dbHandles.join(' or ') + ') to commit on');
 
   const style = detectStyle(text);
   const commitLine = `await ${handle}.commit();`;
@@ -161,17 +162,7 @@ function planCommits(workspace: Workspace, file: string, text: string, operation
 }
 
 /** `this.db` when the operation's class holds a DB handle (for operations that write only through helpers). */
-function classHandle(fn: ts.FunctionLikeDeclaration, workspace: Workspace): string | undefined {
-  const cls = classOf(fn);
-  if (!cls) return undefined;
-  for (const member of cls.members) {
-    if (ts.isConstructorDeclaration(member)) {
-      for (const parameter of member.parameters) {
-        if (ts.isIdentifier(parameter.name) && parameter.modifiers?.length && workspace.settings.dbHandles.includes(parameter.name.text)) return `this.${parameter.name.text}`;
-      }
-    } else if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && workspace.settings.dbHandles.includes(member.name.text)) {
-      return `this.${member.name.text}`;
-    }
-  }
-  return undefined;
+function classHandle(facts: ClassFacts | undefined): string | undefined {
+  const held = facts?.dbHandleProperties?.[0];
+  return held === undefined ? undefined : `this.${held}`;
 }

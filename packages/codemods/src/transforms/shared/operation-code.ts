@@ -1,7 +1,7 @@
 import ts from 'typescript';
-import type { Operation, OutboxSettings } from 'outbox-analysis';
+import { resolveText, sqlWriteTarget, type ConstLookup, type Operation } from 'outbox-analysis';
 import { snakeCase, type CodeStyle } from './edits.js';
-import { classOf, commitCalls, enclosingStatement, freshName, isFunctionLike, isPlainRead, nodeAt, writeHandle } from './source.js';
+import { enclosingStatement, freshName, isFunctionLike, isPlainRead, nodeAt } from './source.js';
 
 /**
  * What generated code needs to know about one operation: the names of its identifying parameters, the value it
@@ -124,20 +124,16 @@ export function eventTypeOf(operation: Operation): string {
 
 /**
  * The commit statements of the operation's own body, in source order: the commits the analysis publishes for it
- * (`operation.commits`: `db.commit()`, `client.query('COMMIT')`, with the handle each runs on), or for an analysis
- * without them the `commitCalls` of the settings on a DB handle. A transaction scope (`$transaction(cb)`) is not a
- * statement something can go before: see scopeCommits.
+ * (`operation.commits`: `db.commit()`, `client.query('COMMIT')`, with the handle each runs on). A transaction scope
+ * (`$transaction(cb)`) is not a statement something can go before: see scopeCommits.
  */
-export function commitStatements(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, operation?: Operation): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string }[] {
-  if (operation?.commits) {
-    const source = fn.getSourceFile();
-    return operation.commits
-      .filter((commit) => !commit.scope)
-      .map((commit) => ({ commit, node: nodeAt(source, commit.start, commit.end) }))
-      .filter((found): found is { commit: typeof found.commit; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
-      .map(({ commit, node }) => ({ ...commitStatementOf(node), handle: commit.handle ?? receiverText(node) }));
-  }
-  return commitCalls(fn, settings).map((call) => ({ ...commitStatementOf(call), handle: receiverText(call) }));
+export function commitStatements(fn: ts.FunctionLikeDeclaration, operation: Operation): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string }[] {
+  const source = fn.getSourceFile();
+  return operation.commits
+    .filter((commit) => !commit.scope)
+    .map((commit) => ({ commit, node: nodeAt(source, commit.start, commit.end) }))
+    .filter((found): found is { commit: typeof found.commit; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
+    .map(({ commit, node }) => ({ ...commitStatementOf(node), handle: commit.handle ?? receiverText(node) }));
 }
 
 /**
@@ -146,7 +142,7 @@ export function commitStatements(fn: ts.FunctionLikeDeclaration, settings: Outbo
  */
 export function beginStatements(fn: ts.FunctionLikeDeclaration, operation: Operation, which: 'begins' | 'rollbacks' = 'begins'): { call: ts.CallExpression; statement: ts.Statement | undefined; handle: string | undefined }[] {
   const source = fn.getSourceFile();
-  return (operation[which] ?? [])
+  return operation[which]
     .map((begin) => ({ begin, node: nodeAt(source, begin.start, begin.end) }))
     .filter((found): found is { begin: typeof found.begin; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
     .map(({ begin, node }) => ({ ...commitStatementOf(node), handle: begin.handle }));
@@ -170,31 +166,33 @@ function ownCall(fn: ts.FunctionLikeDeclaration, node: ts.Node): boolean {
   return false;
 }
 
-/** Calls `this.<helper>(…)` whose helper (a non-public member of the class) commits. */
-export function committingHelperCalls(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings): ts.CallExpression[] {
-  const cls = classOf(fn);
-  if (!cls) return [];
-  const committing = new Set<string>();
-  for (const member of cls.members) {
-    if (ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && member !== fn && commitCalls(member, settings).length > 0) committing.add(member.name.text);
-  }
-  const out: ts.CallExpression[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword && committing.has(node.expression.name.text)) out.push(node);
-    if (node !== fn && (ts.isArrowFunction(node) || ts.isFunctionExpression(node))) return;
-    ts.forEachChild(node, visit);
-  };
-  if (fn.body) visit(fn.body);
-  return out;
+/** Calls `this.<helper>(…)` of the operation's own body whose helper commits (the analysis' `committingHelpers`). */
+export function committingHelperCalls(fn: ts.FunctionLikeDeclaration, operation: Operation): ts.CallExpression[] {
+  const source = fn.getSourceFile();
+  return operation.committingHelpers
+    .map((call) => nodeAt(source, call.start, call.end))
+    .filter((node): node is ts.CallExpression => node !== undefined && ts.isCallExpression(node) && ownCall(fn, node));
+}
+
+/**
+ * The first function of the operation's own body that it hands a DB handle to (`commitAndLog(this.db)`), by name, from
+ * the analysis' `handoffs`; undefined when there is none.
+ */
+export function handleHandedTo(fn: ts.FunctionLikeDeclaration, operation: Operation): string | undefined {
+  const source = fn.getSourceFile();
+  return operation.handoffs.find((handoff) => {
+    const node = nodeAt(source, handoff.start, handoff.end);
+    return node !== undefined && ownCall(fn, node);
+  })?.callee;
 }
 
 /**
  * The handle an operation writes through, as text: `this.db`, or a local `db` from a session factory. The analysis
  * resolves local aliases (`const db = this.db` writes through `this.db`); an operation that writes only through a
- * helper falls back to the first DB execute of its own body.
+ * helper works on the handle of its own first commit.
  */
-export function handleOf(operation: Operation, fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, source: ts.SourceFile): string | undefined {
-  return operation.writeHandle ?? writeHandle(fn, settings, source);
+export function handleOf(operation: Operation): string | undefined {
+  return operation.writeHandle ?? operation.commits.find((commit) => !commit.scope)?.handle;
 }
 
 function receiverText(call: ts.CallExpression): string {
@@ -217,7 +215,7 @@ export interface ScopeCallback {
 export function scopeCallbacks(fn: ts.FunctionLikeDeclaration, operation: Operation): ScopeCallback[] {
   const source = fn.getSourceFile();
   const out: ScopeCallback[] = [];
-  for (const commit of operation.commits ?? []) {
+  for (const commit of operation.commits) {
     if (!commit.scope || commit.transactionHandle === undefined) continue;
     const node = nodeAt(source, commit.start, commit.end);
     if (!node || !ts.isCallExpression(node) || !ownCall(fn, node)) continue;
@@ -245,11 +243,61 @@ export function ownReturnStatements(fn: ts.FunctionLikeDeclaration): ts.ReturnSt
  * Undefined when it has a transaction of its own (a commit, a scope) or no such write.
  */
 export function autocommitObstacle(fn: ts.FunctionLikeDeclaration, operation: Operation): string | undefined {
-  const own = (operation.autocommits ?? []).filter((write) => {
+  const own = operation.autocommits.filter((write) => {
     const node = nodeAt(fn.getSourceFile(), write.start, write.end);
     return node !== undefined && ownCall(fn, node);
   });
-  if (own.length === 0 || (operation.commits ?? []).length > 0) return undefined;
+  if (own.length === 0 || operation.commits.length > 0) return undefined;
   const first = own[0]!;
   return `it writes through \`${first.handle ?? 'its handle'}\` outside any transaction (line ${first.line}: each statement commits by itself), so no event or key can commit with it; check a client out and run the writes between BEGIN and COMMIT (or in the stack's transaction), then run the codemod again`;
+}
+
+/**
+ * What a loop iterates over, as the row its writes name: the key of the first write of the operation inside `loop`
+ * whose SQL names its row by id (`UPDATE … WHERE id = $1` with `[row.id]`: `row.id`), when that key reads only names
+ * in scope at the top of the loop's body (the loop's variable, the function's parameters, locals declared before the
+ * loop in the body's top level). Undefined otherwise.
+ */
+export function loopItemKey(fn: ts.FunctionLikeDeclaration, loop: ts.IterationStatement, operation: Operation): string | undefined {
+  const source = fn.getSourceFile();
+  const lookup: ConstLookup = (name) => {
+    for (const top of source.statements) {
+      if (!ts.isVariableStatement(top) || !(top.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of top.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+    }
+    return undefined;
+  };
+  const inScope = new Set<string>(fn.parameters.flatMap((p) => namesOf(p.name)));
+  if ((ts.isForOfStatement(loop) || ts.isForInStatement(loop) || ts.isForStatement(loop)) && loop.initializer && ts.isVariableDeclarationList(loop.initializer)) {
+    for (const d of loop.initializer.declarations) for (const name of namesOf(d.name)) inScope.add(name);
+  }
+  if (fn.body && ts.isBlock(fn.body)) {
+    for (const statement of fn.body.statements) {
+      if (statement.getEnd() > loop.getStart(source)) break;
+      if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) for (const name of namesOf(d.name)) inScope.add(name);
+    }
+  }
+  for (const span of operation.writes) {
+    if (span.start < loop.getStart(source) || span.end > loop.getEnd()) continue;
+    const write = nodeAt(source, span.start, span.end);
+    if (!write || !ts.isCallExpression(write)) continue;
+    const target = sqlWriteTarget(resolveText(write.arguments[0], lookup));
+    const params = write.arguments[1];
+    if (!target || target.idParam === undefined || !params || !ts.isArrayLiteralExpression(params)) continue;
+    const element = params.elements[target.idParam - 1];
+    if (!element || ts.isSpreadElement(element) || !isPlainRead(element)) continue;
+    let free = true;
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) && !inScope.has(node.text)) free = false;
+      ts.forEachChild(node, visit);
+    };
+    visit(element);
+    if (free) return element.getText(source);
+  }
+  return undefined;
+}
+
+function namesOf(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : namesOf(e.name)));
 }

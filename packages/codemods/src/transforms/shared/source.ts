@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Operation, OutboxSettings } from 'outbox-analysis';
+import type { Operation } from 'outbox-analysis';
 import { parseSource } from '../../engine/parse.js';
 import { type CodeStyle, type TextEdit, quoted, render } from './edits.js';
 
@@ -57,49 +57,6 @@ export function forEachOwnNode(fn: ts.FunctionLikeDeclaration, visit: (node: ts.
     ts.forEachChild(node, walk);
   };
   if (fn.body) ts.forEachChild(fn.body, walk);
-}
-
-/** The last name of a DB-handle expression per the analysis's vocabulary (`db`, `this.db`, `request.db`). */
-export function isDbHandle(expression: ts.Expression, settings: OutboxSettings): boolean {
-  let target = expression;
-  while (ts.isParenthesizedExpression(target) || ts.isNonNullExpression(target)) target = target.expression;
-  const name = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : undefined;
-  return name !== undefined && settings.dbHandles.includes(name);
-}
-
-/** `<handle>.commit()` calls in a function's own body (the analysis's commit vocabulary). */
-export function commitCalls(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings): ts.CallExpression[] {
-  const out: ts.CallExpression[] = [];
-  forEachOwnNode(fn, (node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && settings.commitCalls.includes(node.expression.name.text) && isDbHandle(node.expression.expression, settings)) {
-      out.push(node);
-    }
-  });
-  return out;
-}
-
-/**
- * The first function outside the class that the operation hands a DB handle to (`commitAndLog(this.db)`,
- * `await tx.run(db)` is not one: a method call), by name; undefined when there is none.
- */
-export function handlePassedToFunction(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, source: ts.SourceFile): string | undefined {
-  let found: string | undefined;
-  forEachOwnNode(fn, (node) => {
-    if (found !== undefined || !ts.isCallExpression(node) || !ts.isIdentifier(node.expression)) return;
-    if (node.arguments.some((argument) => isDbHandle(argument, settings))) found = node.expression.getText(source);
-  });
-  return found;
-}
-
-/** The DB handle an operation writes through: the receiver of its first DB execute (`this.db`, `db`). */
-export function writeHandle(fn: ts.FunctionLikeDeclaration, settings: OutboxSettings, source: ts.SourceFile): string | undefined {
-  let handle: string | undefined;
-  forEachOwnNode(fn, (node) => {
-    if (handle === undefined && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && settings.executeCalls.includes(node.expression.name.text) && isDbHandle(node.expression.expression, settings)) {
-      handle = node.expression.expression.getText(source);
-    }
-  });
-  return handle;
 }
 
 /** The statement that holds `node` and sits directly in a block (or a case clause). */

@@ -85,7 +85,7 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
   if (outside) {
     return { code: 'wrap-helper-writes', reason: `a write that commits by itself is made by a helper it calls (line ${outside.write.line}), which would stay outside the transaction; move that write into the operation or give the helper the transaction's handle`, line: outside.write.line };
   }
-  const viaHelper = operation.helperAutocommits?.[0];
+  const viaHelper = operation.helperAutocommits[0];
   if (viaHelper) {
     return { code: 'wrap-helper-writes', reason: `its helper \`${viaHelper.helper}\` (called on line ${viaHelper.line}) makes a write that commits by itself, which would stay outside the transaction; give the helper the transaction's handle as a parameter, or move its write into the operation`, line: viaHelper.line };
   }
