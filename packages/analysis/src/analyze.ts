@@ -29,6 +29,7 @@ export function analyzeSourceFile(sourceFile: TS.SourceFile, path: string, setti
         route: unit.name,
         registration: spanOf(unit.routeCall ?? unit.fn, sourceFile),
         handler: spanOf(unit.fn, sourceFile),
+        ...(unit.owner?.role === 'router' && unit.owner.facts.name ? { controller: unit.owner.facts.name } : {}),
       })),
       operations: new OperationAnalyzer(model, path, module).operations(),
       classes: model.classes.map((cls) => cls.facts).sort((a, b) => a.line - b.line),

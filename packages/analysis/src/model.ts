@@ -1647,6 +1647,7 @@ class ModelBuilder {
         routePrefix = pathArgument(decorator.args[0]) ?? '';
       }
     }
+    if (decoratorsOf(node).some((decorator) => web.serviceDecorators.has(decorator.name) || web.controllerDecorators.has(decorator.name))) facts.constructedByContainer = true;
     if (model.role === undefined && this.role === 'router' && decoratorsOf(node).some((decorator) => web.serviceDecorators.has(decorator.name))) {
       // A provider in a `*.controller.ts` (a worker, a listener) is not HTTP: what it writes are service operations.
       model.role = 'service';

@@ -233,6 +233,12 @@ export interface ClassFacts {
    */
   outboxHolders?: string[];
   /**
+   * A class a framework's container constructs (NestJS: `@Injectable()`, `@Controller()` — a preset's service or
+   * controller decorator): every constructor parameter is resolved as a dependency, even one with a default, so
+   * nothing may be added to its constructor that the container cannot provide.
+   */
+  constructedByContainer?: true;
+  /**
    * A model class of a data preset only: its methods that write through the model itself (`saveWithCtx` calling
    * `this.save`), with the verb and the line of that call — the codebase's own write verbs (init writes them to
    * `dbWriteCalls`).
@@ -248,6 +254,11 @@ export interface RouteFact {
   registration: SourceSpan;
   /** The handler function. */
   handler: SourceSpan;
+  /**
+   * A method of a controller class (`@Controller` for NestJS): the class's name. Such a handler has no request
+   * parameter: it receives what it needs through parameter decorators (`@Param`, `@Body`, `@Headers`).
+   */
+  controller?: string;
 }
 
 export interface FunctionFacts {

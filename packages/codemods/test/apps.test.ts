@@ -1,16 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Server } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../audit-cli/src/index.js';
 import { planMigration, type MigrationResult } from '../src/migrate.js';
 import { writeChanges } from '../src/engine/write.js';
+import { copyApp, importFrom, repoRoot, serveDataSource, servePool, start, type HttpModule, type Serve } from './support/apps.js';
 import { cli, treeDifferences, treeOf } from './support/projects.js';
 
 /**
@@ -23,87 +20,8 @@ import { cli, treeDifferences, treeOf } from './support/projects.js';
  * PostgreSQL comes from DATABASE_URL (a database of its own is created and dropped); without it the HTTP part is
  * skipped, except under CI=true, where it fails.
  */
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const databaseUrl = process.env.DATABASE_URL;
 if (process.env.CI === 'true' && !databaseUrl) throw new Error('CI=true needs DATABASE_URL: the migrated Express app is tested against PostgreSQL in CI, never skipped');
-
-function copyApp(app: string): string {
-  const root = mkdtempSync(path.join(tmpdir(), `outbox-codemod-${app}-`));
-  cpSync(fileURLToPath(new URL(`./apps/${app}/`, import.meta.url)), root, { recursive: true });
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-  return root;
-}
-
-interface Running {
-  base: string;
-  /** What the scaffolded relay takes on this stack: the app's Pool or DataSource. */
-  relaySource: unknown;
-  /** For the test's own reads (the outbox). */
-  pool: pg.Pool;
-  close(): Promise<void>;
-}
-
-interface Listening {
-  listen(port: number, host: string, ready: () => void): Server;
-}
-
-/** How an app is served: from its database URL, the app and what to close after it. */
-type Serve = (root: string, url: string) => Promise<{ app: Listening; close(): Promise<void>; relaySource: unknown }>;
-
-/** A database of its own with the app's migrations, and the app listening on an ephemeral port. */
-async function start(root: string, admin: pg.Client, database: string, serve: Serve): Promise<Running> {
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(databaseUrl!);
-  url.pathname = `/${database}`;
-  const pool = quiet(new pg.Pool({ connectionString: url.toString(), max: 2 }));
-  for (const file of readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort()) {
-    await pool.query(readFileSync(path.join(root, 'migrations', file), 'utf8'));
-  }
-  const served = await serve(root, url.toString());
-  const server = await new Promise<Server>((resolve) => {
-    const s = served.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    relaySource: served.relaySource,
-    pool,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await served.close();
-      await pool.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    },
-  };
-}
-
-/**
- * The database is dropped WITH (FORCE) once the app and its pools are closed; a connection still closing then ends
- * with 57P01, an expected error on a pool nobody uses any more, not a failure of the app.
- */
-function quiet<T extends { on(event: 'error', listener: (error: Error) => void): unknown }>(pool: T): T {
-  pool.on('error', () => undefined);
-  return pool;
-}
-
-const importFrom = async <T>(root: string, file: string): Promise<T> => (await import(pathToFileURL(path.join(root, file)).href)) as T;
-type HttpModule = typeof import('./apps/express-pg/test/http.js');
-
-/** node-postgres: the app takes a Pool. */
-const servePool: Serve = async (root, url) => {
-  const pool = quiet(new pg.Pool({ connectionString: url, max: 4 }));
-  const { createApp } = await importFrom<{ createApp(pool: pg.Pool): Listening }>(root, 'src/app.ts');
-  return { app: createApp(pool), close: () => pool.end(), relaySource: pool };
-};
-
-/** TypeORM: the app takes an initialised DataSource. */
-const serveDataSource: Serve = async (root, url) => {
-  const { createApp, createDataSource } = await importFrom<{ createApp(dataSource: unknown): Listening; createDataSource(url: string): { initialize(): Promise<unknown>; destroy(): Promise<void>; driver?: unknown } }>(root, 'src/app.ts');
-  const dataSource = createDataSource(url);
-  await dataSource.initialize();
-  const driverPool = (dataSource as { driver?: { master?: { on(event: 'error', listener: (error: Error) => void): unknown } } }).driver?.master;
-  if (driverPool) quiet(driverPool);
-  return { app: createApp(dataSource), close: () => dataSource.destroy(), relaySource: dataSource };
-};
 
 interface AppCase {
   app: string;

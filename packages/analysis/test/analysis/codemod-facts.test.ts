@@ -21,6 +21,31 @@ describe('facts the codemods read', () => {
     expect(analyze(serviceWith('  async x() {}')).routes).toEqual([]);
   });
 
+  it('routes of a NestJS controller name their controller class (the handler takes no request: parameter decorators), and container-made classes say so', () => {
+    const code = [
+      "import { Body, Controller, Injectable, Post } from '@nestjs/common';",
+      '@Injectable()',
+      'export class InvoicesService {',
+      '  constructor(private readonly dataSource: DataSource) {}',
+      '}',
+      "@Controller('invoices')",
+      'export class InvoicesController {',
+      '  constructor(private readonly invoicesService: InvoicesService) {}',
+      "  @Post() create(@Body() body: CreateInvoiceDto) { return this.invoicesService.create(body); }",
+      '}',
+      'export class Plain {',
+      '  constructor(private readonly db: DbSession) {}',
+      '}',
+      '',
+    ].join('\n');
+    const found = analyze(code, 'src/invoices/invoices.controller.ts', { presets: ['nestjs', 'typeorm'] });
+    expect(found.routes.map((r) => [r.route, r.controller])).toEqual([['POST /invoices', 'InvoicesController']]);
+    expect(found.classes.map((c) => [c.name, c.constructedByContainer ?? false])).toEqual([['InvoicesService', true], ['InvoicesController', true], ['Plain', false]]);
+    // An Express route is no controller's.
+    const express = analyze("export function routes(app) {\n  app.post('/t', async (req, res) => { res.json(1); });\n}\n", ROUTER_PATH, { presets: ['express'] });
+    expect(express.routes.map((r) => r.controller)).toEqual([undefined]);
+  });
+
   it('writeHandle: the handle of the first write, local aliases resolved', () => {
     const viaAlias = operation(serviceWith("  async op(id: string) {\n    const db = this.db;\n    await db.execute('DELETE FROM t WHERE id = $1', [id]);\n    await db.commit();\n  }"), 'op');
     expect(viaAlias.writeHandle).toBe('this.db');

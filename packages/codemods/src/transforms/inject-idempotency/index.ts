@@ -654,19 +654,30 @@ function threadHeader(workspace: Workspace, threaded: Threaded[]): void {
     if (hasParseErrors(source)) continue;
     const style = detectStyle(text);
     const edits: TextEdit[] = [];
+    const controllerKeys = new Map<ts.FunctionLikeDeclaration, string>();
     for (const site of serviceCallSites(source, file)) {
       const key = resolveCallSite(site, byName);
       const target = key ? byKey.get(key) : undefined;
       if (!target || site.call.arguments.length > target.position) continue;
-      const route = workspace.analysis(file).routes.find((r) => r.handler.start <= site.call.getStart(source) && site.call.getEnd() <= r.handler.end)?.route;
+      const routeFact = workspace.analysis(file).routes.find((r) => r.handler.start <= site.call.getStart(source) && site.call.getEnd() <= r.handler.end);
+      const route = routeFact?.route;
       workspace.claim({ key: target.key, label: target.key.slice(target.key.indexOf('#') + 1), file, ...(route ? { route } : {}) });
       // One request, one key: a call repeated in a loop would replay the first call's response, so it gets none.
       if (inLoop(site.call)) continue;
       const handler = enclosingFunction(site.call);
-      const request = handler?.parameters[0];
-      if (!request || !ts.isIdentifier(request.name)) continue;
       const padding = Array.from({ length: target.position - site.call.arguments.length }, () => 'undefined');
-      const header = `${request.name.text}.headers[${style.quote}${HEADER}${style.quote}] as string | undefined`;
+      let header: string;
+      if (routeFact?.controller && handler && ts.isMethodDeclaration(handler) && handler.getStart(source) <= routeFact.handler.start) {
+        // A controller method (NestJS) has no request object: it takes the header through `@Headers('idempotency-key')`.
+        const known = controllerKeys.get(handler) ?? headerParameter(handler, edits, source, text, style);
+        if (!known) continue;
+        controllerKeys.set(handler, known);
+        header = known;
+      } else {
+        const request = handler?.parameters[0];
+        if (!request || !ts.isIdentifier(request.name)) continue;
+        header = `${request.name.text}.headers[${style.quote}${HEADER}${style.quote}] as string | undefined`;
+      }
       const args = [...padding, header];
       const list = site.call.arguments;
       if (list.length > 0) {
@@ -684,6 +695,38 @@ function threadHeader(workspace: Workspace, threaded: Threaded[]): void {
         edits.push({ start: close, end: close, text: args.join(', ') });
       }
     }
+    if (controllerKeys.size > 0) {
+      const edit = importEdit(source, text, NEST_COMMON, ['Headers'], style);
+      if (edit) edits.push(edit);
+    }
     if (edits.length > 0) workspace.write(file, applyEdits(text, edits));
   }
+}
+
+/** Where NestJS's parameter decorators come from. */
+const NEST_COMMON = '@nestjs/common';
+
+/**
+ * The name under which a controller method receives the Idempotency-Key header: its own `@Headers('idempotency-key')`
+ * parameter, or a new last parameter `@Headers('idempotency-key') idempotencyKey?: string` (the edit goes to `edits`).
+ * Undefined when the last parameter is a rest parameter.
+ */
+function headerParameter(method: ts.MethodDeclaration, edits: TextEdit[], source: ts.SourceFile, text: string, style: CodeStyle): string | undefined {
+  for (const parameter of method.parameters) {
+    const decorated = (ts.getDecorators(parameter) ?? []).some((d) => {
+      const call = d.expression;
+      return ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'Headers' && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0]!) && call.arguments[0].text.toLowerCase() === HEADER;
+    });
+    if (decorated && ts.isIdentifier(parameter.name)) return parameter.name.text;
+  }
+  const last = method.parameters[method.parameters.length - 1];
+  if (last?.dotDotDotToken) return undefined;
+  const name = freshName(method, KEY, source);
+  const parameter = `@Headers(${style.quote}${HEADER}${style.quote}) ${name}?: string`;
+  if (last) edits.push({ start: last.getEnd(), end: last.getEnd(), text: `, ${parameter}` });
+  else {
+    const open = text.indexOf('(', method.name.getEnd());
+    edits.push({ start: open + 1, end: open + 1, text: parameter });
+  }
+  return name;
 }

@@ -157,11 +157,13 @@ function planClass(
   repository: Repository,
 ): { plan: ClassPlan; edit?: TextEdit } | { code: SkipCode; reason: string } {
   const held = facts.outboxHolders?.[0];
-  if (held) return { plan: { receiver: (handle) => (held.endsWith('For') && !handle.startsWith('this.') ? `this.${held}(${handle})` : `this.${held}`) } };
+  if (held) return { plan: { receiver: (handle) => (held.endsWith('For') && (facts.constructedByContainer || !handle.startsWith('this.')) ? `this.${held}(${handle})` : `this.${held}`) } };
 
   const ctor = cls.members.find(ts.isConstructorDeclaration);
   if (!ctor || ctor.parameters.length === 0) return { code: 'no-constructor', reason: `it has no constructor${ctor ? ' parameter' : ''} to take an ${repository.name} (add one that takes its DB handle)` };
-  // Which handle do the class's operations write through: one of its own, or a session each method asks for?
+  // Which handle do the class's operations write through: one of its own, or a session each method asks for? An
+  // operation that only autocommits (`this.invoices.save(x)` beside `dataSource.transaction(…)` in the others) gets no
+  // event (it is reported as autocommit-write), so its handle does not decide what the others get.
   const handles = new Map<string, string>();
   for (const operation of analysis.operations) {
     if (operation.className !== facts.name) continue;
@@ -174,6 +176,16 @@ function planClass(
   const name = repository.name;
   const dbParam = ctor.parameters.find((p) => ts.isIdentifier(p.name) && (facts.dbHandleParams ?? []).includes(p.name.text));
   if (handles.size > 1) return { code: 'mixed-handles', reason: `its operations write through different handles (${[...handles.values()].join('; ')}), so no one ${name} serves them all` };
+  if (facts.constructedByContainer) {
+    // A container constructs the class (NestJS `@Injectable()`): it would try to inject a new constructor parameter,
+    // default or not, and fail at startup. A property that makes the repository for the handle each write uses needs
+    // nothing from the container, and nothing initialised before it.
+    const property = free(facts, `${repositoryProperty(workspace)}For`);
+    const declaration = `private readonly ${property} = (session: ConstructorParameters<typeof ${name}>[0]) => new ${name}(session)${style.semicolons ? ';' : ''}`;
+    const at = insertionPoint(text, ctor, source);
+    const indent = indentAt(text, ctor.getStart(source));
+    return { plan: { receiver: (handle) => `this.${property}(${handle})` }, edit: { start: at, end: at, text: `${indent}${declaration}${style.eol}${style.eol}` } };
+  }
   let parameter: string;
   let plan: ClassPlan;
   if (!handles.has('local') && !dbParam) {

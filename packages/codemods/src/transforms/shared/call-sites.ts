@@ -69,6 +69,7 @@ function classOfReceiver(receiver: ts.Expression, source: ts.SourceFile): string
   let target = receiver;
   while (ts.isParenthesizedExpression(target) || ts.isAwaitExpression(target) || ts.isNonNullExpression(target)) target = target.expression;
   if (ts.isNewExpression(target) && ts.isIdentifier(target.expression)) return target.expression.text;
+  if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) return classOfMember(target);
   if (ts.isIdentifier(target)) {
     const declaration = findDeclaration(target, source);
     if (declaration?.initializer) return classOfReceiver(declaration.initializer, source);
@@ -79,6 +80,27 @@ function classOfReceiver(receiver: ts.Expression, source: ts.SourceFile): string
     const fn = declaration?.initializer;
     if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.type && ts.isTypeReferenceNode(fn.type) && ts.isIdentifier(fn.type.typeName)) {
       return fn.type.typeName.text;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The class of `this.x` in a class whose constructor injects it (`constructor(private readonly invoices:
+ * InvoicesService)`, NestJS's idiom) or whose property declares it (`private readonly x: X` / `= new X(…)`).
+ */
+function classOfMember(access: ts.PropertyAccessExpression): string | undefined {
+  let cls: ts.Node | undefined = access.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls || !ts.isClassLike(cls)) return undefined;
+  const wanted = access.name.text;
+  const typeName = (type: ts.TypeNode | undefined) => (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && !type.typeArguments ? type.typeName.text : undefined);
+  for (const member of cls.members) {
+    if (ts.isConstructorDeclaration(member)) {
+      const parameter = member.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === wanted && ts.isParameterPropertyDeclaration(p, member));
+      if (parameter) return typeName(parameter.type);
+    } else if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === wanted) {
+      return typeName(member.type) ?? (member.initializer && ts.isNewExpression(member.initializer) && ts.isIdentifier(member.initializer.expression) ? member.initializer.expression.text : undefined);
     }
   }
   return undefined;

@@ -19,12 +19,15 @@ export interface IdempotencyStoreHandle {
 /** An outcome that is neither a claim nor a replay, as an HTTP error: `status` 409 or 422 (400 for a bad key). */
 export class IdempotencyError extends Error {
   readonly status: number;
+  /** The same status where http-errors and NestJS's exception filter read it (Nest answers 500 without it). */
+  readonly statusCode: number;
   readonly code: string;
 
   constructor(status: number, message: string, code: string) {
     super(message);
     this.name = 'IdempotencyError';
     this.status = status;
+    this.statusCode = status;
     this.code = code;
   }
 }
