@@ -56,16 +56,20 @@ export interface CallFacts {
   transactionHandle?: string;
   /** A write that commits by itself, on a stack that can put it in a transaction: how (see TransactionCall.wrapIn). */
   wrapIn?: WrapIn;
+  /** A write that commits by itself: how its stack runs writes in one transaction, for a person (the preset's words). */
+  transactionIdiom?: string;
   /** A commit: the call that rolls its transaction back instead, as code, when the style has one (`db.rollback()`). */
   rollback?: string;
 }
 
 /** How a write that commits by itself could be put in a transaction, when its stack says how and its handle is plain. */
-function wrapInOf(db: PresetDbCall): { wrapIn?: WrapIn } {
+function wrapInOf(db: PresetDbCall): { wrapIn?: WrapIn; transactionIdiom?: string } {
+  if (!db.commitsToo) return {};
+  const idiom = db.idiom.transactionIdiom !== undefined ? { transactionIdiom: db.idiom.transactionIdiom } : {};
   const scope = db.idiom.wrapScope;
-  if (!db.commitsToo || !scope || db.handle.model || db.handle.instance) return {};
+  if (!scope || db.handle.model || db.handle.instance) return idiom;
   const handle = db.handle.root ?? db.handle.text;
-  return handle ? { wrapIn: { handle, open: scope.open, param: scope.param } } : {};
+  return handle ? { ...idiom, wrapIn: { handle, open: scope.open, param: scope.param } } : idiom;
 }
 
 /** An initializer that is a function (`= () => …`): a method, not a held handle. */

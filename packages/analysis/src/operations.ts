@@ -249,7 +249,7 @@ export class OperationAnalyzer {
       begins: (unit.begins ?? []).map((begin) => ({ ...spanOf(begin.node, sourceFile), ...(begin.handle !== undefined ? { handle: begin.handle } : {}) })),
       autocommits: unit.effects
         .filter((effect) => effect.commit && effect.write)
-        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.wrapIn ? { wrapIn: effect.wrapIn } : {}) })),
+        .map((effect) => ({ ...spanOf(effect.node, sourceFile), ...(effect.handle !== undefined ? { handle: effect.handle } : {}), ...(effect.wrapIn ? { wrapIn: effect.wrapIn } : {}), ...(effect.transactionIdiom !== undefined ? { transactionIdiom: effect.transactionIdiom } : {}) })),
       helperAutocommits: unit.effects
         .filter((effect) => effect.helper !== undefined && this.autocommitsWithin(unit, effect.helper, new Set()))
         .map((effect) => ({ ...spanOf(effect.node, sourceFile), helper: effect.helper! })),

@@ -27,6 +27,7 @@ export interface Idiom {
   sqlTransactionControl: boolean;
   txOption?: string;
   wrapScope?: WrapScope;
+  transactionIdiom?: string;
   /** Verbs by the start of their name, for a team's own repositories (`createFeature`, `getAll`). */
   writePrefix?: RegExp;
   readPrefix?: RegExp;
@@ -92,6 +93,7 @@ function compileIdiom(preset: string, data: DataIdiom, settings: OutboxSettings)
     sqlTransactionControl: data.sqlTransactionControl ?? false,
     ...(data.txOption !== undefined ? { txOption: data.txOption } : {}),
     ...(data.wrapScope !== undefined ? { wrapScope: data.wrapScope } : {}),
+    ...(data.transactionIdiom !== undefined ? { transactionIdiom: data.transactionIdiom } : {}),
   };
 }
 

@@ -200,6 +200,8 @@ export interface TransactionCall extends SourceSpan {
    * other writes on the same handle) in `<handle>.<open>(async (<param>) => …)`, made on `<param>` instead.
    */
   wrapIn?: WrapIn;
+  /** A write that commits by itself: how its stack runs writes in one transaction, in the preset's words. */
+  transactionIdiom?: string;
 }
 
 /** `this.prisma.$transaction(async (tx) => …)`: `{ handle: 'this.prisma', open: '$transaction', param: 'tx' }`. */

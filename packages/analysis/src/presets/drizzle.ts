@@ -15,6 +15,7 @@ export const drizzle: Preset = {
     sqlVerbs: ['execute'],
     scopeVerbs: ['transaction'],
     autocommit: true,
+    transactionIdiom: '`db.transaction(async (tx) => …)`, every query made on `tx`',
     wrapScope: { open: 'transaction', param: 'tx' },
   },
 };

@@ -18,6 +18,7 @@ export const knex: Preset = {
     rollbackVerbs: ['rollback'],
     scopeVerbs: ['transaction'],
     autocommit: true,
+    transactionIdiom: '`knex.transaction(async (trx) => …)`, every query made on `trx`',
     wrapScope: { open: 'transaction', param: 'trx' },
   },
 };

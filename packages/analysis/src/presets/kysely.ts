@@ -14,6 +14,7 @@ export const kysely: Preset = {
     readVerbs: ['selectFrom'],
     scopeVerbs: ['transaction'],
     autocommit: true,
+    transactionIdiom: '`db.transaction().execute(async (trx) => …)`, every query made on `trx`',
     wrapScope: { open: 'transaction().execute', param: 'trx' },
   },
 };

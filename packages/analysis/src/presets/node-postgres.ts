@@ -16,5 +16,6 @@ export const nodePostgres: Preset = {
     sqlVerbs: ['query'],
     sqlTransactionControl: true,
     autocommit: true,
+    transactionIdiom: "a client checked out with `pool.connect()`, between `client.query('BEGIN')` and `client.query('COMMIT')`",
   },
 };

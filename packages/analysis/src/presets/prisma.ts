@@ -16,6 +16,7 @@ export const prisma: Preset = {
     sqlTags: ['$executeRaw', '$queryRaw'],
     scopeVerbs: ['$transaction'],
     autocommit: true,
+    transactionIdiom: '`prisma.$transaction(async (tx) => …)`, every call made on `tx`',
     wrapScope: { open: '$transaction', param: 'tx' },
   },
 };

@@ -23,5 +23,6 @@ export const sequelize: Preset = {
     instanceProducers: ['findByPk', 'findOne', 'build', 'create', 'findOrCreate'],
     txOption: 'transaction',
     autocommit: true,
+    transactionIdiom: '`sequelize.transaction(async (t) => …)`, every call given `{ transaction: t }`',
   },
 };

@@ -25,5 +25,6 @@ export const typeorm: Preset = {
     scopeVerbs: ['transaction'],
     txDecorators: ['Transaction', 'Transactional'],
     autocommit: true,
+    transactionIdiom: '`dataSource.transaction(async (manager) => …)`, every write made through `manager` (`manager.withRepository(repo)` for an injected repository)',
   },
 };

@@ -57,6 +57,8 @@ export interface DataIdiom {
    * handle (TypeORM's `manager` for an injected `Repository`, Sequelize's `{ transaction: t }` option).
    */
   wrapScope?: WrapScope;
+  /** How this stack runs several writes in one transaction, as a person writes it (for messages). */
+  transactionIdiom?: string;
   /** Classes that extend one of these are models whose statics reach the database (Sequelize's `Model`). */
   modelBases?: string[];
   /** PascalCase names imported from a path containing one of these are models: `models`, `.model`. */

@@ -249,7 +249,7 @@ export function autocommitObstacle(fn: ts.FunctionLikeDeclaration, operation: Op
   });
   if (own.length === 0 || operation.commits.length > 0) return undefined;
   const first = own[0]!;
-  return `it writes through \`${first.handle ?? 'its handle'}\` outside any transaction (line ${first.line}: each statement commits by itself), so no event or key can commit with it; check a client out and run the writes between BEGIN and COMMIT (or in the stack's transaction), then run the codemod again`;
+  return `it writes through \`${first.handle ?? 'its handle'}\` outside any transaction (line ${first.line}: each statement commits by itself), so no event or key can commit with it; run its writes in one transaction (${first.transactionIdiom ? `on this stack: ${first.transactionIdiom}` : "the stack's own"}), then run the codemod again`;
 }
 
 /**
