@@ -474,21 +474,21 @@ export function planHandler(
       }
       if (!single && mayFallThrough(statements, exits)) return { ok: false, at: registration, code: 'statuses-may-fall-through', reason: `${route}: the handler answers with several statuses and may end without a response; left in the router` };
       for (const answer of answers) {
-        const { statement: st, payload } = answer;
+        const { statement: st, payload, end } = answer;
         const open = single ? 'return ' : `return { statusCode: ${answer.status}, payload: `;
         const close = single ? ';' : ' };';
         if (payload) {
           edits.push({ start: st.getStart(source), end: payload.getStart(source), text: open });
-          edits.push({ start: payload.getEnd(), end: st.getEnd(), text: close });
+          edits.push({ start: payload.getEnd(), end: end.getEnd(), text: close });
         } else {
-          edits.push({ start: st.getStart(source), end: st.getEnd(), text: 'return;' });
+          edits.push({ start: st.getStart(source), end: end.getEnd(), text: 'return;' });
         }
       }
       const first = answers[0]!;
       const express: ExpressAnswer = single
         ? { kind: 'single', before: first.before, after: first.after, withPayload: first.payload !== undefined, statement: first.statementText }
         : { kind: 'mixed', method: [...methods][0]! };
-      if (ctx.wrap) edits.push(...commitEdits(body, exits, ctx.wrap, text, source));
+      if (ctx.wrap) edits.push(...commitEdits(body, exits, new Set(answers.map((a) => a.end)), ctx.wrap, text, source));
       const wrapTail = ctx.wrap && mayFallThrough(statements, exits) ? `await ${ctx.wrap.client}.query(${ctx.wrap.quote}COMMIT${ctx.wrap.quote})${ctx.wrap.semi}` : undefined;
       return { ok: true, handler: { ...base, mode: 'express', bodyEdits: edits, bodyText: '', express, ...(ctx.wrap ? { wrap: ctx.wrap } : {}), bodyTail: wrapTail } };
     }
@@ -639,8 +639,9 @@ function expressAnswers(body: ts.Block, replyName: string, replyRefs: ts.Identif
 }
 
 /**
- * Whether the handler ends right after `statement` (or after a bare `return;` that follows it): the statement the
- * answer reaches through, or undefined.
+ * Whether the handler ends right after `statement`: it is the last of its block, up through ifs, trys and blocks to
+ * the handler's body, or a bare `return;` follows it. The statement the answer reaches through (that `return;`, folded
+ * into the answer's return), or undefined.
  */
 function tailOf(statement: ts.Statement, body: ts.Block): ts.Statement | undefined {
   let node: ts.Node = statement;
@@ -652,8 +653,9 @@ function tailOf(statement: ts.Statement, body: ts.Block): ts.Statement | undefin
       const i = list.indexOf(node as ts.Statement);
       const next = list[i + 1];
       if (next) {
-        if (!(node === statement && i === list.length - 2 && ts.isReturnStatement(next) && !next.expression)) return undefined;
-        end = next;
+        // `res.status(404).json(…); return;`: the handler ends there, wherever it is.
+        if (node === statement && ts.isReturnStatement(next) && !next.expression) return next;
+        return undefined;
       }
       if (parent === body) return end;
       const owner = parent.parent;
@@ -672,11 +674,11 @@ function tailOf(statement: ts.Statement, body: ts.Block): ts.Statement | undefin
 }
 
 /** `await client.query('COMMIT');` before each return of the method (an answer that became one, or the handler's own). */
-function commitEdits(body: ts.Block, exits: ReadonlySet<ts.Statement>, wrap: WrapInTransaction, text: string, source: ts.SourceFile): Replacement[] {
+function commitEdits(body: ts.Block, exits: ReadonlySet<ts.Statement>, folded: ReadonlySet<ts.Statement>, wrap: WrapInTransaction, text: string, source: ts.SourceFile): Replacement[] {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const commit = `await ${wrap.client}.query(${wrap.quote}COMMIT${wrap.quote})${wrap.semi}`;
   const edits: Replacement[] = [];
-  const points = new Set<ts.Statement>([...exits, ...ownReturns(body)]);
+  const points = new Set<ts.Statement>([...exits, ...ownReturns(body).filter((r) => exits.has(r) || !folded.has(r))]);
   for (const point of points) {
     const start = point.getStart(source);
     const parent = point.parent;

@@ -65,6 +65,8 @@ interface OuterHandle {
   name: string;
   /** The function that registers the routes, when the handle is its parameter or local; none for an imported one. */
   factory?: ts.FunctionLikeDeclaration;
+  /** An imported handle (`import { pool } from '../db.js'`): where from, and its exported name. */
+  imported?: { specifier: string; name: string };
   /** Its declared type (`Pool`), when it has one. */
   type?: ts.TypeNode;
 }
@@ -186,14 +188,16 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
       skip(found.registration, target.code, `${found.route}: ${target.reason}; left in the router`);
       continue;
     }
-    const handles = outerHandles && outerHandles.length > 0 ? new Map(outerHandles.map((h) => [h.name, h.factory ? `this.${target.dbProperty}` : h.name])) : undefined;
+    const handles = outerHandles && outerHandles.length > 0 ? new Map(outerHandles.map((h) => [h.name, `this.${target.dbProperty}`])) : undefined;
     const wrap = handles ? transactionToBegin(analysis, found.route, handlerCalls, outerHandles as OuterHandle[], target.dbProperty, fn, style, source) : undefined;
     const plan = planHandler(found, { source, text, dbHandles: settings.dbHandles, routeMethods: settings.routeMethods, dbProperty: target.dbProperty, dbCalls: handlerCalls, express, ...(handles ? { outerHandles: handles } : {}), ...(wrap ? { wrap } : {}) });
     if (!plan.ok) {
       skip(plan.at, plan.code, plan.reason);
       continue;
     }
-    // The new class's constructor takes the handle with its declared type (imported where the router imports it).
+    // The handle is the service's now (`this.pool`): the router keeps it. The new class's constructor takes it with its
+    // declared type (imported where the router imports it).
+    for (const h of outerHandles ?? []) plan.handler.references.delete(h.name);
     if (!target.existing && target.dbTypeText !== undefined) for (const h of outerHandles ?? []) if (h.type) collectReferences(h.type, plan.handler.references);
     if (plan.handler.mode !== 'plain' && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       skip(found.registration, 'handler-not-async', `${found.route}: the handler is not async, so it cannot await the service method; left in the router`);
@@ -585,8 +589,7 @@ function writeService(
     const unit = style.indentUnit;
     const methodTexts = methods.map((m) => methodText(m, routerText, routerSource, unit, style));
     const lines = [
-      ...dedupeImports(head),
-      '',
+      ...(head.length > 0 ? [...dedupeImports(head), ''] : []),
       ...movedText.flatMap((t) => [t, '']),
       '/**',
       ...(target.built
@@ -791,7 +794,12 @@ function outerHandlesOf(fn: ts.ArrowFunction | ts.FunctionExpression, calls: Rou
     let found: OuterHandle | undefined;
     for (let p: ts.Node | undefined = fn.parent; p && !found; p = p.parent) {
       if (ts.isSourceFile(p)) {
-        if (moduleDeclares(p, root)) found = { name: root };
+        const top = topLevelOf(p);
+        const binding = top.imports.get(root);
+        if (binding && binding.kind !== 'namespace' && !binding.typeOnly) found = { name: root, imported: { specifier: binding.specifier, name: binding.kind === 'default' ? 'default' : (binding.imported ?? root) } };
+        const statement = top.declarations.get(root);
+        const declaration = statement && ts.isVariableStatement(statement) ? statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === root) : undefined;
+        if (declaration?.type) found = { name: root, type: declaration.type };
         break;
       }
       if (!(ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isArrowFunction(p) || ts.isMethodDeclaration(p))) continue;
@@ -811,7 +819,7 @@ function outerHandlesOf(fn: ts.ArrowFunction | ts.FunctionExpression, calls: Rou
     if (!found) return { code: 'handle-not-reachable', reason: `its DB handle \`${root}\` is declared where a service cannot be given it` };
     out.push(found);
   }
-  if (out.filter((h) => h.factory).length > 1) return { code: 'handle-not-reachable', reason: `it runs on several handles (${out.map((h) => h.name).join(', ')}), and a service is built with one` };
+  if (out.length > 1) return { code: 'handle-not-reachable', reason: `it runs on several handles (${out.map((h) => h.name).join(', ')}), and a service is built with one` };
   return out;
 }
 
@@ -827,11 +835,6 @@ function declaresName(node: ts.Node, name: string): boolean {
   return found;
 }
 
-function moduleDeclares(source: ts.SourceFile, name: string): boolean {
-  const top = topLevelOf(source);
-  return top.imports.has(name) || top.declarations.has(name);
-}
-
 /**
  * The service an Express router's handlers go to: `<Entity>Service` (the entity of the route, or of the router's
  * file: `comments.routes.ts` → `Comment`), an existing class of that name in a service file, or a new one where the
@@ -840,7 +843,7 @@ function moduleDeclares(source: ts.SourceFile, name: string): boolean {
 function builtTarget(workspace: Workspace, routerFile: string, dir: string, entity: string, handles: OuterHandle[], source: ts.SourceFile, text: string): Target | Refusal {
   if (!entity) return { code: 'route-names-no-entity', reason: 'neither its path nor the router file names an entity, so no service can be named for it' };
   const className = `${entity}Service`;
-  const given = handles.find((h) => h.factory);
+  const given = handles[0];
   const variable = freeName(source, camelCaseOf(className));
   const built = { ...(given?.factory ? { factory: given.factory } : {}), variable, args: given ? given.name : '' };
   for (const file of workspace.files()) {
@@ -850,13 +853,13 @@ function builtTarget(workspace: Workspace, routerFile: string, dir: string, enti
     if (!facts) continue;
     // The existing class is built with the same handle: its one constructor parameter, of the handle's type.
     const param = facts.constructorParams[0];
-    const typeText = given?.type?.getText(source);
+    const typeText = given ? handleType(given, routerFile, file, source) : undefined;
     if (given ? facts.constructorParams.length !== 1 || !param || param.type !== typeText : facts.constructorParams.length !== 0) {
       return { code: 'service-keeps-no-session', reason: `${className} exists in ${file} but is not built from ${given ? `one ${typeText ?? given.name}` : 'nothing'}, the handle the handler uses` };
     }
     return { file, className, existing: true, dbProperty: param?.name ?? given?.name ?? '', construct: () => variable, memberNames: new Set([...facts.methods, ...facts.properties.map((p) => p.name)]), description: '', built };
   }
-  if (given && !given.type) return { code: 'handle-not-reachable', reason: `its DB handle \`${given.name}\` has no declared type for the new ${className}'s constructor` };
+  if (given && !given.type && !given.imported) return { code: 'handle-not-reachable', reason: `its DB handle \`${given.name}\` has no declared type for the new ${className}'s constructor` };
   const base = `${kebabCase(entity)}.service.ts`;
   const file = moduleServicePlace(workspace, routerFile, dir, entity, base) ?? serviceFilePlace(workspace, dir, base);
   if (!file) return noServicePlace(workspace, dir, base);
@@ -870,9 +873,19 @@ function builtTarget(workspace: Workspace, routerFile: string, dir: string, enti
     construct: () => variable,
     memberNames: new Set(),
     description: `The service of ${entity} records`,
-    ...(given?.type ? { dbTypeText: given.type.getText(source) } : {}),
+    ...(given ? { dbTypeText: handleType(given, routerFile, file, source) } : {}),
     built,
   };
+}
+
+/**
+ * The type a service's constructor declares the handle with: the type the router declares it with (`Pool`), or for
+ * an imported handle the type of that export, as the service file reaches it (`(typeof import('../db.js'))['pool']`).
+ */
+function handleType(handle: OuterHandle, routerFile: string, serviceFile: string, source: ts.SourceFile): string | undefined {
+  if (handle.type) return handle.type.getText(source);
+  if (handle.imported) return `(typeof import('${rebaseSpecifier(handle.imported.specifier, routerFile, serviceFile)}'))['${handle.imported.name}']`;
+  return undefined;
 }
 
 /**
@@ -919,12 +932,12 @@ function transactionToBegin(analysis: FileAnalysis, route: string, calls: Router
   if (writes.length === 0 || !calls.every((c) => c.preset === 'node-postgres' && c.origin === undefined)) return undefined;
   const handle = handles.find((h) => h.name === writes[0]!.handle);
   if (!handle || !calls.every((c) => c.handle === handle.name)) return undefined;
-  // A pool (not one client): `pool.connect()` checks a client out of it.
+  // A pool (not one client): `pool.connect()` checks a client out of it. Declared `Pool`, or an imported `pool`.
   const typeText = handle.type?.getText(source);
-  if (handle.factory && (!typeText || !/^(pg\.)?Pool$/.test(typeText))) return undefined;
+  if (typeText ? !/^(pg\.)?Pool$/.test(typeText) : !(handle.imported && /pool/i.test(handle.name))) return undefined;
   let client = 'client';
   for (let n = 2; declaresName(fn, client); n++) client = `client${n}`;
-  return { pool: handle.factory ? `this.${dbProperty}` : handle.name, client, quote: style.quote, semi: style.semicolons ? ';' : '' };
+  return { pool: `this.${dbProperty}`, client, quote: style.quote, semi: style.semicolons ? ';' : '' };
 }
 
 /** `const commentService = new CommentService(pool);` once per built service, before the first route that uses it. */
