@@ -488,7 +488,7 @@ export function planHandler(
       const express: ExpressAnswer = single
         ? { kind: 'single', before: first.before, after: first.after, withPayload: first.payload !== undefined, statement: first.statementText }
         : { kind: 'mixed', method: [...methods][0]! };
-      if (ctx.wrap) edits.push(...commitEdits(body, exits, new Set(answers.map((a) => a.end)), ctx.wrap, text, source));
+      if (ctx.wrap) edits.push(...commitEdits(body, exits, new Set(answers.map((a) => a.end)), ctx.wrap, ctx.dbCalls, text, source));
       const wrapTail = ctx.wrap && mayFallThrough(statements, exits) ? `await ${ctx.wrap.client}.query(${ctx.wrap.quote}COMMIT${ctx.wrap.quote})${ctx.wrap.semi}` : undefined;
       return { ok: true, handler: { ...base, mode: 'express', bodyEdits: edits, bodyText: '', express, ...(ctx.wrap ? { wrap: ctx.wrap } : {}), bodyTail: wrapTail } };
     }
@@ -674,12 +674,15 @@ function tailOf(statement: ts.Statement, body: ts.Block): ts.Statement | undefin
 }
 
 /** `await client.query('COMMIT');` before each return of the method (an answer that became one, or the handler's own). */
-function commitEdits(body: ts.Block, exits: ReadonlySet<ts.Statement>, folded: ReadonlySet<ts.Statement>, wrap: WrapInTransaction, text: string, source: ts.SourceFile): Replacement[] {
+function commitEdits(body: ts.Block, exits: ReadonlySet<ts.Statement>, folded: ReadonlySet<ts.Statement>, wrap: WrapInTransaction, dbCalls: PlanContext['dbCalls'], text: string, source: ts.SourceFile): Replacement[] {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const commit = `await ${wrap.client}.query(${wrap.quote}COMMIT${wrap.quote})${wrap.semi}`;
+  const end = (verb: string) => `await ${wrap.client}.query(${wrap.quote}${verb}${wrap.quote})${wrap.semi}`;
   const edits: Replacement[] = [];
   const points = new Set<ts.Statement>([...exits, ...ownReturns(body).filter((r) => exits.has(r) || !folded.has(r))]);
   for (const point of points) {
+    // An answer from a catch around DB calls follows a failed statement, which aborted the transaction: it ends it
+    // with ROLLBACK (nothing of it was kept before either).
+    const commit = end(inCatchOfDbCalls(point, body, dbCalls, source) ? 'ROLLBACK' : 'COMMIT');
     const start = point.getStart(source);
     const parent = point.parent;
     if (ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
@@ -691,6 +694,18 @@ function commitEdits(body: ts.Block, exits: ReadonlySet<ts.Statement>, folded: R
     }
   }
   return edits;
+}
+
+/** Is `node` in the catch clause of a try (in the handler) whose block makes DB calls? */
+function inCatchOfDbCalls(node: ts.Node, body: ts.Block, dbCalls: PlanContext['dbCalls'], source: ts.SourceFile): boolean {
+  for (let p: ts.Node | undefined = node.parent; p && p !== body; p = p.parent) {
+    if (isFunction(p)) return false;
+    if (ts.isCatchClause(p)) {
+      const block = (p.parent as ts.TryStatement).tryBlock;
+      if (dbCalls.some((c) => c.start >= block.getStart(source) && c.end <= block.getEnd())) return true;
+    }
+  }
+  return false;
 }
 
 /** `pool` in `pool.query(…)`, a call the analysis found in the handler on that handle itself. */
@@ -711,23 +726,23 @@ const EXPRESS_PART_INDEX: Record<RequestPart, number> = { params: 0, body: 2, qu
 
 /**
  * The type Express gives a request part in this handler: the argument of its `Request<P, ResBody, ReqBody, Query>`
- * annotation, Express's default for one it leaves out (`Record<string, string>` params, `any` body, the parsed query),
+ * annotation, Express's default for one it leaves out (`import('express').Request['params']`, `any` for the body),
  * `T['body']` for a request typed otherwise; unannotated, the route's own params (`/:id` → `{ id: string }`, as
  * Express 5 infers them), an `any` body and the parsed query.
  */
 function expressPartType(fn: ts.ArrowFunction | ts.FunctionExpression, route: string, part: RequestPart, source: ts.SourceFile): { text: string; refs: ts.Node[] } {
   const annotation = fn.parameters[0]?.type;
-  const query = "import('express').Request['query']";
+  const express = (key: RequestPart) => `import('express').Request['${key}']`;
   if (annotation) {
     const isRequest = ts.isTypeReferenceNode(annotation) && (ts.isIdentifier(annotation.typeName) ? annotation.typeName.text : annotation.typeName.right.text) === 'Request';
     if (!isRequest) return { text: `(${annotation.getText(source)})['${part}']`, refs: [annotation] };
     const argument = (annotation as ts.TypeReferenceNode).typeArguments?.[EXPRESS_PART_INDEX[part]];
     if (argument) return { text: argument.getText(source), refs: [argument] };
-    return { text: part === 'params' ? 'Record<string, string>' : part === 'body' ? 'any' : query, refs: [] };
+    return { text: part === 'body' ? 'any' : express(part), refs: [] };
   }
   if (part === 'body') return { text: 'any', refs: [] };
-  if (part === 'query') return { text: query, refs: [] };
+  if (part === 'query') return { text: express(part), refs: [] };
   const path = route.split(/\s+/)[1] ?? '';
   const names = [...path.matchAll(/:([A-Za-z_$][\w$]*)(\?)?/g)].map((m) => `${m[1]}${m[2] ?? ''}: string`);
-  return { text: names.length > 0 ? `{ ${names.join('; ')} }` : 'Record<string, string>', refs: [] };
+  return { text: names.length > 0 ? `{ ${names.join('; ')} }` : express(part), refs: [] };
 }

@@ -17,3 +17,13 @@ shipmentsRouter.get('/:id', async (req, res) => {
   }
   res.json(result.rows[0]);
 });
+
+// A bad weight is the client's fault: the constraint's message goes back as a 400.
+shipmentsRouter.patch('/:id', async (req, res) => {
+  try {
+    const result = await pool.query('UPDATE shipments SET weight = $2 WHERE id = $1 RETURNING id, weight', [req.params.id, req.body.weight]);
+    res.json(result.rows[0]);
+  } catch (err) {
+    res.status(400).json({ message: (err as Error).message });
+  }
+});

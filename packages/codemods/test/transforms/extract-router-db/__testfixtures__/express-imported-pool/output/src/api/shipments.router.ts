@@ -14,3 +14,9 @@ shipmentsRouter.get('/:id', async (req, res) => {
   const response = await shipmentService.getShipment(req.params);
   res.status(response.statusCode).json(response.payload);
 });
+
+// A bad weight is the client's fault: the constraint's message goes back as a 400.
+shipmentsRouter.patch('/:id', async (req, res) => {
+  const response = await shipmentService.updateShipment(req.params, req.body);
+  res.status(response.statusCode).json(response.payload);
+});

@@ -28,4 +28,25 @@ export class ShipmentService {
     }
     return { statusCode: 200, payload: result.rows[0] };
   }
+
+  // A bad weight is the client's fault: the constraint's message goes back as a 400.
+  async updateShipment(params: { id: string }, body: any) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await client.query('UPDATE shipments SET weight = $2 WHERE id = $1 RETURNING id, weight', [params.id, body.weight]);
+        await client.query('COMMIT');
+        return { statusCode: 200, payload: result.rows[0] };
+      } catch (err) {
+        await client.query('ROLLBACK');
+        return { statusCode: 400, payload: { message: (err as Error).message } };
+      }
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
 }
