@@ -57,7 +57,7 @@ interface Target {
    * Built once in the function that registers the routes, from the handle the handlers closed over
    * (`const commentService = new CommentService(pool);`); the handlers call the methods on that variable.
    */
-  built?: { factory?: ts.FunctionLikeDeclaration; variable: string; args: string };
+  built?: { factory?: ts.FunctionLikeDeclaration; variable: string; args: string; exists?: boolean };
 }
 
 /** A handle an Express handler closes over: a parameter or local of the function that registers the routes. */
@@ -857,7 +857,10 @@ function builtTarget(workspace: Workspace, routerFile: string, dir: string, enti
     if (given ? facts.constructorParams.length !== 1 || !param || param.type !== typeText : facts.constructorParams.length !== 0) {
       return { code: 'service-keeps-no-session', reason: `${className} exists in ${file} but is not built from ${given ? `one ${typeText ?? given.name}` : 'nothing'}, the handle the handler uses` };
     }
-    return { file, className, existing: true, dbProperty: param?.name ?? given?.name ?? '', construct: () => variable, memberNames: new Set([...facts.methods, ...facts.properties.map((p) => p.name)]), description: '', built };
+    // The router may build it already (`const tickets = new TicketService(pool);`): the methods are called on that.
+    const already = constructedAs(given?.factory?.body ?? source, className, built.args, source);
+    const use = already ? { ...built, variable: already, exists: true } : built;
+    return { file, className, existing: true, dbProperty: param?.name ?? given?.name ?? '', construct: () => use.variable, memberNames: new Set([...facts.methods, ...facts.properties.map((p) => p.name)]), description: '', built: use };
   }
   if (given && !given.type && !given.imported) return { code: 'handle-not-reachable', reason: `its DB handle \`${given.name}\` has no declared type for the new ${className}'s constructor` };
   const base = `${kebabCase(entity)}.service.ts`;
@@ -947,7 +950,7 @@ function constructionEdits(accepted: PlannedMethod[], text: string, source: ts.S
   const semi = style.semicolons ? ';' : '';
   for (const method of accepted) {
     const { target } = method;
-    if (!target.built || done.has(target)) continue;
+    if (!target.built || target.built.exists || done.has(target)) continue;
     done.add(target);
     const first = accepted.filter((m) => m.target === target).map((m) => m.handler.statement).sort((a, b) => a.pos - b.pos)[0]!;
     // The statement of the factory's body (or of the module) that holds the first registration.
@@ -975,4 +978,18 @@ function mountedRoute(route: string, routerFile: string): string {
   const word = fileEntityWord(routerFile);
   if (word === undefined || nouns.some((noun) => singular(noun) !== noun)) return route;
   return `${verb} /${word}${routePath === '/' ? '' : routePath}`;
+}
+
+/** The name of a `const x = new ClassName(args)` among the statements of `scope` (a factory's body, or the module). */
+function constructedAs(scope: ts.Node, className: string, args: string, source: ts.SourceFile): string | undefined {
+  const statements = ts.isBlock(scope) || ts.isSourceFile(scope) ? scope.statements : [];
+  for (const statement of statements) {
+    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of statement.declarationList.declarations) {
+      const init = d.initializer;
+      if (!ts.isIdentifier(d.name) || !init || !ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== className) continue;
+      if ((init.arguments ?? []).map((a) => a.getText(source)).join(', ') === args) return d.name.text;
+    }
+  }
+  return undefined;
 }
