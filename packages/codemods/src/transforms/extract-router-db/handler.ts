@@ -317,7 +317,7 @@ export function planHandler(
       problem = { code: 'handler-uses-this', text: 'the handler uses `this`, which a service method does not have' };
       return;
     }
-    if (ts.isIdentifier(n) && ctx.outerHandles?.has(n.text) && isReference(n) && !declaredBetween(n, fn, n.text)) {
+    if (ts.isIdentifier(n) && ctx.outerHandles?.has(n.text) && isReference(n) && !declaredNames(fn).has(n.text)) {
       if (insideNestedFunction(n)) problem = { code: 'nested-function-uses-db', text: `a function nested in the handler uses ${n.text}` };
       else requestEdits.push({ start: n.getStart(source), end: n.getEnd(), text: ctx.wrap && isDbCallReceiver(n, ctx.dbCalls, source) ? ctx.wrap.client : ctx.outerHandles.get(n.text)! });
       return;
@@ -714,12 +714,6 @@ function isDbCallReceiver(n: ts.Identifier, dbCalls: PlanContext['dbCalls'], sou
   if (!ts.isPropertyAccessExpression(access) || access.expression !== n || !ts.isCallExpression(access.parent) || access.parent.expression !== access) return false;
   const call = access.parent;
   return dbCalls.some((c) => c.start === call.getStart(source) && c.end === call.getEnd() && c.handle === n.text && c.origin === undefined);
-}
-
-/** Is `name` declared inside the handler (a local that shadows the outer handle)? */
-function declaredBetween(n: ts.Node, fn: ts.FunctionLikeDeclaration, name: string): boolean {
-  void n;
-  return declaredNames(fn).has(name);
 }
 
 const EXPRESS_PART_INDEX: Record<RequestPart, number> = { params: 0, body: 2, query: 3 };

@@ -172,7 +172,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     if (outerHandles && outerHandles.length > 0) {
       const entity = entityOfRoute(found.route, file);
       const key = `built:${entity}`;
-      if (!entityTargets.has(key)) entityTargets.set(key, builtTarget(workspace, file, dir, entity, outerHandles, source, text));
+      if (!entityTargets.has(key)) entityTargets.set(key, builtTarget(workspace, file, dir, entity, outerHandles, source));
       target = entityTargets.get(key)!;
     } else if (moduleClasses.length === 0 || ('existing' in moduleTarget && moduleTarget.existing)) target = moduleTarget;
     else {
@@ -840,7 +840,7 @@ function declaresName(node: ts.Node, name: string): boolean {
  * file: `comments.routes.ts` → `Comment`), an existing class of that name in a service file, or a new one where the
  * project keeps services; built once, with the handle the handlers closed over, in the function that has it.
  */
-function builtTarget(workspace: Workspace, routerFile: string, dir: string, entity: string, handles: OuterHandle[], source: ts.SourceFile, text: string): Target | Refusal {
+function builtTarget(workspace: Workspace, routerFile: string, dir: string, entity: string, handles: OuterHandle[], source: ts.SourceFile): Target | Refusal {
   if (!entity) return { code: 'route-names-no-entity', reason: 'neither its path nor the router file names an entity, so no service can be named for it' };
   const className = `${entity}Service`;
   const given = handles[0];
@@ -867,7 +867,6 @@ function builtTarget(workspace: Workspace, routerFile: string, dir: string, enti
   const file = moduleServicePlace(workspace, routerFile, dir, entity, base) ?? serviceFilePlace(workspace, dir, base);
   if (!file) return noServicePlace(workspace, dir, base);
   if (workspace.exists(file)) return { code: 'service-file-taken', reason: `no service class is for ${entity} records, and ${file}, where a new ${className} would go, exists without it` };
-  void text;
   return {
     file,
     className,
@@ -957,15 +956,11 @@ function constructionEdits(accepted: PlannedMethod[], text: string, source: ts.S
     let holder: ts.Node = first;
     const scope = target.built.factory?.body ?? source;
     while (holder.parent && holder.parent !== scope) holder = holder.parent;
-    const at = ownLineCommentStartOf(text, holder);
+    const at = ownLineCommentStart(text, holder);
     const indent = /^[ \t]*/.exec(text.slice(at))![0];
     edits.push({ start: at, end: at, text: `${indent}const ${target.built.variable} = new ${target.className}(${target.built.args})${semi}${style.eol}${style.eol}` });
   }
   return edits;
-}
-
-function ownLineCommentStartOf(text: string, node: ts.Node): number {
-  return ownLineCommentStart(text, node);
 }
 
 /**
