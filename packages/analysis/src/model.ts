@@ -184,7 +184,7 @@ const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 
 type Binding =
   | { kind: 'handle'; text: string }
   /** A handle of a preset's stack; `tx` when it is a transaction's (a scope's callback parameter, `trx`). */
-  | { kind: 'db'; idiom: Idiom; tx: boolean; text: string; instance?: boolean }
+  | { kind: 'db'; idiom: Idiom; tx: boolean; text: string; origin?: string; instance?: boolean }
   | { kind: 'method'; method: string; handle: string }
   | { kind: 'const'; init: TS.Expression }
   | { kind: 'outbox' }
@@ -336,6 +336,11 @@ interface DbHandle {
   /** It belongs to a transaction (a scope's callback parameter, `await sequelize.transaction()`). */
   tx: boolean;
   text: string;
+  /**
+   * The handle this one was made from, local aliases and producers followed: `pool` for `const client = await
+   * pool.connect()`; absent when it is its own (a name, a parameter, `this.db`).
+   */
+  origin?: string;
   /** A model instance (`const group = await Group.findByPk(id)`): only its own write verbs reach the DB. */
   instance?: boolean;
   /** A model class (`Group` in `Group.destroy(…)`). */
@@ -657,7 +662,7 @@ class ModelBuilder {
     const target = unwrap(expression);
     if (isIdentifier(target)) {
       const binding = this.lookup(target.text);
-      if (binding?.kind === 'db') return { idiom: binding.idiom, tx: binding.tx, text: binding.text, ...(binding.instance ? { instance: true } : {}) };
+      if (binding?.kind === 'db') return { idiom: binding.idiom, tx: binding.tx, text: binding.text, ...(binding.origin !== undefined ? { origin: binding.origin } : {}), ...(binding.instance ? { instance: true } : {}) };
       const model = this.modelNames.get(target.text);
       if (model) return { idiom: model, tx: false, text: target.text, model: true };
       const idiom = idiomByName(this.stack, target.text) ?? (binding === undefined && this.localImports.has(target.text) ? this.repositoryIdiom(target.text) : undefined);
@@ -941,7 +946,7 @@ class ModelBuilder {
     }
     if (isIdentifier(init) || isPropertyAccessExpression(init) || isElementAccessExpression(init)) {
       const alias = this.dbHandleOf(init);
-      return alias && !alias.model ? alias : undefined;
+      return alias && !alias.model ? { ...alias, ...(alias.origin === undefined && alias.text ? { origin: alias.text } : {}) } : undefined;
     }
     if (!isCallExpression(init)) return undefined;
     const chain = this.dbChain(init);
@@ -950,8 +955,9 @@ class ModelBuilder {
     if (outer === undefined) return undefined;
     const { idiom } = chain.handle;
     const hasCallback = init.arguments.some((argument) => isFunctionValue(unwrap(argument)));
-    if (idiom.txProducers.has(outer) && !hasCallback) return { idiom, tx: true, text: '' };
-    if (idiom.producers.has(outer)) return { idiom, tx: chain.handle.tx, text: '' };
+    const origin = chain.handle.model || chain.handle.instance ? undefined : (chain.handle.origin ?? (chain.handle.text || undefined));
+    if (idiom.txProducers.has(outer) && !hasCallback) return { idiom, tx: true, text: '', ...(origin !== undefined ? { origin } : {}) };
+    if (idiom.producers.has(outer)) return { idiom, tx: chain.handle.tx, text: '', ...(origin !== undefined ? { origin } : {}) };
     if (chain.handle.model && idiom.instanceProducers.has(outer)) return { idiom, tx: false, text: '', instance: true };
     return undefined;
   }
@@ -1189,7 +1195,7 @@ class ModelBuilder {
       if (init && this.role === 'router') this.noteRouterPrefix(name.text, init);
       const db = this.stack.hasData ? this.handleFromDeclaration(declaration) : undefined;
       if (db) {
-        this.bind(name.text, { kind: 'db', idiom: db.idiom, tx: db.tx, text: name.text, ...(db.instance ? { instance: true } : {}) });
+        this.bind(name.text, { kind: 'db', idiom: db.idiom, tx: db.tx, text: name.text, ...(db.origin !== undefined ? { origin: db.origin } : {}), ...(db.instance ? { instance: true } : {}) });
       } else if (!init) {
         this.bind(name.text, { kind: 'other' });
       } else if (this.isHandle(init)) {
@@ -1353,6 +1359,7 @@ class ModelBuilder {
           call: method,
           kind: this.commitCalls.has(method) ? 'commit' : this.executeCalls.has(method) ? 'execute' : 'other',
           handle: handleText,
+          ...(handleOrigin !== undefined && handleOrigin !== handleText ? { origin: handleOrigin } : {}),
           strictOnly: !this.routerCalls.has(method),
           ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
           ...(effect ? { effect } : {}),
@@ -1444,6 +1451,7 @@ class ModelBuilder {
         call: db.verb,
         kind: db.effect === 'commit' || db.effect === 'scope' ? 'commit' : db.effect === 'write' ? 'execute' : 'other',
         handle: db.handle.text,
+        ...(db.handle.origin !== undefined ? { origin: db.handle.origin } : {}),
         strictOnly: false,
         ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
         effect: db.effect,

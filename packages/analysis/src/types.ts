@@ -38,6 +38,12 @@ export interface RouterDbCall extends SourceSpan {
   kind: RouterDbCallKind;
   /** Source text of the handle expression, e.g. `request.db`. */
   handle: string;
+  /**
+   * The handle `handle` was made from, local aliases and producers followed: `pool` for `client.query(…)` after
+   * `const client = await pool.connect()`, `request.db` after `const { db } = request`. Absent when the handle is
+   * its own origin (`pool.query(…)`, `request.db.execute(…)`): the handle a service must be given to run the call.
+   */
+  origin?: string;
   /** True when only the strict configuration forbids this call. */
   strictOnly: boolean;
   /** The route whose handler holds the call (`POST /organizations`), when it sits inside one. */

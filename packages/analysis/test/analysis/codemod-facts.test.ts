@@ -274,4 +274,42 @@ describe('facts the codemods read', () => {
     const raw = operation(code, 'raw', 'src/users/user.service.ts', settings);
     expect(raw.autocommits!.map((w) => [w.line, w.wrapIn])).toEqual([[14, undefined]]);
   });
+
+  it('router DB calls: the handle each call runs on and the handle it was made from (origin), with effect and preset', () => {
+    const code = [
+      "import express from 'express';",
+      "import type { Pool } from 'pg';",
+      'export function commentsRouter(pool: Pool) {',
+      '  const router = express.Router();',
+      "  router.post('/', async (req, res) => {",
+      "    const { rows } = await pool.query('INSERT INTO comments (body) VALUES ($1) RETURNING id', [req.body.text]);",
+      '    res.status(201).json(rows[0]);',
+      '  });',
+      "  router.post('/:id/hide', async (req, res) => {",
+      '    const client = await pool.connect();',
+      '    const db = client;',
+      '    try {',
+      "      await client.query('BEGIN');",
+      "      await db.query(\"UPDATE comments SET status = 'hidden' WHERE id = $1\", [req.params.id]);",
+      "      await client.query('COMMIT');",
+      '      res.json({ id: req.params.id });',
+      '    } finally {',
+      '      client.release();',
+      '    }',
+      '  });',
+      '  return router;',
+      '}',
+      '',
+    ].join('\n');
+    const { routerDbCalls } = analyze(code, 'src/routes/comments.routes.ts', { presets: ['express', 'node-postgres'] });
+    expect(routerDbCalls.map((c) => [c.line, c.handle, c.origin, c.effect, c.preset, c.route])).toEqual([
+      [6, 'pool', undefined, 'write', 'node-postgres', 'POST /'],
+      [13, 'client', 'pool', 'begin', 'node-postgres', 'POST /:id/hide'],
+      [14, 'db', 'pool', 'write', 'node-postgres', 'POST /:id/hide'],
+      [15, 'client', 'pool', 'commit', 'node-postgres', 'POST /:id/hide'],
+    ]);
+    // The session style: an alias of the request's handle names it.
+    const session = analyze("export function routes(app) {\n  app.post('/t', async (request) => {\n    const { db } = request;\n    await db.execute('INSERT INTO t DEFAULT VALUES');\n    await db.commit();\n  });\n}\n", ROUTER_PATH);
+    expect(session.routerDbCalls.map((c) => [c.handle, c.origin])).toEqual([['db', 'request.db'], ['db', 'request.db']]);
+  });
 });

@@ -55,6 +55,9 @@ export const SKIP_CODES = {
   'expression-handler-uses-reply': 'an expression-bodied handler that uses the reply',
   'statuses-may-fall-through': 'a handler that answers with several statuses and may end without answering',
   'reply-beside-db-calls': 'a handler that uses the reply among its DB calls',
+  'handle-not-reachable': "an Express handler's DB handle is declared where a service cannot be given it (or it runs on several)",
+  'response-not-at-end': 'an Express handler that answers (`res.json(…)`) and then runs more statements',
+  'responses-differ': 'an Express handler that answers in several ways (`res.json(x)` here, `res.sendStatus(204)` there) one return value cannot carry',
   'handler-not-async': 'a handler that is not async',
   'declaration-cannot-move': 'a handler needs a declaration of the router that cannot move with it',
   // inject-outbox

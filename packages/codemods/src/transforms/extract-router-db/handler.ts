@@ -25,7 +25,29 @@ export interface Replacement {
  * - `prefix`: the handler uses the reply in ways a method cannot carry (`reply.type(...).header(...)`); only its
  *   leading statements up to the last DB call move, and the method hands back the locals the rest reads.
  */
-export type ExtractionMode = 'plain' | 'status' | 'mixed' | 'prefix';
+export type ExtractionMode = 'plain' | 'status' | 'mixed' | 'prefix' | 'express';
+
+/**
+ * How an Express handler answers, once its answers became the method's returns: `single` keeps the router's own
+ * response statement with the method's result in place of the payload (`res.status(201).json(await …)`, or the
+ * call then `res.sendStatus(204)`); `mixed` sends `{ statusCode, payload }` with the one method every answer used.
+ */
+export type ExpressAnswer =
+  | { kind: 'single'; before: string; after: string; withPayload: boolean; statement: string }
+  | { kind: 'mixed'; method: string };
+
+/**
+ * The transaction an extracted method begins around writes that committed by themselves (`pool.query('INSERT …')`),
+ * so that an outbox event and an idempotency key can join them: node-postgres' BEGIN … COMMIT on a client of the pool.
+ */
+export interface WrapInTransaction {
+  /** The pool, as the method reaches it (`this.pool`, or an imported `pool`). */
+  pool: string;
+  /** The client's local name in the method. */
+  client: string;
+  quote: string;
+  semi: string;
+}
 
 export interface ExtractedHandler {
   fn: ts.ArrowFunction | ts.FunctionExpression;
@@ -49,6 +71,10 @@ export interface ExtractedHandler {
   bodyTail: string | undefined;
   /** For `status`: the reply method (`code` or `status`), the status and whether anything is sent. */
   status?: { method: string; code: string; withPayload: boolean };
+  /** For `express`: how the router answers with the method's result. */
+  express?: ExpressAnswer;
+  /** The method runs its body in a transaction it begins (the writes committed by themselves in the router). */
+  wrap?: WrapInTransaction;
   /** For `prefix`: the span of router statements the call replaces, and the locals it hands back. */
   prefix?: { start: number; end: number; names: string[]; kind: 'const' | 'let' };
   /** Top-level names of the router the moved code refers to. */
@@ -218,17 +244,17 @@ function ownReturns(body: ts.Node): ts.ReturnStatement[] {
 }
 
 /** Can control reach the end of this statement list (so the handler would resolve to undefined)? */
-function mayFallThrough(statements: readonly ts.Statement[]): boolean {
+function mayFallThrough(statements: readonly ts.Statement[], exits: ReadonlySet<ts.Statement> = new Set()): boolean {
   const last = statements[statements.length - 1];
   if (!last) return true;
-  if (ts.isReturnStatement(last) || ts.isThrowStatement(last)) return false;
-  if (ts.isBlock(last)) return mayFallThrough(last.statements);
+  if (ts.isReturnStatement(last) || ts.isThrowStatement(last) || exits.has(last)) return false;
+  if (ts.isBlock(last)) return mayFallThrough(last.statements, exits);
   if (ts.isIfStatement(last)) {
-    return !last.elseStatement || mayFallThrough(blockOf(last.thenStatement)) || mayFallThrough(blockOf(last.elseStatement));
+    return !last.elseStatement || mayFallThrough(blockOf(last.thenStatement), exits) || mayFallThrough(blockOf(last.elseStatement), exits);
   }
   if (ts.isTryStatement(last)) {
-    if (last.finallyBlock && !mayFallThrough(last.finallyBlock.statements)) return false;
-    return mayFallThrough(last.tryBlock.statements) || (last.catchClause !== undefined && mayFallThrough(last.catchClause.block.statements));
+    if (last.finallyBlock && !mayFallThrough(last.finallyBlock.statements, exits)) return false;
+    return mayFallThrough(last.tryBlock.statements, exits) || (last.catchClause !== undefined && mayFallThrough(last.catchClause.block.statements, exits));
   }
   return true;
 }
@@ -245,7 +271,16 @@ interface PlanContext {
   routeMethods: string[];
   dbProperty: string;
   /** The analysis's router DB calls inside this handler. */
-  dbCalls: { start: number; end: number }[];
+  dbCalls: { start: number; end: number; handle: string; origin?: string }[];
+  /**
+   * Handles the handler closes over (`pool`, a parameter of `commentsRouter(pool)`, or imported), by name, with what
+   * each becomes in the method: `this.pool` (the service is built with it), or its own name (the service imports it).
+   */
+  outerHandles?: Map<string, string>;
+  /** Express: the request parts' types are Express's (`Request<P, ResBody, ReqBody, Query>`, the route's params). */
+  express?: boolean;
+  /** Begin a transaction in the method around the handler's writes that commit by themselves (see WrapInTransaction). */
+  wrap?: WrapInTransaction;
 }
 
 /**
@@ -280,6 +315,11 @@ export function planHandler(
     if (problem) return;
     if (n.kind === ts.SyntaxKind.ThisKeyword && !insideNestedFunction(n)) {
       problem = { code: 'handler-uses-this', text: 'the handler uses `this`, which a service method does not have' };
+      return;
+    }
+    if (ts.isIdentifier(n) && ctx.outerHandles?.has(n.text) && isReference(n) && !declaredNames(fn).has(n.text)) {
+      if (insideNestedFunction(n)) problem = { code: 'nested-function-uses-db', text: `a function nested in the handler uses ${n.text}` };
+      else requestEdits.push({ start: n.getStart(source), end: n.getEnd(), text: ctx.wrap && isDbCallReceiver(n, ctx.dbCalls, source) ? ctx.wrap.client : ctx.outerHandles.get(n.text)! });
       return;
     }
     if (ts.isIdentifier(n) && n.text === requestName && isReference(n)) {
@@ -332,13 +372,13 @@ export function planHandler(
   collectReferences(body, references);
   const own = declaredNames(body);
   for (const name of references) {
-    if (!problem && outer.has(name) && !own.has(name) && name !== requestName && name !== replyName) problem = { code: 'handler-uses-outer-name', text: `the handler uses \`${name}\` from the function that registers the routes` };
+    if (!problem && outer.has(name) && !own.has(name) && name !== requestName && name !== replyName && !ctx.outerHandles?.has(name)) problem = { code: 'handler-uses-outer-name', text: `the handler uses \`${name}\` from the function that registers the routes` };
   }
   if (problem) return { ok: false, at: registration, code: problem.code, reason: `${route}: ${problem.text}; left in the router` };
 
   // The method's parameters; a local of the same name would shadow one, so those get a longer name.
   const params = PART_ORDER.filter((part) => used.has(part)).map((part) => {
-    const type = requestPartType(registration, REQUEST_PARTS[part], source);
+    const type = ctx.express ? expressPartType(fn, route, part, source) : requestPartType(registration, REQUEST_PARTS[part], source);
     let name: string = part;
     if (own.has(name) || references.has(name)) name = { params: 'routeParams', query: 'querystring', body: 'requestBody' }[part];
     return { part, name, type: type.text, typeRefs: type.refs };
@@ -420,6 +460,41 @@ export function planHandler(
     return { ok: true, handler: { ...base, mode: 'mixed', bodyEdits: edits, bodyText: '' } };
   }
 
+  if (ctx.express) {
+    const answered = expressAnswers(body, replyName!, replyRefs, source);
+    if (answered.ok) {
+      const { answers } = answered;
+      const exits = new Set(answers.map((a) => a.statement));
+      const edits = [...requestEdits];
+      const methods = new Set(answers.map((a) => a.method));
+      const statuses = new Set(answers.map((a) => a.status));
+      const single = statuses.size === 1 && methods.size === 1 && new Set(answers.map((a) => a.before + a.after)).size === 1;
+      if (!single && (methods.size > 1 || answers.some((a) => !a.payload || (a.method !== 'json' && a.method !== 'send')))) {
+        return { ok: false, at: registration, code: 'responses-differ', reason: `${route}: the handler answers in several ways (${[...new Set(answers.map((a) => a.text))].join(', ')}), which one returned value cannot carry; left in the router` };
+      }
+      if (!single && mayFallThrough(statements, exits)) return { ok: false, at: registration, code: 'statuses-may-fall-through', reason: `${route}: the handler answers with several statuses and may end without a response; left in the router` };
+      for (const answer of answers) {
+        const { statement: st, payload, end } = answer;
+        const open = single ? 'return ' : `return { statusCode: ${answer.status}, payload: `;
+        const close = single ? ';' : ' };';
+        if (payload) {
+          edits.push({ start: st.getStart(source), end: payload.getStart(source), text: open });
+          edits.push({ start: payload.getEnd(), end: end.getEnd(), text: close });
+        } else {
+          edits.push({ start: st.getStart(source), end: end.getEnd(), text: 'return;' });
+        }
+      }
+      const first = answers[0]!;
+      const express: ExpressAnswer = single
+        ? { kind: 'single', before: first.before, after: first.after, withPayload: first.payload !== undefined, statement: first.statementText }
+        : { kind: 'mixed', method: [...methods][0]! };
+      if (ctx.wrap) edits.push(...commitEdits(body, exits, new Set(answers.map((a) => a.end)), ctx.wrap, ctx.dbCalls, text, source));
+      const wrapTail = ctx.wrap && mayFallThrough(statements, exits) ? `await ${ctx.wrap.client}.query(${ctx.wrap.quote}COMMIT${ctx.wrap.quote})${ctx.wrap.semi}` : undefined;
+      return { ok: true, handler: { ...base, mode: 'express', bodyEdits: edits, bodyText: '', express, ...(ctx.wrap ? { wrap: ctx.wrap } : {}), bodyTail: wrapTail } };
+    }
+    if (answered.code) return { ok: false, at: registration, code: answered.code, reason: `${route}: ${answered.reason}; left in the router` };
+  }
+
   // The reply is used in ways a method cannot return: move only the statements up to the last DB call.
   const touchesDb = (s: ts.Statement) => [...requestEdits.filter((e) => e.text.includes('this.')), ...ctx.dbCalls].some((e) => e.start >= s.getStart(source) && e.end <= s.getEnd());
   let last = -1;
@@ -468,4 +543,200 @@ function leadingCommentLines(text: string, statement: ts.Node, source: ts.Source
   return ranges
     .filter((r) => /^[ \t]*$/.test(text.slice(text.lastIndexOf('\n', r.pos - 1) + 1, r.pos)))
     .flatMap((r) => text.slice(r.pos, r.end).split(/\r?\n/).map((line) => line.trim()));
+}
+
+/** One way an Express handler answers: `res.status(201).json(x)`, `res.json(x)`, `res.sendStatus(204)`, `res.status(204).end()`. */
+interface ExpressResponse {
+  /** The statement that answers (an expression statement, or `return res.json(x)`), and through which statement the
+   * answer reaches: a bare `return;` right after it goes with it. */
+  statement: ts.Statement;
+  end: ts.Statement;
+  statementText: string;
+  method: string;
+  status: string;
+  payload: ts.Expression | undefined;
+  /** The call's text before and after the payload (the whole call when there is none). */
+  before: string;
+  after: string;
+  text: string;
+}
+
+const EXPRESS_SENDS = new Set(['json', 'send', 'end', 'sendStatus']);
+
+/** `res.status(201).json(x)` and its kin, as one answer; undefined for any other use of the response. */
+function expressResponse(expression: ts.Expression | undefined, replyName: string, source: ts.SourceFile): Omit<ExpressResponse, 'statement' | 'end' | 'statementText'> | undefined {
+  if (!expression || !ts.isCallExpression(expression) || !ts.isPropertyAccessExpression(expression.expression)) return undefined;
+  const method = expression.expression.name.text;
+  if (!EXPRESS_SENDS.has(method)) return undefined;
+  const receiver = expression.expression.expression;
+  let status = '200';
+  if (ts.isCallExpression(receiver)) {
+    if (method === 'sendStatus' || !ts.isPropertyAccessExpression(receiver.expression) || receiver.expression.name.text !== 'status') return undefined;
+    const code = receiver.arguments[0];
+    if (receiver.arguments.length !== 1 || !code || !ts.isNumericLiteral(code)) return undefined;
+    if (!ts.isIdentifier(receiver.expression.expression) || receiver.expression.expression.text !== replyName) return undefined;
+    status = code.text;
+  } else if (!ts.isIdentifier(receiver) || receiver.text !== replyName) {
+    return undefined;
+  }
+  const args = expression.arguments;
+  let payload: ts.Expression | undefined;
+  if (method === 'sendStatus') {
+    const code = args[0];
+    if (args.length !== 1 || !code || !ts.isNumericLiteral(code)) return undefined;
+    status = code.text;
+  } else if (method === 'end') {
+    if (args.length > 0) return undefined;
+  } else {
+    if (args.length > 1) return undefined;
+    payload = args[0];
+  }
+  const text = expression.getText(source);
+  const start = expression.getStart(source);
+  return {
+    method,
+    status,
+    payload,
+    before: payload ? text.slice(0, payload.getStart(source) - start) : text,
+    after: payload ? text.slice(payload.getEnd() - start) : '',
+    text: payload ? `${text.slice(0, payload.getStart(source) - start)}…${text.slice(payload.getEnd() - start)}` : text,
+  };
+}
+
+/**
+ * The answers of an Express handler, when each is a statement after which the handler ends (the last of its
+ * block, up through ifs and trys, or followed by a bare `return;`) and the response is used nowhere else. `code`
+ * says why not when the handler answers and then goes on; no code when the response is used otherwise (the prefix
+ * mode may still move the DB work).
+ */
+function expressAnswers(body: ts.Block, replyName: string, replyRefs: ts.Identifier[], source: ts.SourceFile): { ok: true; answers: ExpressResponse[] } | { ok: false; code?: SkipCode; reason: string } {
+  const answers: ExpressResponse[] = [];
+  const otherReturns: ts.ReturnStatement[] = [];
+  const visit = (n: ts.Node): void => {
+    if (isFunction(n) || ts.isClassLike(n)) return;
+    if (ts.isExpressionStatement(n) || ts.isReturnStatement(n)) {
+      const found = expressResponse(n.expression, replyName, source);
+      if (found) {
+        answers.push({ ...found, statement: n, end: n, statementText: n.getText(source) });
+        return;
+      }
+      if (ts.isReturnStatement(n)) otherReturns.push(n);
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  if (answers.length === 0) return { ok: false, reason: 'the handler never answers with res.json / send / sendStatus / end' };
+  if (!replyRefs.every((ref) => answers.some((a) => ref.pos >= a.statement.pos && ref.end <= a.statement.end))) return { ok: false, reason: 'the handler uses the response beside its answers' };
+  for (const answer of answers) {
+    if (ts.isReturnStatement(answer.statement)) continue;
+    const tail = tailOf(answer.statement, body);
+    if (!tail) return { ok: false, code: 'response-not-at-end', reason: `the handler answers (\`${answer.text}\`) and then goes on, so the answer cannot become the method's return` };
+    answer.end = tail;
+  }
+  const folded = new Set(answers.map((a) => a.end));
+  if (otherReturns.some((r) => !folded.has(r))) return { ok: false, reason: 'the handler returns without answering' };
+  return { ok: true, answers };
+}
+
+/**
+ * Whether the handler ends right after `statement`: it is the last of its block, up through ifs, trys and blocks to
+ * the handler's body, or a bare `return;` follows it. The statement the answer reaches through (that `return;`, folded
+ * into the answer's return), or undefined.
+ */
+function tailOf(statement: ts.Statement, body: ts.Block): ts.Statement | undefined {
+  let node: ts.Node = statement;
+  let end: ts.Statement = statement;
+  for (;;) {
+    const parent: ts.Node = node.parent;
+    if (ts.isBlock(parent)) {
+      const list = parent.statements;
+      const i = list.indexOf(node as ts.Statement);
+      const next = list[i + 1];
+      if (next) {
+        // `res.status(404).json(…); return;`: the handler ends there, wherever it is.
+        if (node === statement && ts.isReturnStatement(next) && !next.expression) return next;
+        return undefined;
+      }
+      if (parent === body) return end;
+      const owner = parent.parent;
+      if (ts.isTryStatement(owner) && owner.finallyBlock !== parent) node = owner;
+      else if (ts.isCatchClause(owner)) node = owner.parent;
+      else if (ts.isIfStatement(owner) || ts.isBlock(owner)) node = ts.isBlock(owner) ? parent : owner;
+      else return undefined;
+      continue;
+    }
+    if (ts.isIfStatement(parent)) {
+      node = parent;
+      continue;
+    }
+    return undefined;
+  }
+}
+
+/** `await client.query('COMMIT');` before each return of the method (an answer that became one, or the handler's own). */
+function commitEdits(body: ts.Block, exits: ReadonlySet<ts.Statement>, folded: ReadonlySet<ts.Statement>, wrap: WrapInTransaction, dbCalls: PlanContext['dbCalls'], text: string, source: ts.SourceFile): Replacement[] {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const end = (verb: string) => `await ${wrap.client}.query(${wrap.quote}${verb}${wrap.quote})${wrap.semi}`;
+  const edits: Replacement[] = [];
+  const points = new Set<ts.Statement>([...exits, ...ownReturns(body).filter((r) => exits.has(r) || !folded.has(r))]);
+  for (const point of points) {
+    // An answer from a catch around DB calls follows a failed statement, which aborted the transaction: it ends it
+    // with ROLLBACK (nothing of it was kept before either).
+    const commit = end(inCatchOfDbCalls(point, body, dbCalls, source) ? 'ROLLBACK' : 'COMMIT');
+    const start = point.getStart(source);
+    const parent = point.parent;
+    if (ts.isBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
+      const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+      edits.push({ start, end: start, text: `${commit}${eol}${text.slice(lineStart, start).replace(/\S.*$/, '')}` });
+    } else {
+      edits.push({ start, end: start, text: `{ ${commit} ` });
+      edits.push({ start: point.getEnd(), end: point.getEnd(), text: ' }' });
+    }
+  }
+  return edits;
+}
+
+/** Is `node` in the catch clause of a try (in the handler) whose block makes DB calls? */
+function inCatchOfDbCalls(node: ts.Node, body: ts.Block, dbCalls: PlanContext['dbCalls'], source: ts.SourceFile): boolean {
+  for (let p: ts.Node | undefined = node.parent; p && p !== body; p = p.parent) {
+    if (isFunction(p)) return false;
+    if (ts.isCatchClause(p)) {
+      const block = (p.parent as ts.TryStatement).tryBlock;
+      if (dbCalls.some((c) => c.start >= block.getStart(source) && c.end <= block.getEnd())) return true;
+    }
+  }
+  return false;
+}
+
+/** `pool` in `pool.query(…)`, a call the analysis found in the handler on that handle itself. */
+function isDbCallReceiver(n: ts.Identifier, dbCalls: PlanContext['dbCalls'], source: ts.SourceFile): boolean {
+  const access = n.parent;
+  if (!ts.isPropertyAccessExpression(access) || access.expression !== n || !ts.isCallExpression(access.parent) || access.parent.expression !== access) return false;
+  const call = access.parent;
+  return dbCalls.some((c) => c.start === call.getStart(source) && c.end === call.getEnd() && c.handle === n.text && c.origin === undefined);
+}
+
+const EXPRESS_PART_INDEX: Record<RequestPart, number> = { params: 0, body: 2, query: 3 };
+
+/**
+ * The type Express gives a request part in this handler: the argument of its `Request<P, ResBody, ReqBody, Query>`
+ * annotation, Express's default for one it leaves out (`import('express').Request['params']`, `any` for the body),
+ * `T['body']` for a request typed otherwise; unannotated, the route's own params (`/:id` → `{ id: string }`, as
+ * Express 5 infers them), an `any` body and the parsed query.
+ */
+function expressPartType(fn: ts.ArrowFunction | ts.FunctionExpression, route: string, part: RequestPart, source: ts.SourceFile): { text: string; refs: ts.Node[] } {
+  const annotation = fn.parameters[0]?.type;
+  const express = (key: RequestPart) => `import('express').Request['${key}']`;
+  if (annotation) {
+    const isRequest = ts.isTypeReferenceNode(annotation) && (ts.isIdentifier(annotation.typeName) ? annotation.typeName.text : annotation.typeName.right.text) === 'Request';
+    if (!isRequest) return { text: `(${annotation.getText(source)})['${part}']`, refs: [annotation] };
+    const argument = (annotation as ts.TypeReferenceNode).typeArguments?.[EXPRESS_PART_INDEX[part]];
+    if (argument) return { text: argument.getText(source), refs: [argument] };
+    return { text: part === 'body' ? 'any' : express(part), refs: [] };
+  }
+  if (part === 'body') return { text: 'any', refs: [] };
+  if (part === 'query') return { text: express(part), refs: [] };
+  const path = route.split(/\s+/)[1] ?? '';
+  const names = [...path.matchAll(/:([A-Za-z_$][\w$]*)(\?)?/g)].map((m) => `${m[1]}${m[2] ?? ''}: string`);
+  return { text: names.length > 0 ? `{ ${names.join('; ')} }` : express(part), refs: [] };
 }

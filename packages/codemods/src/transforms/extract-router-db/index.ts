@@ -51,6 +51,24 @@ interface Target {
   memberNames: Set<string>;
   /** For a new class: the first words of its doc comment (`The organization module's service layer`). */
   description: string;
+  /** For a new class built from a handle the router closes over: the type its constructor parameter is declared with. */
+  dbTypeText?: string;
+  /**
+   * Built once in the function that registers the routes, from the handle the handlers closed over
+   * (`const commentService = new CommentService(pool);`); the handlers call the methods on that variable.
+   */
+  built?: { factory?: ts.FunctionLikeDeclaration; variable: string; args: string; exists?: boolean };
+}
+
+/** A handle an Express handler closes over: a parameter or local of the function that registers the routes. */
+interface OuterHandle {
+  name: string;
+  /** The function that registers the routes, when the handle is its parameter or local; none for an imported one. */
+  factory?: ts.FunctionLikeDeclaration;
+  /** An imported handle (`import { pool } from '../db.js'`): where from, and its exported name. */
+  imported?: { specifier: string; name: string };
+  /** Its declared type (`Pool`), when it has one. */
+  type?: ts.TypeNode;
 }
 
 interface PlannedMethod {
@@ -102,6 +120,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
   const source = parse(file, text);
   const style = detectStyle(text);
   const dir = path.posix.dirname(file);
+  const express = settings.presets.includes('express');
   const todo: TextEdit[] = [];
   const skip = (node: ts.Node, code: SkipCode, reason: string): void => {
     workspace.skip({ code, file, line: lineOf(source, node), reason });
@@ -139,12 +158,25 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
         : `${found.route}: the handler mixes calls of ${constructed.join(', ')} with its own DB calls; left in the router`);
       continue;
     }
+    // Express: the handle the handler closes over (`pool`, a parameter of `commentsRouter(pool)`) goes to a service of
+    // the route's entity, built once in that function with it.
+    const handlerCalls = callsByHandler.get(fn) ?? [];
+    const outerHandles = express ? outerHandlesOf(fn, handlerCalls) : undefined;
+    if (outerHandles && 'code' in outerHandles) {
+      skip(found.registration, outerHandles.code, `${found.route}: ${outerHandles.reason}; left in the router`);
+      continue;
+    }
     // A module without a service layer gets one (`<Module>Service`); a module with one keeps it: the class of the
     // route's entity, else the module's own `<Module>Service`, else a new `<Entity>Service` — never another class.
     let target: Target | Refusal;
-    if (moduleClasses.length === 0 || ('existing' in moduleTarget && moduleTarget.existing)) target = moduleTarget;
+    if (outerHandles && outerHandles.length > 0) {
+      const entity = entityOfRoute(found.route, file);
+      const key = `built:${entity}`;
+      if (!entityTargets.has(key)) entityTargets.set(key, builtTarget(workspace, file, dir, entity, outerHandles, source));
+      target = entityTargets.get(key)!;
+    } else if (moduleClasses.length === 0 || ('existing' in moduleTarget && moduleTarget.existing)) target = moduleTarget;
     else {
-      const entity = entityOfRoute(found.route);
+      const entity = entityOfRoute(found.route, file);
       const match = moduleClasses.find((c) => c.facts.name === `${entity}Service`) ?? moduleClasses.find((c) => entity !== '' && c.facts.name.includes(entity));
       if (match) target = existingTarget(fn, source, text, match, settings.dbHandles);
       else {
@@ -156,16 +188,22 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
       skip(found.registration, target.code, `${found.route}: ${target.reason}; left in the router`);
       continue;
     }
-    const plan = planHandler(found, { source, text, dbHandles: settings.dbHandles, routeMethods: settings.routeMethods, dbProperty: target.dbProperty, dbCalls: callsByHandler.get(fn) ?? [] });
+    const handles = outerHandles && outerHandles.length > 0 ? new Map(outerHandles.map((h) => [h.name, `this.${target.dbProperty}`])) : undefined;
+    const wrap = handles ? transactionToBegin(analysis, found.route, handlerCalls, outerHandles as OuterHandle[], target.dbProperty, fn, style, source) : undefined;
+    const plan = planHandler(found, { source, text, dbHandles: settings.dbHandles, routeMethods: settings.routeMethods, dbProperty: target.dbProperty, dbCalls: handlerCalls, express, ...(handles ? { outerHandles: handles } : {}), ...(wrap ? { wrap } : {}) });
     if (!plan.ok) {
       skip(plan.at, plan.code, plan.reason);
       continue;
     }
+    // The handle is the service's now (`this.pool`): the router keeps it. The new class's constructor takes it with its
+    // declared type (imported where the router imports it).
+    for (const h of outerHandles ?? []) plan.handler.references.delete(h.name);
+    if (!target.existing && target.dbTypeText !== undefined) for (const h of outerHandles ?? []) if (h.type) collectReferences(h.type, plan.handler.references);
     if (plan.handler.mode !== 'plain' && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       skip(found.registration, 'handler-not-async', `${found.route}: the handler is not async, so it cannot await the service method; left in the router`);
       continue;
     }
-    const base = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : methodNameForRoute(found.route);
+    const base = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : methodNameForRoute(express ? mountedRoute(found.route, file) : found.route);
     let name = base;
     for (let n = 2; target.memberNames.has(name); n++) name = `${base}${n}`;
     target.memberNames.add(name);
@@ -195,6 +233,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
 
   const routerEdits: TextEdit[] = [...todo];
   for (const method of accepted) routerEdits.push(...routerEditsFor(method, text, source, style));
+  routerEdits.push(...constructionEdits(accepted, text, source, style));
   const byTarget = new Map<string, PlannedMethod[]>();
   for (const method of accepted) byTarget.set(method.target.file, [...(byTarget.get(method.target.file) ?? []), method]);
   // Removing moved declarations (with the comments above them, and one blank line so none doubles up).
@@ -340,11 +379,17 @@ function kebabCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
-/** The entity a route acts on: its last collection segment in the singular (`POST /bins/:binId/occupancy` → `Bin`). */
-function entityOfRoute(route: string): string {
+/**
+ * The entity a route acts on: its last collection segment in the singular (`POST /bins/:binId/occupancy` → `Bin`).
+ * A route with no collection in its path (`POST /:id/hide` in an Express router mounted at `/comments`) acts on the
+ * entity its router file is named after (`comments.routes.ts` → `Comment`), when it is.
+ */
+function entityOfRoute(route: string, routerFile: string): string {
   const nouns = route.split(/\s+/)[1]?.split('/').filter((s) => s && !s.startsWith(':') && !s.startsWith('{') && !s.startsWith('*')) ?? [];
-  const collection = [...nouns].reverse().find((noun) => singular(noun) !== noun) ?? nouns[nouns.length - 1] ?? '';
-  return pascalCase(singular(collection));
+  const collection = [...nouns].reverse().find((noun) => singular(noun) !== noun);
+  const fromFile = fileEntityWord(routerFile);
+  if (collection === undefined && fromFile !== undefined) return pascalCase(singular(fromFile));
+  return pascalCase(singular(collection ?? nouns[nouns.length - 1] ?? ''));
 }
 
 /** An existing service class of the module, constructed the way the router already constructs it. */
@@ -397,7 +442,14 @@ function routerEditsFor(method: PlannedMethod, text: string, source: ts.SourceFi
   const inner = first ? indentAt(text, first.getStart(source)) : close + style.indentUnit;
   const reply = handler.replyName;
   let lines: string[];
-  if (handler.mode === 'plain') lines = [`return ${call}${semi}`];
+  if (handler.mode === 'express') {
+    const answer = handler.express!;
+    if (answer.kind === 'single') lines = answer.withPayload ? [`${answer.before}await ${call}${answer.after}${semi}`] : [`await ${call}${semi}`, answer.statement];
+    else {
+      const result = collectNames(handler.fn).has('result') ? 'response' : 'result';
+      lines = [`const ${result} = await ${call}${semi}`, `${reply}.status(${result}.statusCode).${answer.method}(${result}.payload)${semi}`];
+    }
+  } else if (handler.mode === 'plain') lines = [`return ${call}${semi}`];
   else if (handler.mode === 'status') {
     const s = handler.status!;
     lines = s.withPayload ? [`return ${reply}.${s.method}(${s.code}).send(await ${call})${semi}`] : [`await ${call}${semi}`, `return ${reply}.${s.method}(${s.code}).send()${semi}`];
@@ -472,8 +524,27 @@ function methodText(method: PlannedMethod, routerText: string, routerSource: ts.
     }
     const from = indentAt(routerText, fnBody.statements[0]?.getStart(routerSource) ?? start);
     const edited = apply(routerText, handler.bodyEdits.filter((e) => e.start >= start && e.end <= end), start) + routerText.slice(Math.max(start, ...handler.bodyEdits.filter((e) => e.start >= start && e.end <= end).map((e) => e.end)), end);
-    body = reindent(edited, from, bodyIndent, style.eol);
-    if (handler.bodyTail) body += `${style.eol}${bodyIndent}${handler.bodyTail.replace(/;$/, semi)}`;
+    if (handler.wrap) {
+      // The writes committed by themselves: the method runs them in a transaction on a client of the pool.
+      const w = handler.wrap;
+      const inner = bodyIndent + unit;
+      const q = style.quote;
+      body = [
+        `${bodyIndent}const ${w.client} = await ${w.pool}.connect()${semi}`,
+        `${bodyIndent}try {`,
+        `${inner}await ${w.client}.query(${q}BEGIN${q})${semi}`,
+        reindent(edited, from, inner, style.eol) + (handler.bodyTail ? `${style.eol}${inner}${handler.bodyTail}` : ''),
+        `${bodyIndent}} catch (error) {`,
+        `${inner}await ${w.client}.query(${q}ROLLBACK${q})${semi}`,
+        `${inner}throw error${semi}`,
+        `${bodyIndent}} finally {`,
+        `${inner}${w.client}.release()${semi}`,
+        `${bodyIndent}}`,
+      ].join(style.eol);
+    } else {
+      body = reindent(edited, from, bodyIndent, style.eol);
+      if (handler.bodyTail) body += `${style.eol}${bodyIndent}${handler.bodyTail.replace(/;$/, semi)}`;
+    }
   }
   const comments = handler.comments.map((c) => `${memberIndent}${c.startsWith('*') ? ` ${c}` : c}`);
   return [...comments, signature, body, `${memberIndent}}`].join(style.eol);
@@ -513,21 +584,24 @@ function writeService(
   if (!target.existing) {
     const style = routerStyle;
     const semi = style.semicolons ? ';' : '';
-    const dbType = sessionType(workspace, target.file);
-    const head = importLines([{ name: dbType.name, specifier: dbType.specifier, kind: 'named', typeOnly: true }, ...rebased], style.quote, semi);
+    const dbType = target.dbTypeText !== undefined ? undefined : target.built ? undefined : sessionType(workspace, target.file);
+    const head = importLines([...(dbType ? [{ name: dbType.name, specifier: dbType.specifier, kind: 'named' as const, typeOnly: true }] : []), ...rebased], style.quote, semi);
     const unit = style.indentUnit;
     const methodTexts = methods.map((m) => methodText(m, routerText, routerSource, unit, style));
     const lines = [
-      ...dedupeImports(head),
-      '',
+      ...(head.length > 0 ? [...dedupeImports(head), ''] : []),
       ...movedText.flatMap((t) => [t, '']),
       '/**',
-      ` * ${target.description}: the work its router did on the request's session, one method per route.`,
-      ' * Constructed per request with `request.db`; the methods that write commit themselves.',
+      ...(target.built
+        ? [
+            ` * ${target.description}: the work its router did on the database, one method per route.`,
+            target.built.args ? ` * Built by the router with the ${target.built.args} it was given; the methods that write commit themselves.` : ' * The methods that write commit themselves.',
+          ]
+        : [` * ${target.description}: the work its router did on the request's session, one method per route.`, ' * Constructed per request with `request.db`; the methods that write commit themselves.']),
       ' */',
       `export class ${target.className} {`,
-      `${unit}constructor(private readonly ${target.dbProperty}: ${dbType.typeText}) {}`,
-      ...methodTexts.flatMap((t) => ['', t]),
+      ...(dbType ? [`${unit}constructor(private readonly ${target.dbProperty}: ${dbType.typeText}) {}`] : target.dbTypeText !== undefined ? [`${unit}constructor(private readonly ${target.dbProperty}: ${target.dbTypeText}) {}`] : []),
+      ...methodTexts.flatMap((t, i) => (i === 0 && !dbType && target.dbTypeText === undefined ? [t] : ['', t])),
       '}',
       '',
     ];
@@ -702,4 +776,215 @@ function unusedImportEdits(text: string, source: ts.SourceFile, used: Set<string
     edits.push({ start: statement.getStart(source), end: statement.getEnd(), text: importLines(kept, quote, semi).join(style.eol) });
   }
   return edits;
+}
+
+/**
+ * The handles an Express handler's DB calls run on, traced by the analysis to where they come from (`origin`: `pool`
+ * for a client of `pool.connect()`), when each is a name the handler closes over: a parameter or local of a function
+ * around it (`commentsRouter(pool)`), or a name of the module (an imported pool). Empty when the calls run on
+ * something else (a request's session, `request.db`): the handler is planned as before. A handle declared inside the
+ * handler itself is the handler's own business and stays a local.
+ */
+function outerHandlesOf(fn: ts.ArrowFunction | ts.FunctionExpression, calls: RouterDbCall[]): OuterHandle[] | Refusal {
+  const roots = new Set(calls.map((c) => c.origin ?? c.handle));
+  const out: OuterHandle[] = [];
+  for (const root of roots) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(root)) return [];
+    if (declaresName(fn, root)) return [];
+    let found: OuterHandle | undefined;
+    for (let p: ts.Node | undefined = fn.parent; p && !found; p = p.parent) {
+      if (ts.isSourceFile(p)) {
+        const top = topLevelOf(p);
+        const binding = top.imports.get(root);
+        if (binding && binding.kind !== 'namespace' && !binding.typeOnly) found = { name: root, imported: { specifier: binding.specifier, name: binding.kind === 'default' ? 'default' : (binding.imported ?? root) } };
+        const statement = top.declarations.get(root);
+        const declaration = statement && ts.isVariableStatement(statement) ? statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === root) : undefined;
+        if (declaration?.type) found = { name: root, type: declaration.type };
+        break;
+      }
+      if (!(ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isArrowFunction(p) || ts.isMethodDeclaration(p))) continue;
+      const parameter = p.parameters.find((q) => ts.isIdentifier(q.name) && q.name.text === root);
+      if (parameter) {
+        found = { name: root, factory: p, ...(parameter.type ? { type: parameter.type } : {}) };
+        break;
+      }
+      if (p.body && ts.isBlock(p.body)) {
+        for (const statement of p.body.statements) {
+          if (!ts.isVariableStatement(statement)) continue;
+          const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === root);
+          if (declaration) found = { name: root, factory: p, ...(declaration.type ? { type: declaration.type } : {}) };
+        }
+      }
+    }
+    if (!found) return { code: 'handle-not-reachable', reason: `its DB handle \`${root}\` is declared where a service cannot be given it` };
+    out.push(found);
+  }
+  if (out.length > 1) return { code: 'handle-not-reachable', reason: `it runs on several handles (${out.map((h) => h.name).join(', ')}), and a service is built with one` };
+  return out;
+}
+
+function declaresName(node: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) && ts.isIdentifier(n.name) && n.name.text === name) found = true;
+    if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name?.text === name) found = true;
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(node, visit);
+  return found;
+}
+
+/**
+ * The service an Express router's handlers go to: `<Entity>Service` (the entity of the route, or of the router's
+ * file: `comments.routes.ts` → `Comment`), an existing class of that name in a service file, or a new one where the
+ * project keeps services; built once, with the handle the handlers closed over, in the function that has it.
+ */
+function builtTarget(workspace: Workspace, routerFile: string, dir: string, entity: string, handles: OuterHandle[], source: ts.SourceFile): Target | Refusal {
+  if (!entity) return { code: 'route-names-no-entity', reason: 'neither its path nor the router file names an entity, so no service can be named for it' };
+  const className = `${entity}Service`;
+  const given = handles[0];
+  const variable = freeName(source, camelCaseOf(className));
+  const built = { ...(given?.factory ? { factory: given.factory } : {}), variable, args: given ? given.name : '' };
+  for (const file of workspace.files()) {
+    const analysis = workspace.analysis(file);
+    if (analysis.role !== 'service') continue;
+    const facts = analysis.classes.find((c) => c.name === className && !c.abstract);
+    if (!facts) continue;
+    // The existing class is built with the same handle: its one constructor parameter, of the handle's type.
+    const param = facts.constructorParams[0];
+    const typeText = given ? handleType(given, routerFile, file, source) : undefined;
+    if (given ? facts.constructorParams.length !== 1 || !param || param.type !== typeText : facts.constructorParams.length !== 0) {
+      return { code: 'service-keeps-no-session', reason: `${className} exists in ${file} but is not built from ${given ? `one ${typeText ?? given.name}` : 'nothing'}, the handle the handler uses` };
+    }
+    // The router may build it already (`const tickets = new TicketService(pool);`): the methods are called on that.
+    const already = constructedAs(given?.factory?.body ?? source, className, built.args, source);
+    const use = already ? { ...built, variable: already, exists: true } : built;
+    return { file, className, existing: true, dbProperty: param?.name ?? given?.name ?? '', construct: () => use.variable, memberNames: new Set([...facts.methods, ...facts.properties.map((p) => p.name)]), description: '', built: use };
+  }
+  if (given && !given.type && !given.imported) return { code: 'handle-not-reachable', reason: `its DB handle \`${given.name}\` has no declared type for the new ${className}'s constructor` };
+  const base = `${kebabCase(entity)}.service.ts`;
+  const file = moduleServicePlace(workspace, routerFile, dir, entity, base) ?? serviceFilePlace(workspace, dir, base);
+  if (!file) return noServicePlace(workspace, dir, base);
+  if (workspace.exists(file)) return { code: 'service-file-taken', reason: `no service class is for ${entity} records, and ${file}, where a new ${className} would go, exists without it` };
+  return {
+    file,
+    className,
+    existing: false,
+    dbProperty: given?.name ?? '',
+    construct: () => variable,
+    memberNames: new Set(),
+    description: `The service of ${entity} records`,
+    ...(given ? { dbTypeText: handleType(given, routerFile, file, source) } : {}),
+    built,
+  };
+}
+
+/**
+ * The type a service's constructor declares the handle with: the type the router declares it with (`Pool`), or for
+ * an imported handle the type of that export, as the service file reaches it (`(typeof import('../db.js'))['pool']`).
+ */
+function handleType(handle: OuterHandle, routerFile: string, serviceFile: string, source: ts.SourceFile): string | undefined {
+  if (handle.type) return handle.type.getText(source);
+  if (handle.imported) return `(typeof import('${rebaseSpecifier(handle.imported.specifier, routerFile, serviceFile)}'))['${handle.imported.name}']`;
+  return undefined;
+}
+
+/**
+ * A project that keeps a folder per entity (`src/tickets/ticket.service.ts` beside `src/routes/`) gets the new
+ * service in a folder of its own the same way: `src/comments/comment.service.ts`.
+ */
+function moduleServicePlace(workspace: Workspace, routerFile: string, dir: string, entity: string, base: string): string | undefined {
+  const parent = path.posix.dirname(dir);
+  const folderOf = (file: string) => path.posix.basename(path.posix.dirname(file));
+  const laidOut = workspace.files().some((file) => path.posix.dirname(path.posix.dirname(file)) === parent && workspace.analysis(file).role === 'service' && path.posix.basename(file) === `${kebabCase(pascalCase(singular(folderOf(file))))}.service.ts`);
+  if (!laidOut) return undefined;
+  const plural = fileEntityWord(routerFile) ?? `${kebabCase(entity)}s`;
+  const candidate = `${parent === '.' ? '' : `${parent}/`}${plural}/${base}`;
+  return classifyFile(candidate, workspace.settings).role === 'service' ? candidate : undefined;
+}
+
+function camelCaseOf(name: string): string {
+  return name[0]!.toLowerCase() + name.slice(1);
+}
+
+/** A name no declaration of the file uses (`commentService`, else `commentService2`, …). */
+function freeName(source: ts.SourceFile, base: string): string {
+  let name = base;
+  for (let n = 2; declaresName(source, name); n++) name = `${base}${n}`;
+  return name;
+}
+
+/** The entity word a router file is named after: `comments.routes.ts` → `comments`; none for `router.ts`, `index.ts`. */
+function fileEntityWord(file: string): string | undefined {
+  const word = path.posix.basename(file).replace(/\.[cm]?[jt]sx?$/, '').replace(/[.-](routes?|router|controller|api|handlers?)$/i, '');
+  return /^(index|routes?|router|controllers?|api|app|server|handlers?)$/i.test(word) || word === '' ? undefined : word;
+}
+
+/**
+ * The transaction to begin in the method when the handler's writes commit by themselves (the analysis' `autocommits`
+ * of the route, with no begin or commit of its own) on a node-postgres pool the router closes over: `BEGIN` on a client
+ * of that pool, so that an outbox event and an idempotency key can join the writes. None otherwise (inject-outbox then
+ * reports the autocommit).
+ */
+function transactionToBegin(analysis: FileAnalysis, route: string, calls: RouterDbCall[], handles: OuterHandle[], dbProperty: string, fn: ts.Node, style: CodeStyle, source: ts.SourceFile): import('./handler.js').WrapInTransaction | undefined {
+  const operation = analysis.operations.find((o) => o.kind === 'router' && o.method === route);
+  if (!operation || (operation.autocommits ?? []).length === 0 || (operation.begins ?? []).length > 0 || (operation.commits ?? []).length > 0) return undefined;
+  const writes = calls.filter((c) => c.effect === 'write');
+  if (writes.length === 0 || !calls.every((c) => c.preset === 'node-postgres' && c.origin === undefined)) return undefined;
+  const handle = handles.find((h) => h.name === writes[0]!.handle);
+  if (!handle || !calls.every((c) => c.handle === handle.name)) return undefined;
+  // A pool (not one client): `pool.connect()` checks a client out of it. Declared `Pool`, or an imported `pool`.
+  const typeText = handle.type?.getText(source);
+  if (typeText ? !/^(pg\.)?Pool$/.test(typeText) : !(handle.imported && /pool/i.test(handle.name))) return undefined;
+  let client = 'client';
+  for (let n = 2; declaresName(fn, client); n++) client = `client${n}`;
+  return { pool: `this.${dbProperty}`, client, quote: style.quote, semi: style.semicolons ? ';' : '' };
+}
+
+/** `const commentService = new CommentService(pool);` once per built service, before the first route that uses it. */
+function constructionEdits(accepted: PlannedMethod[], text: string, source: ts.SourceFile, style: CodeStyle): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const done = new Set<Target>();
+  const semi = style.semicolons ? ';' : '';
+  for (const method of accepted) {
+    const { target } = method;
+    if (!target.built || target.built.exists || done.has(target)) continue;
+    done.add(target);
+    const first = accepted.filter((m) => m.target === target).map((m) => m.handler.statement).sort((a, b) => a.pos - b.pos)[0]!;
+    // The statement of the factory's body (or of the module) that holds the first registration.
+    let holder: ts.Node = first;
+    const scope = target.built.factory?.body ?? source;
+    while (holder.parent && holder.parent !== scope) holder = holder.parent;
+    const at = ownLineCommentStart(text, holder);
+    const indent = /^[ \t]*/.exec(text.slice(at))![0];
+    edits.push({ start: at, end: at, text: `${indent}const ${target.built.variable} = new ${target.className}(${target.built.args})${semi}${style.eol}${style.eol}` });
+  }
+  return edits;
+}
+
+/**
+ * An Express route as its router file's name mounts it, for naming its method: `POST /:id/hide` in
+ * `comments.routes.ts` reads as `POST /comments/:id/hide` (→ `hideComment`); a path naming a collection stays.
+ */
+function mountedRoute(route: string, routerFile: string): string {
+  const [verb = '', routePath = ''] = route.split(/\s+/, 2);
+  const nouns = routePath.split('/').filter((s) => s && !s.startsWith(':') && !s.startsWith('{') && !s.startsWith('*'));
+  const word = fileEntityWord(routerFile);
+  if (word === undefined || nouns.some((noun) => singular(noun) !== noun)) return route;
+  return `${verb} /${word}${routePath === '/' ? '' : routePath}`;
+}
+
+/** The name of a `const x = new ClassName(args)` among the statements of `scope` (a factory's body, or the module). */
+function constructedAs(scope: ts.Node, className: string, args: string, source: ts.SourceFile): string | undefined {
+  const statements = ts.isBlock(scope) || ts.isSourceFile(scope) ? scope.statements : [];
+  for (const statement of statements) {
+    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of statement.declarationList.declarations) {
+      const init = d.initializer;
+      if (!ts.isIdentifier(d.name) || !init || !ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== className) continue;
+      if ((init.arguments ?? []).map((a) => a.getText(source)).join(', ') === args) return d.name.text;
+    }
+  }
+  return undefined;
 }
