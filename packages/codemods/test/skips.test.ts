@@ -60,6 +60,29 @@ describe('the engine safety nets', () => {
     engineCodes.push('transform-type-error');
   });
 
+  it('skips survive the search for the transform at fault: none is lost or left as a hole', async () => {
+    // The engine steps back to each transform's start and forward again to find which one added the error.
+    // The search steps back to a state with no skip at all (before `first`), then forward past `first` to `second`.
+    const quiet: Transform = { name: 'scaffold', summary: 'test', run: () => undefined };
+    const first: Transform = { name: 'service-commit', summary: 'test', run: (ws) => ws.skip({ code: 'not-async', file: 'src/a.ts', reason: 'first' }) };
+    const second: Transform = {
+      name: 'inject-outbox',
+      summary: 'test',
+      run: (ws) => {
+        ws.skip({ code: 'commit-in-loop', file: 'src/a.ts', reason: 'second' });
+        if (ws.excluded('src/a.ts#A.x')) return;
+        ws.claim({ key: 'src/a.ts#A.x', label: 'A.x', file: 'src/a.ts', className: 'A', member: 'x' });
+        ws.write('src/a.ts', 'export class A {\n  x(): number {\n    return "one";\n  }\n}\n');
+      },
+    };
+    const third: Transform = { name: 'inject-idempotency', summary: 'test', run: (ws) => ws.skip({ code: 'caller-commits', file: 'src/a.ts', reason: 'third' }) };
+    const workspace = new OverlayWorkspace('/fixture', OPTIONS, {}, new Map([['tsconfig.json', TSCONFIG], ['src/a.ts', 'export class A {\n  x(): number {\n    return 1;\n  }\n}\n']]));
+    await runTransforms(workspace, [quiet, first, second, third]);
+    const skipped = workspace.skipped();
+    expect(skipped.every((s) => s !== undefined)).toBe(true);
+    expect(skipped.map((s) => s.code).sort()).toEqual(['caller-commits', 'commit-in-loop', 'not-async', 'type-error']);
+  });
+
   it('an error the original already had is not counted: the same edit next to it is kept', async () => {
     const careful: Transform = { name: 'inject-outbox', summary: 'test', run: (ws) => ws.write('src/a.ts', `${ws.read('src/a.ts')}export const b = 2;\n`) };
     const workspace = new OverlayWorkspace('/fixture', OPTIONS, {}, new Map([['tsconfig.json', TSCONFIG], ['src/a.ts', 'export const a: number = "one";\n']]));

@@ -51,6 +51,7 @@ export class ProjectTypeCheck {
   private baseline: ts.Program | undefined;
   private pending: ts.Program | undefined;
   private readonly baselineCounts = new Map<string, Map<string, number>>();
+  private baselineCodes: Set<number> | undefined;
 
   private constructor(
     private readonly tree: CheckedTree,
@@ -108,6 +109,9 @@ export class ProjectTypeCheck {
           before.set(key, left - 1);
           continue;
         }
+        // A circularity TypeScript meets while checking is reported in whichever file (and for whichever type) it
+        // checks first, so it moves with the order of checking: it is new only if the baseline had none of its code.
+        if (ORDER_DEPENDENT.has(diagnostic.code) && this.baselineHasCode(diagnostic.code)) continue;
         const start = diagnostic.start ?? 0;
         const at = source.getLineAndCharacterOfPosition(start);
         out.push({ file, line: at.line + 1, column: at.character + 1, start, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/\s+/g, ' ') });
@@ -122,6 +126,15 @@ export class ProjectTypeCheck {
     if (!program) return [];
     const source = program.getSourceFile(path.join(this.root, file));
     return source ? this.resolvedImports(program, source) : [];
+  }
+
+  /** Does any file of the baseline have an error of this code? (Checks the whole baseline once, when first asked.) */
+  private baselineHasCode(code: number): boolean {
+    if (!this.baselineCodes) {
+      const program = this.baseline ?? (this.baseline = this.compile('baseline'));
+      this.baselineCodes = new Set(program.getSemanticDiagnostics().filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => d.code));
+    }
+    return this.baselineCodes.has(code);
   }
 
   private baselineErrors(file: string): Map<string, number> {
@@ -246,6 +259,13 @@ function importSpecifiers(source: ts.SourceFile): string[] {
 function errorsOf(program: ts.Program, source: ts.SourceFile): ts.Diagnostic[] {
   return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].filter((d) => d.category === ts.DiagnosticCategory.Error);
 }
+
+/**
+ * Errors whose place depends on the order TypeScript checks files in (a type found circular, or too deep, while
+ * resolving it for whichever file needed it first): 2615 "circularly references itself in mapped type", 2502, 7022,
+ * 7023 (implicit any through a circular reference), 2589 "excessively deep", 2590 "too complex to represent".
+ */
+const ORDER_DEPENDENT = new Set([2615, 2502, 7022, 7023, 2589, 2590]);
 
 /** Errors are compared by code and text: positions move with every edit. */
 function diagnosticKey(diagnostic: ts.Diagnostic): string {

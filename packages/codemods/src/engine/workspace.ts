@@ -11,7 +11,9 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage
 
 export interface WorkspaceSnapshot {
   readonly current: ReadonlyMap<string, string>;
+  /** How many skips there were; the entries themselves, for a restore that goes forward again. */
   readonly skips: number;
+  readonly skipEntries: readonly SkipEntry[];
 }
 
 /** A file as it was on disk when the run started, and as the transforms have left it. */
@@ -159,13 +161,15 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
 
   /** The state of the run, to go back to when a transform's attempt is dropped. */
   snapshot(): WorkspaceSnapshot {
-    return { current: new Map(this.current), skips: this.skips.length };
+    return { current: new Map(this.current), skips: this.skips.length, skipEntries: [...this.skips] };
   }
 
   restore(snapshot: WorkspaceSnapshot): void {
     this.current.clear();
     for (const [file, text] of snapshot.current) this.current.set(file, text);
-    this.skips.length = snapshot.skips;
+    // A snapshot taken later than the present state (the engine steps forward through a pass) has more skips than
+    // there are now: they come back from its own copy, never as holes.
+    this.skips.splice(0, this.skips.length, ...snapshot.skipEntries);
     this.filesCache = undefined;
   }
 
