@@ -227,9 +227,13 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   // Every file parsed here is kept, and the second look, the handle search and the final audit analyse its tree again
   // instead of parsing it again (the analysis never changes a tree): init parses each file once.
   const parsed: ParsedSources = new Map();
-  let found = await analyseAsEach(files, roles, CANDIDATE_DB_HANDLES, presets, wrappers, parsed);
+  // With a data preset on, the stack names its own handles and the config keeps the default session-style names (the
+  // handle search below is only asked without one): looking through every candidate name would only parse the many
+  // files that merely mention a `client` or a `connection`, and find work the written config would never see.
+  const searchHandles = dataPresets.length > 0 ? DEFAULT_SETTINGS.dbHandles : CANDIDATE_DB_HANDLES;
+  let found = await analyseAsEach(files, roles, searchHandles, presets, wrappers, parsed);
   const dbWriteCalls = wrappers.found.map((wrapper) => wrapper.method);
-  if (dbWriteCalls.length > 0) found = (await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, CANDIDATE_DB_HANDLES, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE, parsed)).map((analyses, i) => analyses.filter((a) => hasRole(roles[i]!, a)));
+  if (dbWriteCalls.length > 0) found = (await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, searchHandles, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE, parsed)).map((analyses, i) => analyses.filter((a) => hasRole(roles[i]!, a)));
   const leftOut: { file: string; why: string }[] = [];
   const keep = (a: FileAnalysis) => {
     const why = noRole(a.file);

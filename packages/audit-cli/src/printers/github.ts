@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { compareFindings, type Finding } from 'outbox-analysis';
+import { compareFindings, type Finding } from 'outbox-analysis/core';
 import { reportView, type AuditReport } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { guardCommandLines, markdownCode, markdownText, workflowCommand } from './escape.js';

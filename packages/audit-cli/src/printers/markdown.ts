@@ -1,4 +1,4 @@
-import { REASONS, type ChecklistItem } from 'outbox-analysis';
+import { REASONS, type ChecklistItem } from 'outbox-analysis/core';
 import { reportView, type AuditReport, type Mark, type ReportOperation, type RichText } from '../report.js';
 import type { GateResult } from '../gate.js';
 import { guardCommandLines, markdownCode, markdownText as md, MARKDOWN_GUARD } from './escape.js';

@@ -51,9 +51,17 @@ interface ExcludedUnit {
 /** One transform's part of a pass. */
 interface Step {
   transform: Transform;
-  /** The workspace before it ran (the one after it is the next step's `before`, or the end of the pass). */
+  /**
+   * The workspace before it ran (the one after it is the next step's `before`, or the end of the pass). Kept whole
+   * only when there is a type check to go back for; without one its texts are let go as soon as the step is recorded,
+   * so a run does not hold every version of every file it changed (at 5,000 files that was most of its memory).
+   */
   before: WorkspaceSnapshot;
   claims: UnitClaim[];
+  /** The files whose text it changed (created ones included), sorted: taken when it ends, for the summary. */
+  filesChanged: string[];
+  /** How many skips it added. */
+  skips: number;
 }
 
 /**
@@ -104,7 +112,16 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
         await transform.run(workspace);
         keepParsing(workspace, before);
       }
-      steps.push({ transform, before, claims: workspace.claims() });
+      const after = workspace.snapshot();
+      steps.push({
+        transform,
+        before: checker ? before : { current: new Map(), skips: before.skips },
+        claims: workspace.claims(),
+        filesChanged: [...new Set([...before.current.keys(), ...after.current.keys()])]
+          .filter((file) => textIn(workspace, before, file) !== textIn(workspace, after, file))
+          .sort(),
+        skips: after.skips - before.skips,
+      });
     }
     if (!checker) break;
     const finalErrors = check(transforms.length - 1);
@@ -130,13 +147,6 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
 
   // The report, per transform: what it changed, what it skipped, what was left out for type errors.
   const summaries: TransformSummary[] = [];
-  const end = workspace.snapshot();
-  const skipsOf = new Map<number, number>();
-  for (const [index, step] of steps.entries()) {
-    const after = steps[index + 1]?.before ?? end;
-    skipsOf.set(index, after.skips - step.before.skips);
-  }
-  workspace.restore(end);
   for (const [index, transform] of transforms.entries()) {
     workspace.beginTransform(transform.name, new Set());
     const dropped = droppedEntirely[index];
@@ -147,13 +157,10 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
       workspace.skip({ code: 'type-error', file: unit.file, ...(unit.line !== undefined ? { line: unit.line } : {}), reason: `${unit.label}: left as it was: the change would not type-check (${formatError(unit.error)})` });
     }
     const step = steps[index]!;
-    const after = steps[index + 1]?.before ?? end;
     summaries.push({
       transform: transform.name,
-      filesChanged: [...new Set([...step.before.current.keys(), ...after.current.keys()])]
-        .filter((file) => textIn(workspace, step.before, file) !== textIn(workspace, after, file))
-        .sort(),
-      skipped: (skipsOf.get(index) ?? 0) + (dropped ? Math.min(dropped.length, 20) : 0) + excluded[index]!.size,
+      filesChanged: step.filesChanged,
+      skipped: step.skips + (dropped ? Math.min(dropped.length, 20) : 0) + excluded[index]!.size,
     });
   }
   return { summaries, typeCheck };
