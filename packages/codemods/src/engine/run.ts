@@ -115,7 +115,7 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
       const after = workspace.snapshot();
       steps.push({
         transform,
-        before: checker ? before : { current: new Map(), skips: before.skips },
+        before: checker ? before : { current: new Map(), skips: before.skips, skipEntries: [] },
         claims: workspace.claims(),
         filesChanged: [...new Set([...before.current.keys(), ...after.current.keys()])]
           .filter((file) => textIn(workspace, before, file) !== textIn(workspace, after, file))
