@@ -83,6 +83,21 @@ describe('the engine safety nets', () => {
     expect(skipped.map((s) => s.code).sort()).toEqual(['caller-commits', 'commit-in-loop', 'not-async', 'type-error']);
   });
 
+  it('an order-dependent error (too deep, circular) of a code the project already had is not blamed on the change; of a new code it is', async () => {
+    // TypeScript reports such an error in whichever file it checks first: it moves between files as the check order does.
+    const deep = (name: string, n: number) => `type ${name}<N extends number, A extends unknown[] = []> = A['length'] extends N ? A : ${name}<N, [...A, A]>;\nexport type ${name}Of = ${name}<${n}>;\n`;
+    const adding: Transform = { name: 'inject-outbox', summary: 'test', run: (ws) => ws.write('src/b.ts', deep('Other', 3000)) };
+    const had = new OverlayWorkspace('/fixture', OPTIONS, {}, new Map([['tsconfig.json', TSCONFIG], ['src/a.ts', deep('Build', 2000)]]));
+    await runTransforms(had, [adding]);
+    expect(had.skipped()).toEqual([]);
+    expect(had.changes().map((c) => c.path)).toEqual(['src/b.ts']);
+    const clean = new OverlayWorkspace('/fixture', OPTIONS, {}, new Map([['tsconfig.json', TSCONFIG], ['src/a.ts', 'export const a = 1;\n']]));
+    await runTransforms(clean, [adding]);
+    expect(clean.changes()).toEqual([]);
+    expect(clean.skipped().map((s) => s.code)).toEqual(['transform-type-error']);
+    expect(clean.skipped()[0]!.reason).toContain('TS2589');
+  });
+
   it('an error the original already had is not counted: the same edit next to it is kept', async () => {
     const careful: Transform = { name: 'inject-outbox', summary: 'test', run: (ws) => ws.write('src/a.ts', `${ws.read('src/a.ts')}export const b = 2;\n`) };
     const workspace = new OverlayWorkspace('/fixture', OPTIONS, {}, new Map([['tsconfig.json', TSCONFIG], ['src/a.ts', 'export const a: number = "one";\n']]));
