@@ -69,7 +69,20 @@ function wrapInOf(db: PresetDbCall): { wrapIn?: WrapIn; transactionIdiom?: strin
   const scope = db.idiom.wrapScope;
   if (!scope || db.handle.model || db.handle.instance) return idiom;
   const handle = db.handle.root ?? db.handle.text;
-  return handle ? { ...idiom, wrapIn: { handle, open: scope.open, param: scope.param } } : idiom;
+  if (!handle) return idiom;
+  const last = lastNameOf(handle);
+  if (scope.never?.includes(last)) return idiom;
+  if (scope.managerNames && !scope.managerNames.includes(last)) {
+    if (!scope.repository) return idiom;
+    return { ...idiom, wrapIn: { handle, open: `${scope.repository.openOn}.${scope.open}`, param: scope.param, use: scope.repository.use } };
+  }
+  return { ...idiom, wrapIn: { handle, open: scope.open, param: scope.param } };
+}
+
+/** `invoices` of `this.invoices`, `repo` of `repo`, `getRepository` of `getRepository(User)`. */
+function lastNameOf(handle: string): string {
+  const name = /([A-Za-z_$#][\w$]*)\s*(?:\([^)]*\))?\s*$/.exec(handle);
+  return name ? name[1]! : handle;
 }
 
 /** An initializer that is a function (`= () => …`): a method, not a held handle. */
@@ -123,6 +136,8 @@ export interface FunctionUnit {
    * a read changes no flag; it only tells the idempotency check whether a guard before it depends on state.
    */
   reads?: TS.Node[];
+  /** Its calls of public members of its own class (`this.findOne(id)`), in source order: they may read state. */
+  memberCalls?: { node: TS.CallExpression; name: string }[];
   /** Its own transaction begins, in source order, with the handle each runs on. */
   begins?: { node: TS.CallExpression | TS.TaggedTemplateExpression; handle?: string }[];
   /** Its own rollbacks (`client.query('ROLLBACK')`), in source order. */
@@ -1380,6 +1395,9 @@ class ModelBuilder {
         this.currentClass.helpers.has(called)
       ) {
         helper = called;
+      } else if (unwrap(receiver).kind === SyntaxKind.ThisKeyword && this.currentUnit?.owner !== undefined && this.currentUnit.owner === this.currentClass) {
+        // `this.findOne(id)`: another public member; whether it reads is known once the class is walked (operations.ts).
+        (this.currentUnit.memberCalls ??= []).push({ node: call, name: called });
       } else if (this.isPublish(called, receiver)) {
         publish = true;
       }

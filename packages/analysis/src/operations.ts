@@ -114,6 +114,31 @@ export class OperationAnalyzer {
     return helper.effects.some((effect) => (effect.commit && effect.write) || (effect.helper !== undefined && this.autocommitsWithin(helper, effect.helper, seen)));
   }
 
+  /**
+   * Does the same-class helper `name` (or a helper it calls) commit a transaction: a commit, a scope, a method run in a
+   * transaction that commits when it returns? A write that commits by itself is not one (see autocommitsWithin).
+   */
+  private commitsWithin(caller: FunctionUnit, name: string, seen: Set<FunctionUnit>): boolean {
+    const helper = this.helperOf(caller, name);
+    if (!helper || seen.has(helper)) return false;
+    seen.add(helper);
+    if (helper.commitsAtExit) return true;
+    return helper.effects.some((effect) => (effect.commit && !effect.write) || (effect.helper !== undefined && this.commitsWithin(helper, effect.helper, seen)));
+  }
+
+  /** The handle the first commit of the same-class helper `name` (or of a helper it calls) runs on, as written there. */
+  private commitHandleWithin(caller: FunctionUnit, name: string, seen: Set<FunctionUnit>): string | undefined {
+    const helper = this.helperOf(caller, name);
+    if (!helper || seen.has(helper)) return undefined;
+    seen.add(helper);
+    for (const effect of helper.effects) {
+      if (effect.commit && !effect.write && effect.handle !== undefined) return effect.handle;
+      const inner = effect.helper !== undefined ? this.commitHandleWithin(helper, effect.helper, seen) : undefined;
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  }
+
   private summaryOfHelper(caller: FunctionUnit, name: string): Summary | undefined {
     const helper = this.helperOf(caller, name);
     if (!helper) return undefined;
@@ -256,9 +281,12 @@ export class OperationAnalyzer {
       rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
       committingHelpers: unit.effects.flatMap((effect) => {
         const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
-        return helper && this.unitFacts(helper).commit && ts.isCallExpression(effect.node) ? [{ ...spanOf(effect.node, sourceFile), helper: effect.helper! }] : [];
+        if (!helper || !ts.isCallExpression(effect.node) || !this.commitsWithin(unit, effect.helper!, new Set())) return [];
+        const handle = this.commitHandleWithin(unit, effect.helper!, new Set());
+        return [{ ...spanOf(effect.node, sourceFile), helper: effect.helper!, ...(handle !== undefined ? { handle } : {}) }];
       }),
       ...(unit.keyParameter !== undefined ? { keyParameter: unit.keyParameter } : {}),
+      stateReads: this.stateReads(unit).sort((a, b) => a.pos - b.pos).map((node) => spanOf(node, sourceFile)),
       handoffs: (unit.handoffs ?? []).map((handoff) => ({ ...spanOf(handoff.node, sourceFile), callee: handoff.callee, handle: handoff.handle, transaction: handoff.transaction })),
     } satisfies Operation;
   }
@@ -364,6 +392,18 @@ export class OperationAnalyzer {
   }
 
   /**
+   * What in the unit may read state: its DB reads, its calls of same-class helpers (not idempotency checks), and its
+   * calls of public members of the same class that reach the database (`const invoice = await this.findOne(id)`).
+   */
+  private stateReads(unit: FunctionUnit): TS.Node[] {
+    return [
+      ...(unit.reads ?? []),
+      ...unit.effects.filter((effect) => effect.helper !== undefined && !this.isCheckEffect(unit, effect)).map((effect) => effect.node),
+      ...(unit.memberCalls ?? []).filter((call) => touchesDb(unit.owner?.members.get(call.name))).map((call) => call.node),
+    ];
+  }
+
+  /**
    * A `return` or `throw` of the operation's own body that lies between a read of state (a DB read, or a call to a
    * same-class helper, which may read) and the first idempotency check. After the first success the state has
    * changed, so a retry with the same key stops at that exit (`409 already approved`) and never reaches the replay:
@@ -372,10 +412,7 @@ export class OperationAnalyzer {
    */
   private guardBeforeCheck(unit: FunctionUnit, check: CallFacts): { exit: TS.Node; readLine: number } | undefined {
     const checkStart = check.node.getStart(this.sourceFile);
-    const candidates = [
-      ...(unit.reads ?? []),
-      ...unit.effects.filter((effect) => effect.helper !== undefined && !this.isCheckEffect(unit, effect)).map((effect) => effect.node),
-    ];
+    const candidates = this.stateReads(unit);
     let read: TS.Node | undefined;
     for (const node of candidates) {
       if (node.end <= checkStart && !isInsideNestedFunction(node, unit.fn) && (!read || node.pos < read.pos)) read = node;
@@ -395,6 +432,11 @@ export class OperationAnalyzer {
     const readAt = read;
     return exit ? { exit, readLine: lineOf(readAt, this.sourceFile) } : undefined;
   }
+}
+
+/** A member that reads or writes the database itself (not through further members: one level is what a guard shows). */
+function touchesDb(member: FunctionUnit | undefined): boolean {
+  return member !== undefined && ((member.reads?.length ?? 0) > 0 || member.effects.some((effect) => effect.write));
 }
 
 /** True when `node` sits in a function nested inside `fn` (a callback that may run later, or never). */

@@ -155,8 +155,9 @@ export interface Operation extends OperationFlags {
   /** Its own rollbacks of such a transaction (`client.query('ROLLBACK')`, `queryRunner.rollbackTransaction()`). */
   rollbacks: TransactionCall[];
   /**
-   * Its calls of same-class helpers that commit (`await this.finish(id)` where the private `finish` runs
-   * `this.db.commit()`), in source order, each with the helper's name.
+   * Its calls of same-class helpers that commit a transaction (`await this.finish(id)` where the private `finish` runs
+   * `this.db.commit()`, or a scope), in source order, each with the helper's name; not helpers whose only commits are
+   * writes that commit by themselves (those are `helperAutocommits`).
    */
   committingHelpers: HelperCall[];
   /**
@@ -166,6 +167,12 @@ export interface Operation extends OperationFlags {
   helperAutocommits: HelperCall[];
   /** The parameter that takes its idempotency key (one named in `idempotency.keyParams`), when it has one. */
   keyParameter?: string;
+  /**
+   * What in its body (callbacks included) may read state, in source order: its DB reads, its calls of same-class
+   * helpers, its calls of public members of the same class that reach the database (`await this.findOne(id)`). A guard
+   * after one of these depends on state, so an idempotency check must come before the first.
+   */
+  stateReads: SourceSpan[];
   /**
    * Its calls that hand a DB handle or a transaction's handle to a function the analysis does not follow
    * (`await commitAndLog(this.db)`, `await savePolicies(id, next, tx)`), in source order: whatever that function does
@@ -177,6 +184,11 @@ export interface Operation extends OperationFlags {
 /** A call of a same-class helper, by the helper's name. */
 export interface HelperCall extends SourceSpan {
   helper: string;
+  /**
+   * For a committing helper: the handle its first commit runs on, as written in the helper (`this.db`), when the
+   * analysis knows it.
+   */
+  handle?: string;
 }
 
 /** A call that hands a DB handle to a function: the function's name as called, and the handle as written. */
@@ -210,11 +222,19 @@ export interface TransactionCall extends SourceSpan {
   transactionIdiom?: string;
 }
 
-/** `this.prisma.$transaction(async (tx) => …)`: `{ handle: 'this.prisma', open: '$transaction', param: 'tx' }`. */
+/**
+ * `this.prisma.$transaction(async (tx) => …)`: `{ handle: 'this.prisma', open: '$transaction', param: 'tx' }`.
+ * TypeORM's injected repository: `{ handle: 'this.invoices', open: 'manager.transaction', param: 'manager', use:
+ * 'withRepository' }` — `this.invoices.manager.transaction(async (manager) => …)`, in which each use of the repository
+ * is `manager.withRepository(this.invoices)`.
+ */
 export interface WrapIn {
   handle: string;
+  /** What is called on the handle with the callback. */
   open: string;
   param: string;
+  /** When set, a use of the handle inside the callback is `<param>.<use>(<handle>)`; otherwise it is `<param>`. */
+  use?: string;
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */

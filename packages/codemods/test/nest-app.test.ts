@@ -26,9 +26,9 @@ import { cli, treeDifferences, treeOf } from './support/projects.js';
  * byte, each change has exactly one outbox event naming the changed row, another body with the same key is a 422, and
  * five concurrent duplicates make one change.
  *
- * The plain `this.invoices.save(…)` (PATCH) commits by itself: no event or key can commit with it, and the codemod
- * reports it (`autocommit-write`) rather than wrapping the method in a transaction behind the author's back. That
- * operation is asserted to be reported and left as it is; the probe checks that its retry gets no event either.
+ * The plain `this.invoices.save(…)` (PATCH) commits by itself: wrap-transaction moves it, with the read that guards it
+ * (`await this.findOne(id)`), into `this.invoices.manager.transaction(async (manager) => …)`, the repository made on
+ * `manager.withRepository(this.invoices)`, so the key is claimed before the guard and the event commits with the row.
  *
  * Decorator metadata: Nest resolves constructor injection from `design:paramtypes`, which TypeScript emits under
  * `emitDecoratorMetadata` and esbuild (vitest's transform) does not. So the HTTP part compiles the app — as written and
@@ -43,9 +43,6 @@ if (process.env.CI === 'true' && !databaseUrl) throw new Error('CI=true needs DA
 
 const APP = 'nest-typeorm';
 const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-
-/** What the codemod leaves, and why: the PATCH writes through the injected repository outside any transaction. */
-const UNCOVERED = new Set(['update']);
 
 /** The app compiled by tsc (decorator metadata emitted) into a folder of its own, beside a link to node_modules. */
 function compile(root: string): string {
@@ -93,13 +90,9 @@ describe('outbox-codemod all --write on a NestJS + TypeORM app (controller, inje
   }, 300_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('migrates the transactional operations, reports the autocommitting one with its reason, and a second run changes nothing', async () => {
+  it('migrates every operation, the autocommitting update inside a transaction of its repository, and a second run changes nothing', async () => {
     expect(result.typeCheck.unavailable).toBeUndefined();
-    expect(result.skipped.map((s) => [s.transform, s.code, s.file, s.reason.split(':')[0]])).toEqual([
-      ['inject-outbox', 'autocommit-write', 'src/invoices/invoices.service.ts', 'InvoicesService.update'],
-      ['inject-idempotency', 'autocommit-write', 'src/invoices/invoices.service.ts', 'InvoicesService.update'],
-    ]);
-    for (const skip of result.skipped) expect(skip.reason).toContain('writes through `this.invoices` outside any transaction');
+    expect(result.skipped).toEqual([]);
     expect(result.changes.map((c) => c.path).sort()).toEqual([
       '.github/workflows/pr-lint.yml',
       'migrations/002_outbox.sql',
@@ -110,11 +103,14 @@ describe('outbox-codemod all --write on a NestJS + TypeORM app (controller, inje
       'src/outbox/outbox-relay.ts',
       'src/outbox/outbox-repository.ts',
     ]);
-    // The controller takes the header the Nest way and passes it on; the update's route is left alone.
+    // The update's guard (a read through another member) runs in the transaction, after the claim.
+    const service = readFileSync(path.join(root, 'src/invoices/invoices.service.ts'), 'utf8');
+    expect(service).toMatch(/return withReplay\(this\.invoices\.manager\.transaction\(async \(manager\) => \{[^]*?idempotency\.begin\([^]*?await this\.findOne\(id\);[^]*?manager\.withRepository\(this\.invoices\)\.save\(/);
+    // The controller takes the header the Nest way and passes it on.
     const controller = readFileSync(path.join(root, 'src/invoices/invoices.controller.ts'), 'utf8');
     expect(controller).toContain("import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Headers } from '@nestjs/common';");
     expect(controller).toContain("pay(@Param('id', ParseUUIDPipe) id: string, @Headers('idempotency-key') idempotencyKey?: string): Promise<Invoice> {\n    return this.invoicesService.pay(id, idempotencyKey);");
-    expect(controller).toContain("update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateInvoiceDto): Promise<Invoice> {\n    return this.invoicesService.update(id, checkUpdateInvoice(body));");
+    expect(controller).toContain("update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateInvoiceDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<Invoice> {\n    return this.invoicesService.update(id, checkUpdateInvoice(body), idempotencyKey);");
     const again = await planMigration({ root, transform: 'all' });
     expect(again.changes).toEqual([]);
   }, 300_000);
@@ -123,7 +119,7 @@ describe('outbox-codemod all --write on a NestJS + TypeORM app (controller, inje
     const fresh = copyApp(APP);
     try {
       const planned = await cli('all', fresh);
-      expect(planned.code, 'exit 2: changes planned, and the update reported').toBe(2);
+      expect(planned.code, 'exit 1: changes planned, nothing skipped').toBe(1);
       const patch = `${fresh}.diff`;
       writeFileSync(patch, planned.stdout);
       execFileSync('git', ['apply', '--check', patch], { cwd: fresh });
@@ -139,9 +135,9 @@ describe('outbox-codemod all --write on a NestJS + TypeORM app (controller, inje
     expect(() => execFileSync(process.execPath, [tsc, '-p', root, '--noEmit'], { encoding: 'utf8' })).not.toThrow();
   }, 300_000);
 
-  it('the audit counts every migrated operation compliant, and the autocommitting update as the one left', async () => {
+  it('the audit counts every operation compliant', async () => {
     const report = await runAudit({ root });
-    expect(report.summary).toMatchObject({ operations: 4, compliant: 3, routerDbCommit: 0, routerDbExecute: 0 });
+    expect(report.summary).toMatchObject({ operations: 4, compliant: 4, routerDbCommit: 0, routerDbExecute: 0 });
   }, 300_000);
 
   describe.skipIf(!databaseUrl)('on PostgreSQL', () => {
@@ -191,11 +187,6 @@ describe('outbox-codemod all --write on a NestJS + TypeORM app (controller, inje
           expect(first.status, `${request.name}: ${first.text}`).toBe(request.expect);
           if (request.name === 'create') created = (JSON.parse(first.text) as { id: string }).id;
           const added = (await events()).slice(before.length);
-          if (UNCOVERED.has(request.name)) {
-            // Reported, not migrated: it writes no event, and its key is not claimed (another body is applied too).
-            expect(added, `${request.name}: left as it was`).toEqual([]);
-            continue;
-          }
           expect(second, `${request.name}: the retry replays the first answer`).toEqual(first);
           expect(added.map((e) => e.aggregate_id), `${request.name}: one event, naming the changed row`).toEqual([request.name === 'create' ? created : id]);
           // The same key with another request is refused, and writes nothing.

@@ -25,6 +25,15 @@ export const typeorm: Preset = {
     scopeVerbs: ['transaction'],
     txDecorators: ['Transaction', 'Transactional'],
     autocommit: true,
+    // An EntityManager or a DataSource opens the transaction itself and `manager` stands for it inside; an injected
+    // repository joins through `manager.withRepository(repo)` (TypeORM's documented way for custom repositories too).
+    wrapScope: {
+      open: 'transaction',
+      param: 'manager',
+      managerNames: ['manager', 'entityManager', 'dataSource'],
+      repository: { openOn: 'manager', use: 'withRepository' },
+      never: ['queryRunner'],
+    },
     transactionIdiom: '`dataSource.transaction(async (manager) => …)`, every write made through `manager` (`manager.withRepository(repo)` for an injected repository)',
   },
 };

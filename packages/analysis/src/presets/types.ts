@@ -21,6 +21,19 @@ export interface WrapScope {
   open: string;
   /** The name the callback gives the transaction's handle, by the stack's own docs: `tx`, `trx`. */
   param: string;
+  /**
+   * Where the transaction's handle is a drop-in only for some handles (TypeORM's `manager` stands for an
+   * `EntityManager` or a `DataSource`, not for an injected `Repository<T>`): the last names of those handles. A handle
+   * of another name is a repository, put in the transaction through `repository`.
+   */
+  managerNames?: string[];
+  /**
+   * A repository's way into the transaction: opened on `<handle>.<openOn>` (`this.invoices.manager.transaction(…)`),
+   * each use of the repository made on `<param>.<use>(<handle>)` (`manager.withRepository(this.invoices)`).
+   */
+  repository?: { openOn: string; use: string };
+  /** Last names of handles that run their own transactions and are never wrapped (`queryRunner`). */
+  never?: string[];
 }
 
 export interface DataIdiom {
@@ -53,8 +66,9 @@ export interface DataIdiom {
   /**
    * How writes that commit by themselves are put in one transaction: `<handle>.<open>(async (<param>) => …)`, inside
    * which the same calls made on `<param>` instead of the handle join it (Prisma's `$transaction`, whose `tx` has the
-   * client's model delegates; Knex's callable `trx`). Absent where the transaction's handle is not a drop-in for the
-   * handle (TypeORM's `manager` for an injected `Repository`, Sequelize's `{ transaction: t }` option).
+   * client's model delegates; Knex's callable `trx`; TypeORM's `manager`, through `withRepository` for an injected
+   * repository). Absent where no callback's handle can stand in for the handle (Sequelize's `{ transaction: t }`
+   * option, MikroORM's flush).
    */
   wrapScope?: WrapScope;
   /** How this stack runs several writes in one transaction, as a person writes it (for messages). */

@@ -168,7 +168,48 @@ describe('facts the codemods read', () => {
     const op = operation(code, 'op');
     // finish commits; nested commits through finish; mark only writes; other is public (an operation of its own).
     expect(op.committingHelpers.map((c) => [c.line, c.helper])).toEqual([[5, 'finish'], [7, 'nested']]);
+    // The handle each commits on, as written in the helper (nested: its own helper's).
+    expect(op.committingHelpers.map((c) => c.handle)).toEqual(['this.db', 'this.db']);
     expect(op.commits).toEqual([]);
+  });
+
+  it('a helper whose only commits are writes that commit by themselves is a helperAutocommit, not a committing helper', () => {
+    const code = serviceWith(
+      [
+        '  async reopen(id: string) {',
+        '    return this.markOpen(id);',
+        '  }',
+        '  private async markOpen(id: string) {',
+        "    return this.prisma.order.update({ where: { id }, data: { status: 'open' } });",
+        '  }',
+      ].join('\n'),
+    );
+    const op = operation(code, 'reopen', 'src/orders/order.service.ts', { presets: ['prisma'] });
+    expect(op.helperAutocommits.map((h) => h.helper)).toEqual(['markOpen']);
+    expect(op.committingHelpers).toEqual([]);
+  });
+
+  it('stateReads: its DB reads and its calls of helpers and of public members that reach the database, in source order', () => {
+    const code = serviceWith(
+      [
+        '  async cancel(id: string, reason: string) {',
+        '    const clean = this.tidy(reason);',
+        '    const order = await this.findOne(id);',
+        "    const { rows } = await this.db.execute('SELECT count(*) FROM holds WHERE order_id = $1', [id]);",
+        "    await this.db.execute('UPDATE orders SET status = $2 WHERE id = $1', [id, clean]);",
+        '    await this.db.commit();',
+        '  }',
+        '  async findOne(id: string) {',
+        "    return this.db.execute('SELECT * FROM orders WHERE id = $1', [id]);",
+        '  }',
+        '  tidy(text: string) {',
+        '    return text.trim();',
+        '  }',
+      ].join('\n'),
+    );
+    const op = operation(code, 'cancel');
+    // `this.tidy` reaches no database: not a read of state.
+    expect(op.stateReads.map((r) => code.slice(r.start, r.end).split('(')[0])).toEqual(['this.findOne', 'this.db.execute']);
   });
 
   it('handoffs: a DB handle (or an alias of one) handed to a function, not to a method, not data of it, not a same-file helper', () => {
@@ -273,6 +314,29 @@ describe('facts the codemods read', () => {
     // node-postgres' pool has no callback transaction whose handle stands in for the pool: no wrapIn.
     const raw = operation(code, 'raw', 'src/users/user.service.ts', settings);
     expect(raw.autocommits!.map((w) => [w.line, w.wrapIn])).toEqual([[14, undefined]]);
+  });
+
+  it("wrapIn on TypeORM: a manager or data source opens the transaction itself; a repository through its manager and `withRepository`; a query runner never", () => {
+    const code = [
+      "import type { DataSource, EntityManager, QueryRunner, Repository } from 'typeorm';",
+      'export class OrderService {',
+      '  constructor(private readonly orders: Repository<Order>, private readonly dataSource: DataSource, private readonly manager: EntityManager, private readonly queryRunner: QueryRunner) {}',
+      "  async a(id: string) { await this.orders.update({ id }, { status: 'a' }); }",
+      "  async b(id: string) { await this.dataSource.getRepository(Order).delete({ id }); }",
+      "  async c(id: string) { await this.manager.update(Order, { id }, { status: 'c' }); }",
+      "  async d(id: string) { await this.queryRunner.manager.update(Order, { id }, { status: 'd' }); }",
+      "  async e(id: string) { await this.queryRunner.query('UPDATE orders SET status = $2 WHERE id = $1', [id, 'e']); }",
+      '}',
+      '',
+    ].join('\n');
+    const settings = { presets: ['typeorm'] };
+    const wrapOf = (method: string) => operation(code, method, 'src/orders/order.service.ts', settings).autocommits.map((w) => w.wrapIn);
+    expect(wrapOf('a')).toEqual([{ handle: 'this.orders', open: 'manager.transaction', param: 'manager', use: 'withRepository' }]);
+    expect(wrapOf('c')).toEqual([{ handle: 'this.manager', open: 'transaction', param: 'manager' }]);
+    expect(wrapOf('b')).toEqual([{ handle: 'this.dataSource', open: 'transaction', param: 'manager' }]);
+    // A query runner's manager is a manager (its transaction runs on that runner); the runner itself is never wrapped.
+    expect(wrapOf('d')).toEqual([{ handle: 'this.queryRunner.manager', open: 'transaction', param: 'manager' }]);
+    expect(wrapOf('e')).toEqual([undefined]);
   });
 
   it('router DB calls: the handle each call runs on and the handle it was made from (origin), with effect and preset', () => {

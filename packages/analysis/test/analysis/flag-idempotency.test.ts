@@ -154,6 +154,22 @@ const cases: IdempotencyCase[] = [
     at: 'return null',
   },
   {
+    shape: 'a guard on what another public member of the class read (`await this.findOne(id)`) before the check',
+    params: 'id, s, idempotencyKey',
+    body: `const partner = await this.findOne(id);\nif (partner.status === s) return partner;\n${STORE_CHECK}\n${W}`,
+    helpers: "  async findOne(id) { const { rows } = await this.db.execute('SELECT * FROM partners WHERE id = $1', [id]); return rows[0]; }",
+    idempotency: false,
+    reason: 'idempotency-after-guard',
+    at: 'return partner;',
+  },
+  {
+    shape: 'a guard on what a public member that never reaches the database computed still replays',
+    params: 'id, s, idempotencyKey',
+    body: `const status = this.normalise(s);\nif (!status) throw new Error('unknown status');\n${STORE_CHECK}\n${W}`,
+    helpers: '  normalise(s) { return String(s).trim().toLowerCase(); }',
+    idempotency: true,
+  },
+  {
     shape: 'a guard on the input alone before the check still replays',
     params: 'id, s, idempotencyKey',
     body: `if (!s) throw new Error('status required');\n${STORE_CHECK}\n${W}`,

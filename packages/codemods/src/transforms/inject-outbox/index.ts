@@ -247,7 +247,10 @@ function planEvent(
 ): TextEdit[] {
   const who = `${operation.className}.${operation.method}`;
   const settings = workspace.settings;
-  const handle = handleOf(operation) ?? 'this.db';
+  // The handle the operation writes or commits through; for one whose writes and commit are a helper's, the handle
+  // the helper commits on, when the operation can reach it too (`this.db`).
+  const helperHandle = operation.committingHelpers.find((call) => call.handle?.startsWith('this.'))?.handle;
+  const handle = handleOf(operation) ?? helperHandle;
   const skip = (code: SkipCode, reason: string, line = missing.at.line): TextEdit[] => {
     // Reported once, though later rounds of the same run meet it again.
     if (reported.has(`skip:${who}:${reason}`)) return [];
@@ -270,7 +273,7 @@ function planEvent(
   }
 
   // The event names the row the write before it targets (on the path to `statement`), and what that write set.
-  const eventLines = (result: string | undefined, via = handle, before?: ts.Statement) =>
+  const eventLines = (result: string | undefined, via: string, before?: ts.Statement) =>
     eventCode(operation, fn, plan.receiver(via), plan.eventCall ?? 'addEvent', result, style, before ? writeTargetBefore(before, operation, fn, source) : undefined);
   // The event before a commit, carrying the value returned right after it: read as is when it is a plain read, or
   // computed into a local just before the commit when it is a call (`return masked(rows[0]!);`).
@@ -299,7 +302,7 @@ function planEvent(
     // `if (x) { event }` right before the commit: the other path gets its event in an else branch.
     if (previous && ts.isIfStatement(previous) && !previous.elseStatement && ts.isBlock(previous.thenStatement)) {
       const indent = indentAt(text, previous.getStart(source));
-      const body = render(eventLines(undefined, handle, previous), indent + style.indentUnit, style);
+      const body = render(eventLines(undefined, commit.handle, previous), indent + style.indentUnit, style);
       return [{ start: previous.getEnd(), end: previous.getEnd(), text: ` else {${style.eol}${body}${style.eol}${indent}}` }];
     }
     return eventAt(statement, commit.handle);
@@ -352,7 +355,10 @@ function planEvent(
   if (commits.length > 0) return commits.flatMap((c) => eventAt(c.statement!, c.handle));
   const helperCalls = committingHelperCalls(fn, operation);
   const statements = [...new Set(helperCalls.map((call) => enclosingStatement(call)))];
-  if (helperCalls.length > 0 && statements.every((s) => s !== undefined)) return statements.map((s) => insertBefore(text, source, s!, eventLines(undefined), style));
+  if (helperCalls.length > 0 && statements.every((s) => s !== undefined)) {
+    if (handle === undefined) return skip('no-handle-to-commit', `it writes and commits only through its helper \`${operation.committingHelpers[0]!.helper}\`, on a handle the analysis cannot name from ${operation.method} (not one of the class's own), so the event has no transaction to join; give the helper's session to ${operation.method}, or add the event in the helper by hand`);
+    return statements.map((s) => insertBefore(text, source, s!, eventLines(undefined, handle), style));
+  }
   if (operation.commit) {
     // The analysis sees a commit the own body does not hold: it is in a callback (`await withRetry(() => db.commit())`).
     return skip('commit-in-callback', 'it commits inside a callback, so nothing can go right before the commit; add the event before the call that runs the callback, by hand');

@@ -133,7 +133,10 @@ export function commitStatements(fn: ts.FunctionLikeDeclaration, operation: Oper
     .filter((commit) => !commit.scope)
     .map((commit) => ({ commit, node: nodeAt(source, commit.start, commit.end) }))
     .filter((found): found is { commit: typeof found.commit; node: ts.CallExpression } => found.node !== undefined && ts.isCallExpression(found.node) && ownCall(fn, found.node))
-    .map(({ commit, node }) => ({ ...commitStatementOf(node), handle: commit.handle ?? receiverText(node) }));
+    .flatMap(({ commit, node }) => {
+      const handle = commit.handle ?? receiverOf(node);
+      return handle !== undefined ? [{ ...commitStatementOf(node), handle }] : [];
+    });
 }
 
 /**
@@ -195,9 +198,10 @@ export function handleOf(operation: Operation): string | undefined {
   return operation.writeHandle ?? operation.commits.find((commit) => !commit.scope)?.handle;
 }
 
-function receiverText(call: ts.CallExpression): string {
+/** `this.db` of `this.db.commit()`; undefined for a call made on no receiver. */
+function receiverOf(call: ts.CallExpression): string | undefined {
   const callee = call.expression;
-  return ts.isPropertyAccessExpression(callee) ? callee.expression.getText() : 'this.db';
+  return ts.isPropertyAccessExpression(callee) ? callee.expression.getText() : undefined;
 }
 
 /** A transaction scope of the operation (`prisma.$transaction(async (tx) => …)`): its callback and the handle it names. */
@@ -247,7 +251,16 @@ export function autocommitObstacle(fn: ts.FunctionLikeDeclaration, operation: Op
     const node = nodeAt(fn.getSourceFile(), write.start, write.end);
     return node !== undefined && ownCall(fn, node);
   });
-  if (own.length === 0 || operation.commits.length > 0) return undefined;
+  if (operation.commits.length > 0) return undefined;
+  if (own.length === 0) {
+    // Its writes are a helper's, and they commit one by one: an event before the call would be one more of them.
+    const viaHelper = operation.helperAutocommits.find((call) => {
+      const node = nodeAt(fn.getSourceFile(), call.start, call.end);
+      return node !== undefined && ownCall(fn, node);
+    });
+    if (!viaHelper || operation.committingHelpers.length > 0) return undefined;
+    return `its helper \`${viaHelper.helper}\` (called on line ${viaHelper.line}) writes outside any transaction (each statement commits by itself), so no event or key can commit with it; give the helper the transaction's handle, or move its writes into ${operation.method} in one transaction, then run the codemod again`;
+  }
   const first = own[0]!;
   return `it writes through \`${first.handle ?? 'its handle'}\` outside any transaction (line ${first.line}: each statement commits by itself), so no event or key can commit with it; run its writes in one transaction (${first.transactionIdiom ? `on this stack: ${first.transactionIdiom}` : "the stack's own"}), then run the codemod again`;
 }

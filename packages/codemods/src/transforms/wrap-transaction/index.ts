@@ -10,7 +10,8 @@ import { freshName, hasParseErrors, nodeAt, operationFunction, parse } from '../
  * wrap-transaction: an operation whose writes each commit by themselves (`this.prisma.user.update(…)` outside any
  * transaction) has nothing an outbox event or an idempotency key could commit with. On a stack whose preset says how
  * to open a callback transaction whose handle is a drop-in for the client (Prisma's `$transaction(async (tx) => …)`,
- * Knex's `transaction(async (trx) => …)`, Drizzle's, Kysely's `transaction().execute(…)`), the operation's code from
+ * Knex's `transaction(async (trx) => …)`, Drizzle's, Kysely's `transaction().execute(…)`, TypeORM's
+ * `repo.manager.transaction(async (manager) => …)` with `manager.withRepository(repo)`), the operation's code from
  * its first use of that client to its end moves into such a callback, made on the callback's handle; inject-outbox and
  * inject-idempotency then place the event and the key inside it. Which writes commit by themselves, on which handle,
  * and how a transaction is opened on it are facts of the analysis (`Operation.autocommits[].wrapIn`).
@@ -100,12 +101,16 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
   }
   const wrap = how[0]!;
 
-  // The region: from the body's first statement that uses the client (a read that guards a write belongs in the
-  // transaction, and the key is claimed before it) to the end of the body.
+  // The region: from the body's first statement that uses the client or reads state some other way (`await
+  // this.findOne(id)`: a read that guards a write belongs in the transaction, and the key is claimed before it) to the
+  // end of the body.
   const uses = handleUses(body, wrap.handle, source);
   const firstUse = uses[0] ?? located[0]!.node!;
+  const bodyStart = body.getStart(source);
+  const firstRead = operation.stateReads.find((read) => read.start > bodyStart);
+  const from = Math.min(firstUse.getStart(source), firstRead?.start ?? Number.POSITIVE_INFINITY);
   const statements = body.statements;
-  const startIndex = statements.findIndex((statement) => statement.getStart(source) <= firstUse.getStart(source) && firstUse.getEnd() <= statement.getEnd());
+  const startIndex = statements.findIndex((statement) => statement.getStart(source) <= from && from < statement.getEnd());
   if (startIndex < 0) return { code: 'nothing', reason: '' };
   const region = statements.slice(startIndex);
   const regionStart = region[0]!.getStart(source);
@@ -138,7 +143,7 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
   const lineStart = lineStartOf(text, regionStart);
   const replacements: TextEdit[] = uses
     .filter((use) => use.getStart(source) >= regionStart)
-    .map((use) => ({ start: use.getStart(source) - lineStart, end: use.getEnd() - lineStart, text: param }));
+    .map((use) => ({ start: use.getStart(source) - lineStart, end: use.getEnd() - lineStart, text: wrap.use ? `${param}.${wrap.use}(${wrap.handle})` : param }));
   // Lines that continue a multi-line template literal are its text: they keep their indentation.
   const verbatim = templateContinuationLines(region, source, lineOf(source, lineStart));
   const moved = applyEdits(text.slice(lineStart, regionEnd), replacements)
