@@ -72,11 +72,12 @@ function wrapInOf(db: PresetDbCall): { wrapIn?: WrapIn; transactionIdiom?: strin
   if (!handle) return idiom;
   const last = lastNameOf(handle);
   if (scope.never?.includes(last)) return idiom;
+  const shares = scope.shared ? { shares: db.idiom.preset } : {};
   if (scope.managerNames && !scope.managerNames.includes(last)) {
     if (!scope.repository) return idiom;
-    return { ...idiom, wrapIn: { handle, open: `${scope.repository.openOn}.${scope.open}`, param: scope.param, use: scope.repository.use } };
+    return { ...idiom, wrapIn: { handle, open: `${scope.repository.openOn}.${scope.open}`, param: scope.param, use: scope.repository.use, ...shares } };
   }
-  return { ...idiom, wrapIn: { handle, open: scope.open, param: scope.param } };
+  return { ...idiom, wrapIn: { handle, open: scope.open, param: scope.param, ...shares } };
 }
 
 /** `invoices` of `this.invoices`, `repo` of `repo`, `getRepository` of `getRepository(User)`. */

@@ -235,6 +235,11 @@ export interface WrapIn {
   param: string;
   /** When set, a use of the handle inside the callback is `<param>.<use>(<handle>)`; otherwise it is `<param>`. */
   use?: string;
+  /**
+   * Handles whose `shares` is the same run in one transaction opened on any of them (TypeORM: every repository and
+   * manager of the application's data source, `'typeorm'`). Absent: a transaction spans only its own handle.
+   */
+  shares?: string;
 }
 
 /** A class's shape, for the checklist's structural checks (AI orchestrator, WebSocket manager, webhooks). */

@@ -205,7 +205,7 @@ function printSummary(result: MigrationResult, err: Output): void {
     err.write(`${summary.transform}: ${summary.filesChanged.length} file(s) changed${skipped}\n`);
   }
   const check = result.typeCheck;
-  err.write(check.unavailable ? `type check: not done (${check.unavailable})\n` : `type check: no new type errors (${check.compiles} compile(s) of the changed files and their importers)\n`);
+  err.write(check.unavailable ? `type check: not done (${check.unavailable})\n` : `type check: no new type errors (${check.compiles} compile(s) of the changed files and their importers${check.compiler ? `, ${check.compiler}` : ''})\n`);
   if (result.unread.length > 0) {
     err.write(`\nNot read (links are not followed):\n`);
     for (const entry of result.unread) err.write(`  ${entry.file}  ${entry.reason}\n`);

@@ -33,6 +33,10 @@ export const typeorm: Preset = {
       managerNames: ['manager', 'entityManager', 'dataSource'],
       repository: { openOn: 'manager', use: 'withRepository' },
       never: ['queryRunner'],
+      // Injected repositories and the manager come from the one data source of a usual application: a transaction on
+      // one of them takes the others through `withRepository`. (A second data source, `@InjectRepository(E, 'other')`,
+      // is not told apart.)
+      shared: true,
     },
     transactionIdiom: '`dataSource.transaction(async (manager) => …)`, every write made through `manager` (`manager.withRepository(repo)` for an injected repository)',
   },

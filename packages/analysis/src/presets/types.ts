@@ -34,6 +34,11 @@ export interface WrapScope {
   repository?: { openOn: string; use: string };
   /** Last names of handles that run their own transactions and are never wrapped (`queryRunner`). */
   never?: string[];
+  /**
+   * Every handle of this stack reaches one database through one connection pool, so one transaction can span several
+   * (TypeORM's repositories and managers of the data source); not so for clients that are each their own pool.
+   */
+  shared?: boolean;
 }
 
 export interface DataIdiom {

@@ -31,6 +31,8 @@ export interface ProgressEvent {
 export interface TypeCheckReport {
   unavailable?: string;
   compiles: number;
+  /** The TypeScript that checked: `TypeScript 4.9.5 (the project's)`, or the codemod's own when the project has none. */
+  compiler?: string;
 }
 
 export interface RunResult {
@@ -83,7 +85,10 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
   if (options.typeCheck === false) typeCheck.unavailable = 'not asked for';
   else {
     const opened = ProjectTypeCheck.open(workspace);
-    if (opened instanceof ProjectTypeCheck) checker = opened;
+    if (opened instanceof ProjectTypeCheck) {
+      checker = opened;
+      typeCheck.compiler = opened.compiler;
+    }
     else typeCheck.unavailable = opened.unavailable;
   }
   const excluded = transforms.map(() => new Map<string, ExcludedUnit>());

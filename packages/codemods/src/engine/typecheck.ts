@@ -1,6 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
+import type ts from 'typescript';
+import bundled from 'typescript';
+
+type TS = typeof bundled;
 
 /**
  * The type check of a run: the project's own `tsconfig.json` compiled twice over the same files — as the run found
@@ -56,6 +60,9 @@ export class ProjectTypeCheck {
   private constructor(
     private readonly tree: CheckedTree,
     config: ts.ParsedCommandLine,
+    private readonly ts: TS,
+    /** Which TypeScript checks: `TypeScript 5.4.5 (the project's)`, or the codemod's own. */
+    readonly compiler: string,
   ) {
     this.root = path.resolve(tree.root);
     this.config = config;
@@ -67,6 +74,7 @@ export class ProjectTypeCheck {
    */
   static open(tree: CheckedTree): ProjectTypeCheck | { unavailable: string } {
     const root = path.resolve(tree.root);
+    const { ts, compiler } = compilerFor(tree);
     const configText = tree.baselineText(TSCONFIG);
     if (configText === undefined) return { unavailable: `no ${TSCONFIG} at the root; the changes were not type-checked` };
     const configPath = path.join(root, TSCONFIG);
@@ -74,8 +82,8 @@ export class ProjectTypeCheck {
     if (json.error) return { unavailable: `${TSCONFIG}: ${ts.flattenDiagnosticMessageText(json.error.messageText, ' ')}; the changes were not type-checked` };
     const host: ts.ParseConfigHost = {
       useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
-      fileExists: (file) => readTreeFile(tree, root, file, 'baseline') !== undefined,
-      readFile: (file) => readTreeFile(tree, root, file, 'baseline'),
+      fileExists: (file) => readTreeFile(ts, tree, root, file, 'baseline') !== undefined,
+      readFile: (file) => readTreeFile(ts, tree, root, file, 'baseline'),
       readDirectory: (dir, extensions, excludes, includes, depth) =>
         tree.inMemory
           ? tree.files().map((f) => path.join(root, f)).filter((f) => f.startsWith(path.resolve(dir)) && (extensions ?? []).some((e) => f.endsWith(e)))
@@ -87,7 +95,7 @@ export class ProjectTypeCheck {
     if (config.fileNames.length === 0) {
       return { unavailable: `${TSCONFIG} compiles no files itself (a solution of project references?); the changes were not type-checked` };
     }
-    return new ProjectTypeCheck(tree, config);
+    return new ProjectTypeCheck(tree, config, ts, compiler);
   }
 
   /** The errors of the pending texts that the baseline did not have, in the given changed files and their importers. */
@@ -98,12 +106,12 @@ export class ProjectTypeCheck {
     for (const file of checked) {
       const source = program.getSourceFile(path.join(this.root, file));
       if (!source) continue;
-      const errors = errorsOf(program, source);
+      const errors = errorsOf(this.ts, program, source);
       if (errors.length === 0) continue;
       // The baseline is compiled only when there is something to compare: usually never.
       const before = new Map(this.baselineErrors(file));
       for (const diagnostic of errors) {
-        const key = diagnosticKey(diagnostic);
+        const key = diagnosticKey(this.ts, diagnostic);
         const left = before.get(key) ?? 0;
         if (left > 0) {
           before.set(key, left - 1);
@@ -114,7 +122,7 @@ export class ProjectTypeCheck {
         if (ORDER_DEPENDENT.has(diagnostic.code) && this.baselineHasCode(diagnostic.code)) continue;
         const start = diagnostic.start ?? 0;
         const at = source.getLineAndCharacterOfPosition(start);
-        out.push({ file, line: at.line + 1, column: at.character + 1, start, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/\s+/g, ' ') });
+        out.push({ file, line: at.line + 1, column: at.character + 1, start, code: diagnostic.code, message: this.ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/\s+/g, ' ') });
       }
     }
     return out;
@@ -132,7 +140,7 @@ export class ProjectTypeCheck {
   private baselineHasCode(code: number): boolean {
     if (!this.baselineCodes) {
       const program = this.baseline ?? (this.baseline = this.compile('baseline'));
-      this.baselineCodes = new Set(program.getSemanticDiagnostics().filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => d.code));
+      this.baselineCodes = new Set(program.getSemanticDiagnostics().filter((d) => d.category === this.ts.DiagnosticCategory.Error).map((d) => d.code));
     }
     return this.baselineCodes.has(code);
   }
@@ -143,7 +151,7 @@ export class ProjectTypeCheck {
     counts = new Map();
     const program = this.baseline ?? (this.baseline = this.compile('baseline'));
     const source = program.getSourceFile(path.join(this.root, file));
-    if (source) for (const diagnostic of errorsOf(program, source)) counts.set(diagnosticKey(diagnostic), (counts.get(diagnosticKey(diagnostic)) ?? 0) + 1);
+    if (source) for (const diagnostic of errorsOf(this.ts, program, source)) counts.set(diagnosticKey(this.ts, diagnostic), (counts.get(diagnosticKey(this.ts, diagnostic)) ?? 0) + 1);
     this.baselineCounts.set(file, counts);
     return counts;
   }
@@ -165,7 +173,7 @@ export class ProjectTypeCheck {
       }
     }
     const host = this.host(version);
-    const program = ts.createProgram({ rootNames, options: this.config.options, host, ...(version === 'pending' && this.pending ? { oldProgram: this.pending } : {}), projectReferences: this.config.projectReferences });
+    const program = this.ts.createProgram({ rootNames, options: this.config.options, host, ...(version === 'pending' && this.pending ? { oldProgram: this.pending } : {}), projectReferences: this.config.projectReferences });
     if (version === 'pending') this.pending = program;
     return program;
   }
@@ -178,8 +186,8 @@ export class ProjectTypeCheck {
   private host(version: Version): ts.CompilerHost {
     const known = this.hosts.get(version);
     if (known) return known;
-    const base = ts.createCompilerHost(this.config.options, true);
-    const read = (file: string): string | undefined => readTreeFile(this.tree, this.root, file, version);
+    const base = this.ts.createCompilerHost(this.config.options, true);
+    const read = (file: string): string | undefined => readTreeFile(this.ts, this.tree, this.root, file, version);
     const host: ts.CompilerHost = {
       ...base,
       fileExists: (file) => read(file) !== undefined,
@@ -190,7 +198,7 @@ export class ProjectTypeCheck {
           if (rel === '' || this.treeDirs.has(rel)) return true;
           if (this.tree.inMemory) return false;
         }
-        return ts.sys.directoryExists(dir);
+        return this.ts.sys.directoryExists(dir);
       },
       getSourceFile: (file, languageVersion) => {
         const text = read(file);
@@ -201,7 +209,7 @@ export class ProjectTypeCheck {
         const slot = `${version === 'pending' && rel !== undefined && this.tree.pendingText(rel) !== undefined ? 'pending' : 'baseline'}:${abs}`;
         const cached = this.parsed.get(slot);
         if (cached && cached.text === text) return cached.source;
-        const source = ts.createSourceFile(file, text, languageVersion, false);
+        const source = this.ts.createSourceFile(file, text, languageVersion, false);
         this.parsed.set(slot, { text, source });
         return source;
       },
@@ -230,10 +238,10 @@ export class ProjectTypeCheck {
 
   private resolvedImports(program: ts.Program, source: ts.SourceFile): string[] {
     const out: string[] = [];
-    for (const specifier of importSpecifiers(source)) {
+    for (const specifier of importSpecifiers(this.ts, source)) {
       const key = `${source.fileName}\u0000${specifier}`;
       if (!this.resolutions.has(key)) {
-        const resolved = ts.resolveModuleName(specifier, source.fileName, program.getCompilerOptions(), this.host('pending')).resolvedModule;
+        const resolved = this.ts.resolveModuleName(specifier, source.fileName, program.getCompilerOptions(), this.host('pending')).resolvedModule;
         const found = resolved && this.relative(path.resolve(resolved.resolvedFileName));
         // Only what resolved is kept: a file the run creates later may answer a specifier that found nothing yet.
         if (!found) continue;
@@ -246,7 +254,34 @@ export class ProjectTypeCheck {
   }
 }
 
-function importSpecifiers(source: ts.SourceFile): string[] {
+/**
+ * The TypeScript the project compiles with, when it has one of its own (`typescript` resolved from its root, 3.0 or
+ * later: what the check calls is there since): the errors that count are the ones its own `tsc` would report (a project
+ * on TypeScript 4 reads its tsconfig's defaults, and its libraries' types, as 4 does). Otherwise the codemod's own.
+ */
+export function compilerFor(tree: CheckedTree): { ts: TS; compiler: string } {
+  const own = { ts: bundled, compiler: `TypeScript ${bundled.version} (the codemod's own)` };
+  if (tree.inMemory) return own;
+  const load = createRequire(path.join(path.resolve(tree.root), 'package.json'));
+  let entry: string;
+  let version: string | undefined;
+  try {
+    entry = load.resolve('typescript');
+    version = (JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return own;
+  }
+  if (!(Number((version ?? '').split('.')[0]) >= 3) || version === bundled.version) return own;
+  try {
+    const ts = load(entry) as TS;
+    if (typeof ts.createProgram !== 'function' || typeof ts.parseJsonConfigFileContent !== 'function') throw new Error('it has no compiler API');
+    return { ts, compiler: `TypeScript ${ts.version} (the project's)` };
+  } catch (error) {
+    return { ts: bundled, compiler: `TypeScript ${bundled.version} (the codemod's own: the project's ${version} could not be loaded: ${(error as Error).message.split('\n')[0]})` };
+  }
+}
+
+function importSpecifiers(ts: TS, source: ts.SourceFile): string[] {
   const out: string[] = [];
   for (const statement of source.statements) {
     if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
@@ -256,7 +291,7 @@ function importSpecifiers(source: ts.SourceFile): string[] {
   return out;
 }
 
-function errorsOf(program: ts.Program, source: ts.SourceFile): ts.Diagnostic[] {
+function errorsOf(ts: TS, program: ts.Program, source: ts.SourceFile): ts.Diagnostic[] {
   return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].filter((d) => d.category === ts.DiagnosticCategory.Error);
 }
 
@@ -268,12 +303,12 @@ function errorsOf(program: ts.Program, source: ts.SourceFile): ts.Diagnostic[] {
 const ORDER_DEPENDENT = new Set([2615, 2502, 7022, 7023, 2589, 2590]);
 
 /** Errors are compared by code and text: positions move with every edit. */
-function diagnosticKey(diagnostic: ts.Diagnostic): string {
+function diagnosticKey(ts: TS, diagnostic: ts.Diagnostic): string {
   return `${diagnostic.code}|${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
 }
 
 /** A file as one version of the tree has it: the run's pending text for what it changes, the disk for the rest. */
-function readTreeFile(tree: CheckedTree, root: string, file: string, version: Version): string | undefined {
+function readTreeFile(ts: TS, tree: CheckedTree, root: string, file: string, version: Version): string | undefined {
   const abs = path.resolve(file);
   if (abs === root || abs.startsWith(root + path.sep)) {
     const rel = path.relative(root, abs).split(path.sep).join('/');

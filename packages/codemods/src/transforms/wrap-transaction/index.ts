@@ -95,16 +95,19 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
     const first = located.find(({ write }) => !write.wrapIn)!.write;
     return { code: 'nothing', reason: `line ${first.line}` };
   }
-  const handles = new Set(how.map((w) => w!.handle));
-  if (handles.size > 1) {
-    return { code: 'wrap-mixed-handles', reason: `its writes commit by themselves on different clients (${[...handles].map((h) => `\`${h}\``).join(', ')}), which one transaction cannot span; keep one client per operation` };
+  // One transaction for every handle written through: one handle, or handles the analysis says share one (TypeORM's
+  // repositories of the data source), opened on a manager among them when there is one.
+  const byHandle = new Map(how.map((w) => [w!.handle, w!]));
+  const shares = how[0]!.shares;
+  if (byHandle.size > 1 && (shares === undefined || how.some((w) => w!.shares !== shares))) {
+    return { code: 'wrap-mixed-handles', reason: `its writes commit by themselves on different clients (${[...byHandle.keys()].map((h) => `\`${h}\``).join(', ')}), which one transaction cannot span; keep one client per operation` };
   }
-  const wrap = how[0]!;
+  const wrap = [...byHandle.values()].find((w) => w.use === undefined) ?? how[0]!;
 
   // The region: from the body's first statement that uses the client or reads state some other way (`await
   // this.findOne(id)`: a read that guards a write belongs in the transaction, and the key is claimed before it) to the
   // end of the body.
-  const uses = handleUses(body, wrap.handle, source);
+  const uses = outermost([...byHandle.keys()].flatMap((handle) => handleUses(body, handle, source)), source);
   const firstUse = uses[0] ?? located[0]!.node!;
   const bodyStart = body.getStart(source);
   const firstRead = operation.stateReads.find((read) => read.start > bodyStart);
@@ -120,7 +123,7 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
   // to a function or stored, it would keep committing by itself.
   const escaping = uses.find((use) => use.getStart(source) >= regionStart && !madeOn(use));
   if (escaping) {
-    return { code: 'wrap-handle-escapes', reason: `it hands \`${wrap.handle}\` on (line ${lineOf(source, escaping.getStart(source))}) instead of calling it, so what it does there would not join the transaction; call the client in the operation, or give that code the transaction's handle`, line: lineOf(source, escaping.getStart(source)) };
+    return { code: 'wrap-handle-escapes', reason: `it hands \`${escaping.getText(source)}\` on (line ${lineOf(source, escaping.getStart(source))}) instead of calling it, so what it does there would not join the transaction; call the client in the operation, or give that code the transaction's handle`, line: lineOf(source, escaping.getStart(source)) };
   }
   // PostgreSQL aborts a transaction at its first failed statement: code that catches a DB error and goes on (a
   // `try`/`catch` around a write, `.catch(…)` on a query) would then fail on its next statement, and at the commit.
@@ -143,7 +146,10 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
   const lineStart = lineStartOf(text, regionStart);
   const replacements: TextEdit[] = uses
     .filter((use) => use.getStart(source) >= regionStart)
-    .map((use) => ({ start: use.getStart(source) - lineStart, end: use.getEnd() - lineStart, text: wrap.use ? `${param}.${wrap.use}(${wrap.handle})` : param }));
+    .map((use) => {
+      const own = byHandle.get(use.getText(source))!;
+      return { start: use.getStart(source) - lineStart, end: use.getEnd() - lineStart, text: own.use ? `${param}.${own.use}(${own.handle})` : param };
+    });
   // Lines that continue a multi-line template literal are its text: they keep their indentation.
   const verbatim = templateContinuationLines(region, source, lineOf(source, lineStart));
   const moved = applyEdits(text.slice(lineStart, regionEnd), replacements)
@@ -167,6 +173,18 @@ function handleUses(node: ts.Node, handle: string, source: ts.SourceFile): ts.Ex
   };
   ts.forEachChild(node, visit);
   return found;
+}
+
+/** Uses in source order, without those inside another (`this.dataSource` of a `this.dataSource.manager` use). */
+function outermost(uses: ts.Expression[], source: ts.SourceFile): ts.Expression[] {
+  const sorted = [...uses].sort((a, b) => a.getStart(source) - b.getStart(source) || b.getEnd() - a.getEnd());
+  const kept: ts.Expression[] = [];
+  for (const use of sorted) {
+    const last = kept[kept.length - 1];
+    if (last && use.getStart(source) < last.getEnd()) continue;
+    kept.push(use);
+  }
+  return kept;
 }
 
 /** Is the use inside the `try` block of a statement with a `catch`, or inside a promise chain ended by `.catch(…)`? */

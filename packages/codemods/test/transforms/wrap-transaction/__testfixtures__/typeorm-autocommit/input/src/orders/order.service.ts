@@ -6,9 +6,15 @@ export class Order {
   note: string | null = null;
 }
 
+export class Shipment {
+  id = '';
+  orderId = '';
+}
+
 export class OrderService {
   constructor(
     private readonly orders: Repository<Order>,
+    private readonly shipments: Repository<Shipment>,
     private readonly entityManager: EntityManager,
   ) {}
 
@@ -27,5 +33,13 @@ export class OrderService {
   async annotate(id: string, note: string): Promise<void> {
     if (note.length > 500) throw new Error('a note has at most 500 characters');
     await this.entityManager.update(Order, { id }, { note });
+  }
+
+  // Two repositories of the one data source: one transaction, opened on the first, takes both.
+  async ship(id: string): Promise<Shipment> {
+    const order = await this.findOne(id);
+    if (order.status !== 'open') throw new Error(`order ${id} is ${order.status}`);
+    await this.orders.save(this.orders.merge(order, { status: 'shipped' }));
+    return this.shipments.save(this.shipments.merge(new Shipment(), { orderId: id }));
   }
 }

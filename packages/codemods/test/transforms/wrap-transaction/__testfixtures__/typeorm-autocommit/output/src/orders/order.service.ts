@@ -6,9 +6,15 @@ export class Order {
   note: string | null = null;
 }
 
+export class Shipment {
+  id = '';
+  orderId = '';
+}
+
 export class OrderService {
   constructor(
     private readonly orders: Repository<Order>,
+    private readonly shipments: Repository<Shipment>,
     private readonly entityManager: EntityManager,
   ) {}
 
@@ -30,6 +36,16 @@ export class OrderService {
     if (note.length > 500) throw new Error('a note has at most 500 characters');
     await this.entityManager.transaction(async (manager) => {
       await manager.update(Order, { id }, { note });
+    });
+  }
+
+  // Two repositories of the one data source: one transaction, opened on the first, takes both.
+  async ship(id: string): Promise<Shipment> {
+    return this.orders.manager.transaction(async (manager) => {
+      const order = await this.findOne(id);
+      if (order.status !== 'open') throw new Error(`order ${id} is ${order.status}`);
+      await manager.withRepository(this.orders).save(manager.withRepository(this.orders).merge(order, { status: 'shipped' }));
+      return manager.withRepository(this.shipments).save(manager.withRepository(this.shipments).merge(new Shipment(), { orderId: id }));
     });
   }
 }
