@@ -98,6 +98,35 @@ describe('the engine safety nets', () => {
     expect(clean.skipped()[0]!.reason).toContain('TS2589');
   });
 
+  it('a change left out for a type error names an import the project itself does not resolve as the likelier cause', async () => {
+    // A Prisma service extending a client that was never generated: the class has none of the client's members.
+    const wrapping: Transform = {
+      name: 'wrap-transaction',
+      summary: 'test',
+      run: (ws) => {
+        if (ws.excluded('src/orders.service.ts#OrdersService.update')) return;
+        ws.claim({ key: 'src/orders.service.ts#OrdersService.update', label: 'OrdersService.update', file: 'src/orders.service.ts', className: 'OrdersService', member: 'update' });
+        ws.write('src/orders.service.ts', ws.read('src/orders.service.ts').replace('return 1;', 'return this.prisma.$transaction(async () => 1);'));
+      },
+    };
+    const service = 'import { PrismaService } from \'./prisma.service.js\';\nexport class OrdersService {\n  constructor(private readonly prisma: PrismaService) {}\n  async update(): Promise<number> {\n    return 1;\n  }\n}\n';
+    const run = async (prismaService: string) => {
+      const workspace = new OverlayWorkspace('/fixture', OPTIONS, {}, new Map([['tsconfig.json', TSCONFIG], ['src/prisma.service.ts', prismaService], ['src/orders.service.ts', service]]));
+      await runTransforms(workspace, [wrapping]);
+      expect(workspace.changes()).toEqual([]);
+      expect(workspace.skipped().map((s) => s.code)).toEqual(['type-error']);
+      return workspace.skipped()[0]!.reason;
+    };
+    const ungenerated = await run("import { PrismaClient } from '../generated/prisma/client.js';\nexport class PrismaService extends PrismaClient {}\n");
+    expect(ungenerated).toContain("TS2339: Property '$transaction' does not exist on type 'PrismaService'");
+    expect(ungenerated).toContain("the project does not type-check as it is either (src/prisma.service.ts:1:30 TS2307: Cannot find module '../generated/prisma/client.js'");
+    expect(ungenerated).toContain('`prisma generate`');
+    // A project whose imports all resolve gets the change's own error, and nothing else.
+    const resolved = await run('export class PrismaService {}\n');
+    expect(resolved).toContain("TS2339: Property '$transaction' does not exist on type 'PrismaService'");
+    expect(resolved).not.toContain('does not type-check as it is');
+  });
+
   it('an error the original already had is not counted: the same edit next to it is kept', async () => {
     const careful: Transform = { name: 'inject-outbox', summary: 'test', run: (ws) => ws.write('src/a.ts', `${ws.read('src/a.ts')}export const b = 2;\n`) };
     const workspace = new OverlayWorkspace('/fixture', OPTIONS, {}, new Map([['tsconfig.json', TSCONFIG], ['src/a.ts', 'export const a: number = "one";\n']]));

@@ -152,14 +152,23 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
 
   // The report, per transform: what it changed, what it skipped, what was left out for type errors.
   const summaries: TransformSummary[] = [];
+  // A project that does not resolve one of its own imports is checked without that module's types: say so beside
+  // each change left out, as the likelier cause (a Prisma client not generated, a dependency not installed).
+  let unresolved: { error: IntroducedTypeError | undefined } | undefined;
+  const unresolvedNote = (): string => {
+    unresolved ??= { error: checker?.unresolvedImport() };
+    return unresolved.error
+      ? `; the project does not type-check as it is either (${formatError(unresolved.error)}): without that module's types the check may blame the change for it; generate or install it (for a Prisma client: \`prisma generate\`) and run again`
+      : '';
+  };
   for (const [index, transform] of transforms.entries()) {
     workspace.beginTransform(transform.name, new Set());
     const dropped = droppedEntirely[index];
     for (const error of dropped?.slice(0, 20) ?? []) {
-      workspace.skip({ code: 'transform-type-error', file: error.file, line: error.line, reason: `${transform.name} left out entirely: its edits would not type-check (${formatError(error)})` });
+      workspace.skip({ code: 'transform-type-error', file: error.file, line: error.line, reason: `${transform.name} left out entirely: its edits would not type-check (${formatError(error)})${unresolvedNote()}` });
     }
     for (const unit of excluded[index]!.values()) {
-      workspace.skip({ code: 'type-error', file: unit.file, ...(unit.line !== undefined ? { line: unit.line } : {}), reason: `${unit.label}: left as it was: the change would not type-check (${formatError(unit.error)})` });
+      workspace.skip({ code: 'type-error', file: unit.file, ...(unit.line !== undefined ? { line: unit.line } : {}), reason: `${unit.label}: left as it was: the change would not type-check (${formatError(unit.error)})${unresolvedNote()}` });
     }
     const step = steps[index]!;
     summaries.push({

@@ -136,6 +136,25 @@ export class ProjectTypeCheck {
     return source ? this.resolvedImports(program, source) : [];
   }
 
+  /**
+   * The first import the project as it is cannot resolve (TS2307 "Cannot find module", TS2792), if any: its types are
+   * then unknown to the check (a class extending it has none of its members), so an error the check blames on a change
+   * may be this one's consequence — a Prisma client not generated yet, dependencies not installed. Compiles the
+   * baseline when it was not yet (only asked when a change is left out for a type error).
+   */
+  unresolvedImport(): IntroducedTypeError | undefined {
+    const program = this.baseline ?? (this.baseline = this.compile('baseline'));
+    for (const source of program.getSourceFiles()) {
+      if (source.isDeclarationFile || !isInside(this.root, source.fileName)) continue;
+      const found = program.getSemanticDiagnostics(source).find((d) => d.category === ts.DiagnosticCategory.Error && UNRESOLVED.has(d.code));
+      if (!found) continue;
+      const start = found.start ?? 0;
+      const at = source.getLineAndCharacterOfPosition(start);
+      return { file: path.relative(this.root, source.fileName).split(path.sep).join('/'), line: at.line + 1, column: at.character + 1, start, code: found.code, message: ts.flattenDiagnosticMessageText(found.messageText, ' ').replace(/\s+/g, ' ') };
+    }
+    return undefined;
+  }
+
   /** Does any file of the baseline have an error of this code? (Checks the whole baseline once, when first asked.) */
   private baselineHasCode(code: number): boolean {
     if (!this.baselineCodes) {
@@ -301,6 +320,14 @@ function errorsOf(ts: TS, program: ts.Program, source: ts.SourceFile): ts.Diagno
  * 7023 (implicit any through a circular reference), 2589 "excessively deep", 2590 "too complex to represent".
  */
 const ORDER_DEPENDENT = new Set([2615, 2502, 7022, 7023, 2589, 2590]);
+
+/** "Cannot find module '…'" (2307), and its variant that suggests another moduleResolution (2792). */
+const UNRESOLVED = new Set([2307, 2792]);
+
+function isInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
+}
 
 /** Errors are compared by code and text: positions move with every edit. */
 function diagnosticKey(ts: TS, diagnostic: ts.Diagnostic): string {

@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,9 +43,7 @@ export async function start(root: string, admin: pg.Client, database: string, se
   const url = new URL(databaseUrl!);
   url.pathname = `/${database}`;
   const pool = quiet(new pg.Pool({ connectionString: url.toString(), max: 2 }));
-  for (const file of readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort()) {
-    await pool.query(readFileSync(path.join(root, 'migrations', file), 'utf8'));
-  }
+  for (const file of migrationFiles(root)) await pool.query(readFileSync(file, 'utf8'));
   const served = await serve(root, url.toString());
   const server = await new Promise<Server>((resolve) => {
     const s = served.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -60,6 +59,37 @@ export async function start(root: string, admin: pg.Client, database: string, se
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * An app's SQL migrations in the order they run: `migrations/*.sql`, or, for an app on `prisma migrate`,
+ * `prisma/migrations/<name>/migration.sql` by folder name (what `prisma migrate deploy` applies; the test applies the
+ * same SQL itself, as Prisma's migration engine is a binary CI cannot download).
+ */
+export function migrationFiles(root: string): string[] {
+  const plain = path.join(root, 'migrations');
+  if (existsSync(plain)) return readdirSync(plain).filter((f) => f.endsWith('.sql')).sort().map((f) => path.join(plain, f));
+  const prisma = path.join(root, 'prisma', 'migrations');
+  return readdirSync(prisma, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(prisma, entry.name, 'migration.sql')))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => path.join(prisma, name, 'migration.sql'));
+}
+
+/**
+ * `prisma generate` in an app, offline: Prisma 7's client has no query engine binary (queries are compiled in
+ * WebAssembly and run on the node-postgres driver adapter), but its CLI still resolves the schema engine binary at
+ * start, which it would download from binaries.prisma.sh; generating never runs it, so it is pointed at /bin/true.
+ * The client goes where the app's schema says (its generator `output`), inside the app's copy.
+ */
+export function prismaGenerate(root: string): void {
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js'), 'generate'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: 'pipe',
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  });
 }
 
 /**

@@ -156,6 +156,11 @@ function writeTables(workspace: Workspace, stack: ScaffoldStack, names: Scaffold
     }
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     workspace.write(schema, text + (text.endsWith('\n') || text === '' ? '' : eol) + prismaModels(names, models).replace(/\n/g, eol));
+    // A project that deploys its schema with `prisma migrate` keeps one folder per migration beside the schema
+    // (`prisma/migrations/<name>/migration.sql`): the tables get a migration of their own there, next in its order.
+    const migrations = `${schema.includes('/') ? schema.slice(0, schema.lastIndexOf('/')) : '.'}/migrations`.replace(/^\.\//, '');
+    const folders = [...new Set(all.filter((f) => f.startsWith(`${migrations}/`) && f.endsWith('/migration.sql')).map((f) => f.slice(migrations.length + 1, -'/migration.sql'.length)).filter((name) => !name.includes('/')))];
+    if (folders.length > 0) create(`${migrations}/${nextMigrationName(folders.map((name) => `${name}.sql`), names.outboxTable).replace(/\.sql$/, '')}/migration.sql`, migrationSql(names));
     return;
   }
   if (stack === 'typeorm') {
