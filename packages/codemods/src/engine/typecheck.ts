@@ -146,11 +146,11 @@ export class ProjectTypeCheck {
     const program = this.baseline ?? (this.baseline = this.compile('baseline'));
     for (const source of program.getSourceFiles()) {
       if (source.isDeclarationFile || !isInside(this.root, source.fileName)) continue;
-      const found = program.getSemanticDiagnostics(source).find((d) => d.category === ts.DiagnosticCategory.Error && UNRESOLVED.has(d.code));
+      const found = program.getSemanticDiagnostics(source).find((d) => d.category === this.ts.DiagnosticCategory.Error && UNRESOLVED.has(d.code));
       if (!found) continue;
       const start = found.start ?? 0;
       const at = source.getLineAndCharacterOfPosition(start);
-      return { file: path.relative(this.root, source.fileName).split(path.sep).join('/'), line: at.line + 1, column: at.character + 1, start, code: found.code, message: ts.flattenDiagnosticMessageText(found.messageText, ' ').replace(/\s+/g, ' ') };
+      return { file: path.relative(this.root, source.fileName).split(path.sep).join('/'), line: at.line + 1, column: at.character + 1, start, code: found.code, message: this.ts.flattenDiagnosticMessageText(found.messageText, ' ').replace(/\s+/g, ' ') };
     }
     return undefined;
   }
