@@ -5,3 +5,4 @@
 export * from './core.js';
 export { analyzeFile, analyzeSourceFile, parseFile } from './analyze.js';
 export { classifySql, resolveText, sqlWriteTarget, type SqlKind, type ResolvedText, type WriteTarget, type ConstLookup } from './sql.js';
+export { ormWriteTarget, type OrmWriteTarget } from './orm-target.js';

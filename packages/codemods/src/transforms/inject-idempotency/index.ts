@@ -138,7 +138,7 @@ function planOperation(
   if (commits.length === 0 && scopes.length > 0) {
     const planned = planScopeClaim(workspace, fn, source, text, style, operation, storeName, storeExports, scopes, skip);
     if (!planned || planned.usesStore === false) return planned;
-    return { ...withKeyParameter(fn, source, keyParam, last, planned.edits), imports: SCOPE_HELPERS };
+    return { ...withKeyParameter(fn, source, keyParam, last, planned.edits), imports: [...SCOPE_HELPERS, ...(planned.imports ?? [])] };
   }
   if (commits.length === 0) {
     const outside = handleHandedTo(fn, operation);
@@ -436,7 +436,7 @@ function planScopeClaim(
   storeExports: ReadonlySet<string>,
   scopes: ScopeCallback[],
   skip: (code: SkipCode, reason: string) => { edits: TextEdit[]; usesStore: boolean } | undefined,
-): { edits: TextEdit[]; usesStore: boolean } | undefined {
+): { edits: TextEdit[]; usesStore: boolean; imports?: string[] } | undefined {
   if (workspace.options.idempotency === 'redis') return skip('no-redis-client', 'it runs in a transaction scope, where the Redis pattern (--idempotency=redis) has no place; use the store');
   const lacking = SCOPE_HELPERS.filter((name) => !storeExports.has(name));
   if (storeExports.size > 0 && lacking.length > 0) return skip('no-idempotency-store-class', `it runs in a transaction scope, and the idempotency store's module lacks ${lacking.join(' and ')}, which turn a replay into a rollback of the scope and back into the stored answer (scaffold writes them)`);
@@ -489,7 +489,45 @@ function planScopeClaim(
     edits.push({ start: lastStatement.getEnd(), end: lastStatement.getEnd(), text: style.eol + render([complete('null')], indentAt(text, lastStatement.getStart(source)), style) });
   }
   for (const returned of returns) edits.push(...storeBeforeReturn(scope.callback, returned, source, text, style, complete));
+  // The scope awaited in a `try` whose catch answers (`catch { return E.left(NOT_FOUND) }`): a key reused with another
+  // request, or still in flight, must not turn into that answer. The catch lets the store's error through first.
+  const guard = answeringTry(scope.call, fn);
+  if (guard) {
+    if (storeExports.size > 0 && !storeExports.has('IdempotencyError')) return skip('no-idempotency-store-class', `its transaction runs in a try whose catch answers (line ${line(guard)}), which would swallow a key conflict, and the idempotency store's module exports no IdempotencyError to let through (scaffold writes it)`);
+    const block = guard.block;
+    const first = block.statements[0];
+    const declared = guard.variableDeclaration;
+    const name = declared && ts.isIdentifier(declared.name) ? declared.name.text : freshName(fn, 'error', source);
+    const rethrow = `if (${name} instanceof IdempotencyError) throw ${name};`;
+    if (!declared) {
+      // `catch {` gains its binding.
+      const brace = block.getStart(source);
+      edits.push({ start: brace, end: brace, text: `(${name}) ` });
+    } else if (!ts.isIdentifier(declared.name)) {
+      return skip('body-not-a-block', `its transaction runs in a try whose catch destructures the error (line ${line(guard)}), so a key conflict cannot be let through it; let it through by hand`);
+    }
+    if (first) {
+      edits.push({ start: insertionPoint(text, first, source), end: insertionPoint(text, first, source), text: render([rethrow], indentAt(text, first.getStart(source)), style) + style.eol });
+    } else {
+      const at = block.getStart(source) + 1;
+      edits.push({ start: at, end: at, text: style.eol + render([rethrow], indentAt(text, guard.getStart(source)) + style.indentUnit, style) + style.eol + indentAt(text, guard.getStart(source)) });
+    }
+    return { edits, usesStore: true, imports: ['IdempotencyError'] };
+  }
   return { edits, usesStore: true };
+}
+
+/** The catch clause of the `try` (within the operation) whose block holds the call, when that catch does not always rethrow. */
+function answeringTry(call: ts.Node, fn: ts.FunctionLikeDeclaration): ts.CatchClause | undefined {
+  for (let node: ts.Node = call; node !== fn && node.parent; node = node.parent) {
+    const parent = node.parent;
+    if (ts.isFunctionLike(parent) && parent !== fn) return undefined;
+    if (ts.isTryStatement(parent) && parent.tryBlock === node && parent.catchClause) {
+      const last = parent.catchClause.block.statements[parent.catchClause.block.statements.length - 1];
+      return last && ts.isThrowStatement(last) ? undefined : parent.catchClause;
+    }
+  }
+  return undefined;
 }
 
 function unwrapAwait(expression: ts.Expression): ts.Expression {

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type FileAnalysis, type MissingFlag, type Operation } from 'outbox-analysis';
+import { ormWriteTarget, resolveText, sqlWriteTarget, type ClassFacts, type ConstLookup, type FileAnalysis, type MissingFlag, type Operation } from 'outbox-analysis';
 import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, quoted, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
@@ -321,7 +321,9 @@ function planEvent(
       const returns = ownReturnStatements(scope.callback);
       // No SQL to read the written row from: the row is the one the operation names by its aggregate's id, else the
       // row the callback returns (a create's new row), never another entity's id.
-      const lines = (result: string | undefined) => eventCode(operation, fn, plan.receiver(scope.handle), plan.eventCall ?? 'addEvent', result, style, undefined, true);
+      // The row is the one the write before the event names (an ORM call's criteria, or the row it handed back).
+      const lines = (result: string | undefined, before?: ts.Statement) =>
+        eventCode(operation, fn, plan.receiver(scope.handle), plan.eventCall ?? 'addEvent', result, style, before ? writeTargetBefore(before, operation, fn, source) : undefined, true);
       if (returns.length === 0) {
         const last = body.statements[body.statements.length - 1];
         const at = last ? last.getEnd() : body.getStart(source) + 1;
@@ -339,13 +341,13 @@ function planEvent(
         const at = insertionPoint(text, returned, source);
         const value = returned.expression;
         if (!value || isPlainRead(value)) {
-          edits.push({ start: at, end: at, text: render(lines(value?.getText(source)), indent, style) + style.eol });
+          edits.push({ start: at, end: at, text: render(lines(value?.getText(source), returned), indent, style) + style.eol });
           continue;
         }
         // `return tx.order.create(…)`: the value is awaited into a local first, so the event can carry it.
         const name = freshName(scope.callback, 'result', source);
         const awaited = ts.isAwaitExpression(value) ? value.getText(source) : `await ${value.getText(source)}`;
-        edits.push({ start: at, end: at, text: `${indent}const ${name} = ${awaited}${style.semicolons ? ';' : ''}${style.eol}${render(lines(name), indent, style)}${style.eol}` });
+        edits.push({ start: at, end: at, text: `${indent}const ${name} = ${awaited}${style.semicolons ? ';' : ''}${style.eol}${render(lines(name, returned), indent, style)}${style.eol}` });
         edits.push({ start: value.getStart(source), end: value.getEnd(), text: name });
       }
     }
@@ -432,7 +434,7 @@ function targetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLik
     return undefined;
   };
   const target = sqlWriteTarget(resolveText(write.arguments[0], lookup));
-  if (!target) return undefined;
+  if (!target) return ormTargetOf(write, at, fn, source);
   const params = write.arguments[1];
   let key: string | undefined;
   if (target.idParam !== undefined && params && ts.isArrayLiteralExpression(params)) {
@@ -440,6 +442,45 @@ function targetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLik
     if (element && !ts.isSpreadElement(element) && isPlainRead(element) && inScopeAt(element, at, fn)) key = element.getText(source);
   }
   return { ...(key ? { key } : {}), inserts: target.verb === 'INSERT' && target.returning, literals: Object.entries(target.literals) };
+}
+
+/**
+ * An ORM write (`tx.invoice.update({ where: { id }, data: { status: 'paid' } })`, `repo.update({ id }, …)`): the key in
+ * its criteria when it is `id` and in scope, else the row it hands back when the code keeps it (`const invoice = await
+ * tx.invoice.update(…)`: the row's own id, the criteria's key when the row has none), and the fields it sets to a
+ * literal. What the call says is the analysis' reading (ormWriteTarget).
+ */
+function ormTargetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
+  const target = ormWriteTarget(write);
+  if (!target) return undefined;
+  const literals = target.literals;
+  const keyNode = target.key !== undefined ? findExpression(write, target.key, source) : undefined;
+  const key = keyNode && inScopeAt(keyNode, at, fn) ? target.key : undefined;
+  if (key && target.keyField === 'id') return { key, inserts: false, literals };
+  const row = keptRow(write, at, fn);
+  if (row) return { key: key ? `Object(${row}).id ?? ${key}` : `Object(${row}).id ?? ''`, inserts: target.inserts, literals };
+  return { ...(key ? { key } : {}), inserts: target.inserts, literals };
+}
+
+/** `row` of `const row = await <write>` (or `row = await <write>`), when `row` is in scope at `at`. */
+function keptRow(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLikeDeclaration): string | undefined {
+  let node: ts.Node = write;
+  while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const holder = node.parent;
+  const name = ts.isVariableDeclaration(holder) && holder.initializer === node && ts.isIdentifier(holder.name) ? holder.name : undefined;
+  return name && inScopeAt(name, at, fn) ? name.text : undefined;
+}
+
+/** The sub-expression of `call` whose text is `text`. */
+function findExpression(call: ts.Node, text: string, source: ts.SourceFile): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && node.getText(source) === text) found = node;
+    else ts.forEachChild(node, visit);
+  };
+  visit(call);
+  return found;
 }
 
 /**

@@ -109,10 +109,16 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
   // end of the body.
   const uses = outermost([...byHandle.keys()].flatMap((handle) => handleUses(body, handle, source)), source);
   const firstUse = uses[0] ?? located[0]!.node!;
-  const bodyStart = body.getStart(source);
-  const firstRead = operation.stateReads.find((read) => read.start > bodyStart);
+  // Where every use of the client lies in the `try` block of one statement of the body whose catch answers instead
+  // of rethrowing (`try { return E.right(await this.prisma.x.update(…)) } catch { return E.left(NOT_FOUND) }`), the
+  // transaction goes inside that block and is awaited there: a failed write rolls it back and its error still reaches
+  // the catch, which answers as before.
+  const guarded = tryAroundAll(body, uses, source);
+  const container = guarded?.tryBlock ?? body;
+  const bodyStart = container.getStart(source);
+  const firstRead = operation.stateReads.find((read) => read.start > bodyStart && read.end <= container.getEnd());
   const from = Math.min(firstUse.getStart(source), firstRead?.start ?? Number.POSITIVE_INFINITY);
-  const statements = body.statements;
+  const statements = container.statements;
   const startIndex = statements.findIndex((statement) => statement.getStart(source) <= from && from < statement.getEnd());
   if (startIndex < 0) return { code: 'nothing', reason: '' };
   const region = statements.slice(startIndex);
@@ -127,12 +133,12 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
   }
   // PostgreSQL aborts a transaction at its first failed statement: code that catches a DB error and goes on (a
   // `try`/`catch` around a write, `.catch(…)` on a query) would then fail on its next statement, and at the commit.
-  const caught = uses.find((use) => use.getStart(source) >= regionStart && caughtWithin(use, body));
+  const caught = uses.find((use) => use.getStart(source) >= regionStart && caughtWithin(use, container));
   if (caught) {
     const line = lineOf(source, caught.getStart(source));
     return { code: 'wrap-catches-db-error', reason: `it catches the error of a DB call (line ${line}) and goes on; in one transaction the first failed statement aborts it, so nothing after it could run or commit; check before writing (a lookup) instead of catching, or let the error propagate`, line };
   }
-  const returns = ownReturns(fn).filter((ret) => ret.getStart(source) >= regionStart);
+  const returns = ownReturns(fn).filter((ret) => ret.getStart(source) >= regionStart && ret.getEnd() <= regionEnd);
   const isAsync = fn.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
   if (returns.length === 0 && !isAsync) {
     return { code: 'not-async', reason: 'it is not async and returns nothing, so it cannot wait for a transaction; make it async' };
@@ -157,7 +163,7 @@ function planOperation(fn: ts.FunctionLikeDeclaration, operation: Operation, sou
     .map((line, index) => (verbatim.has(index) ? line : line.trim() === '' ? '' : inner + (line.startsWith(indent) ? line.slice(indent.length) : line.trimStart())))
     .join(style.eol);
   const semi = style.semicolons ? ';' : '';
-  const opening = `${returns.length > 0 ? 'return' : 'await'} ${wrap.handle}.${wrap.open}(async (${param}) => {`;
+  const opening = `${returns.length > 0 ? (guarded ? 'return await' : 'return') : 'await'} ${wrap.handle}.${wrap.open}(async (${param}) => {`;
   return { edit: { start: lineStart, end: regionEnd, text: `${indent}${opening}${style.eol}${moved}${style.eol}${indent}})${semi}` } };
 }
 
@@ -173,6 +179,18 @@ function handleUses(node: ts.Node, handle: string, source: ts.SourceFile): ts.Ex
   };
   ts.forEachChild(node, visit);
   return found;
+}
+
+/**
+ * The statement of the body that is a `try` with a catch that does not rethrow, holding every use of the client in
+ * its `try` block (none in its catch or finally), when there is one.
+ */
+function tryAroundAll(body: ts.Block, uses: readonly ts.Expression[], source: ts.SourceFile): ts.TryStatement | undefined {
+  if (uses.length === 0) return undefined;
+  const statement = body.statements.find((st) => st.getStart(source) <= uses[0]!.getStart(source) && uses[0]!.getEnd() <= st.getEnd());
+  if (!statement || !ts.isTryStatement(statement) || !statement.catchClause || rethrows(statement.catchClause.block)) return undefined;
+  const block = statement.tryBlock;
+  return uses.every((use) => block.getStart(source) <= use.getStart(source) && use.getEnd() <= block.getEnd()) ? statement : undefined;
 }
 
 /** Uses in source order, without those inside another (`this.dataSource` of a `this.dataSource.manager` use). */

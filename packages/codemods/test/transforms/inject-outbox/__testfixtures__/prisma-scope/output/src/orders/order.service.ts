@@ -24,7 +24,7 @@ export class OrderService {
         eventType: 'orders.ship',
         aggregateType: 'order',
         aggregateId: orderId,
-        payload: { orderId, result: order },
+        payload: { orderId, status: 'shipped', result: order },
       });
       return order;
     });

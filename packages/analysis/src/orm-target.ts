@@ -1,0 +1,86 @@
+import type TS from 'typescript';
+import ts from './typescript.js';
+
+/**
+ * What an ORM write call says about the row it writes, read off its arguments as written (no types): the key in its
+ * criteria, whether it makes a new row, the fields it sets to a literal. For the event that names the row (the codemods'
+ * inject-outbox), as `sqlWriteTarget` reads a SQL statement.
+ *
+ * - Prisma-style `{ where: { id: x }, data: { status: 'paid' } }` (also `upsert`'s `where`).
+ * - TypeORM-style criteria: `repo.update({ id: x }, { status: 'paid' })`, `manager.update(Invoice, { id }, {…})`,
+ *   `delete({ id })`.
+ * - `create`/`insert`/`upsert`/`createMany`: a new row.
+ */
+export interface OrmWriteTarget {
+  /** The key expression of the row (`x` of `where: { id: x }`), as written; absent when none is read plainly. */
+  key?: string;
+  /** The property the key is the value of (`id`, `token`). */
+  keyField?: string;
+  /** It makes a new row. */
+  inserts: boolean;
+  /** Fields set to a string, number or boolean literal: `[['status', 'paid']]`. */
+  literals: [string, string][];
+}
+
+const INSERT_VERBS = new Set(['create', 'insert', 'upsert', 'createMany', 'insertMany', 'bulkCreate']);
+
+export function ormWriteTarget(call: TS.CallExpression): OrmWriteTarget | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const verb = callee.name.text;
+  const objects = call.arguments.map((argument) => (ts.isObjectLiteralExpression(argument) ? argument : undefined));
+  const first = objects[0];
+  let criteria: TS.ObjectLiteralExpression | undefined;
+  let values: TS.ObjectLiteralExpression | undefined;
+  const where = first && property(first, 'where');
+  if (where && ts.isObjectLiteralExpression(where)) {
+    criteria = where;
+    const data = property(first, 'data') ?? property(first, 'update');
+    if (data && ts.isObjectLiteralExpression(data)) values = data;
+  } else if (first && property(first, 'data') !== undefined) {
+    const data = property(first, 'data');
+    if (data && ts.isObjectLiteralExpression(data)) values = data;
+  } else {
+    // TypeORM: the criteria are the first object argument (after the entity class), the values the next one.
+    const index = objects.findIndex((o) => o !== undefined);
+    if (index >= 0 && !INSERT_VERBS.has(verb)) {
+      criteria = objects[index];
+      values = objects[index + 1];
+    }
+  }
+  const key = criteria && keyOf(criteria);
+  const literals: [string, string][] = [];
+  for (const member of values?.properties ?? []) {
+    if (!ts.isPropertyAssignment(member) || !(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))) continue;
+    const value = member.initializer;
+    if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) literals.push([member.name.text, value.text]);
+    else if (ts.isNumericLiteral(value)) literals.push([member.name.text, value.text]);
+    else if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) literals.push([member.name.text, value.kind === ts.SyntaxKind.TrueKeyword ? 'true' : 'false']);
+  }
+  if (!key && literals.length === 0 && !INSERT_VERBS.has(verb)) return undefined;
+  return { ...(key ?? {}), inserts: INSERT_VERBS.has(verb), literals };
+}
+
+/** The criteria's key: `id` if present, else its only property; its value when it is a plain read. */
+function keyOf(criteria: TS.ObjectLiteralExpression): { key: string; keyField: string } | undefined {
+  const members = criteria.properties.filter((m) => ts.isPropertyAssignment(m) || ts.isShorthandPropertyAssignment(m));
+  const chosen = members.find((m) => m.name && ts.isIdentifier(m.name) && m.name.text === 'id') ?? (members.length === 1 ? members[0] : undefined);
+  if (!chosen || !chosen.name || !ts.isIdentifier(chosen.name)) return undefined;
+  const value = ts.isShorthandPropertyAssignment(chosen) ? chosen.name : (chosen as TS.PropertyAssignment).initializer;
+  if (!plainRead(value)) return undefined;
+  return { key: value.getText(), keyField: chosen.name.text };
+}
+
+function plainRead(node: TS.Expression): boolean {
+  if (ts.isIdentifier(node)) return true;
+  if (ts.isPropertyAccessExpression(node)) return plainRead(node.expression) || node.expression.kind === ts.SyntaxKind.ThisKeyword;
+  return false;
+}
+
+function property(object: TS.ObjectLiteralExpression, name: string): TS.Expression | undefined {
+  for (const member of object.properties) {
+    if (ts.isPropertyAssignment(member) && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) && member.name.text === name) return member.initializer;
+    if (ts.isShorthandPropertyAssignment(member) && member.name.text === name) return member.name;
+  }
+  return undefined;
+}
