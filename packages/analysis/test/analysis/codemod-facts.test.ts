@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqlWriteTarget, resolveText } from '../../src/index.js';
+import { ormWriteTarget, sqlWriteTarget, resolveText } from '../../src/index.js';
 import ts from 'typescript';
 import { analyze, operation, ROUTER_PATH, serviceWith } from './support.js';
 
@@ -331,11 +331,11 @@ describe('facts the codemods read', () => {
     ].join('\n');
     const settings = { presets: ['typeorm'] };
     const wrapOf = (method: string) => operation(code, method, 'src/orders/order.service.ts', settings).autocommits.map((w) => w.wrapIn);
-    expect(wrapOf('a')).toEqual([{ handle: 'this.orders', open: 'manager.transaction', param: 'manager', use: 'withRepository' }]);
-    expect(wrapOf('c')).toEqual([{ handle: 'this.manager', open: 'transaction', param: 'manager' }]);
-    expect(wrapOf('b')).toEqual([{ handle: 'this.dataSource', open: 'transaction', param: 'manager' }]);
+    expect(wrapOf('a')).toEqual([{ handle: 'this.orders', open: 'manager.transaction', param: 'manager', use: 'withRepository', shares: 'typeorm' }]);
+    expect(wrapOf('c')).toEqual([{ handle: 'this.manager', open: 'transaction', param: 'manager', shares: 'typeorm' }]);
+    expect(wrapOf('b')).toEqual([{ handle: 'this.dataSource', open: 'transaction', param: 'manager', shares: 'typeorm' }]);
     // A query runner's manager is a manager (its transaction runs on that runner); the runner itself is never wrapped.
-    expect(wrapOf('d')).toEqual([{ handle: 'this.queryRunner.manager', open: 'transaction', param: 'manager' }]);
+    expect(wrapOf('d')).toEqual([{ handle: 'this.queryRunner.manager', open: 'transaction', param: 'manager', shares: 'typeorm' }]);
     expect(wrapOf('e')).toEqual([undefined]);
   });
 
@@ -375,5 +375,31 @@ describe('facts the codemods read', () => {
     // The session style: an alias of the request's handle names it.
     const session = analyze("export function routes(app) {\n  app.post('/t', async (request) => {\n    const { db } = request;\n    await db.execute('INSERT INTO t DEFAULT VALUES');\n    await db.commit();\n  });\n}\n", ROUTER_PATH);
     expect(session.routerDbCalls.map((c) => [c.handle, c.origin])).toEqual([['db', 'request.db'], ['db', 'request.db']]);
+  });
+});
+
+describe('ormWriteTarget: the row an ORM write names, read off its arguments', () => {
+  const call = (code: string) => {
+    const source = ts.createSourceFile('x.ts', code, ts.ScriptTarget.ES2022, true);
+    let found: ts.CallExpression | undefined;
+    const visit = (node: ts.Node): void => {
+      if (!found && ts.isCallExpression(node)) found = node;
+      else ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return ormWriteTarget(found!);
+  };
+  it('Prisma: the id in `where`, else its only key; the literal fields of `data`; a create makes a row', () => {
+    expect(call("tx.order.update({ where: { id: orderId }, data: { status: 'shipped', note } })")).toEqual({ key: 'orderId', keyField: 'id', inserts: false, literals: [['status', 'shipped']] });
+    expect(call('tx.token.update({ where: { token }, data: { seen: true } })')).toEqual({ key: 'token', keyField: 'token', inserts: false, literals: [['seen', 'true']] });
+    expect(call('tx.user.create({ data: { email } })')).toEqual({ inserts: true, literals: [] });
+    // Two keys and no id: no one key names the row.
+    expect(call('tx.member.delete({ where: { teamId, userId } })')).toBeUndefined();
+    // A computed key is not read.
+    expect(call('tx.user.update({ where: { id: ids[0] }, data: { name } })')).toBeUndefined();
+  });
+  it('TypeORM: the criteria argument (after the entity class) and the values after it', () => {
+    expect(call("manager.update(Invoice, { id }, { status: 'paid' })")).toEqual({ key: 'id', keyField: 'id', inserts: false, literals: [['status', 'paid']] });
+    expect(call('this.invoices.delete({ id: invoice.id })')).toEqual({ key: 'invoice.id', keyField: 'id', inserts: false, literals: [] });
   });
 });
