@@ -21,7 +21,8 @@ import { cli, treeDifferences, treeOf } from './support/projects.js';
  * `@Post(':id/ship')`, `@Delete(':id')`, `@Get(':id')`, and an `@Injectable()` service that writes with
  * `this.prisma.order.*`: the create, the ship and the delete inside `this.prisma.$transaction(async (tx) => …)` (the
  * last two read, then 404 or 409 on the state, then write), the PATCH as a read-then-update guard whose update commits
- * by itself, outside any transaction.
+ * by itself, outside any transaction, and a PUT of the note whose update sits in a try whose catch answers
+ * `{ found: false }` (Prisma's P2025 for a missing row), which the controller turns into a 404.
  *
  * On a copy: `prisma generate`, `all --write`, then it type-checks (with the client generated before the run, which is
  * what the codemod's own check saw, and with the client regenerated from the migrated schema), the audit counts every
@@ -107,15 +108,20 @@ describe('outbox-codemod all --write on a NestJS + Prisma app (PrismaService ext
     ]);
     // The controller takes the header the Nest way and passes it on.
     const controller = readFileSync(path.join(root, 'src/orders/orders.controller.ts'), 'utf8');
-    expect(controller).toContain("import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Headers } from '@nestjs/common';");
+    expect(controller).toContain("import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Put, Headers } from '@nestjs/common';");
     expect(controller).toContain("update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateOrderDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<Order> {\n    return this.ordersService.update(id, checkUpdateOrder(body), idempotencyKey);");
     // The update's read, guard and write now run in one transaction, on its client.
     const service = readFileSync(path.join(root, 'src/orders/orders.service.ts'), 'utf8');
-    const update = service.slice(service.indexOf('async update('), service.indexOf('async ship('));
+    const update = service.slice(service.indexOf('async update('), service.indexOf('async annotate('));
     expect(update).toContain('this.prisma.$transaction(async (tx) => {');
     expect(update).toContain('const order = await tx.order.findUnique({ where: { id } });');
     expect(update).toContain('await tx.order.update({ where: { id }, data: dto });');
     expect(update).not.toMatch(/this\.prisma\.order\./);
+    // The note's update: the transaction inside the try, awaited, so a missing row still reaches the catch's answer;
+    // the catch lets a key conflict through first.
+    const annotate = service.slice(service.indexOf('async annotate('), service.indexOf('async ship('));
+    expect(annotate).toMatch(/try \{\n\s+return await withReplay\(this\.prisma\.\$transaction\(async \(tx\) => \{/);
+    expect(annotate).toMatch(/\} catch \(error\) \{\n\s+if \(error instanceof IdempotencyError\) throw error;\n\s+return \{ found: false \};/);
     // The tables: models for the client, and the SQL as the next `prisma migrate` folder.
     const schema = readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8');
     expect(schema).toMatch(/model OutboxEvent \{[^}]*@@map\("outbox"\)/);
@@ -164,7 +170,7 @@ describe('outbox-codemod all --write on a NestJS + Prisma app (PrismaService ext
 
   it('the audit counts every migrated operation compliant', async () => {
     const report = await runAudit({ root });
-    expect(report.summary).toMatchObject({ operations: 4, compliant: 4, percent: 100, routerDbCommit: 0, routerDbExecute: 0 });
+    expect(report.summary).toMatchObject({ operations: 5, compliant: 5, percent: 100, routerDbCommit: 0, routerDbExecute: 0 });
   }, 300_000);
 
   describe.skipIf(!databaseUrl)('on PostgreSQL', () => {

@@ -53,6 +53,12 @@ export async function appBehaviour(base: string): Promise<void> {
   assert.equal((await call(base, 'PATCH', `/orders/${order.id}`, {})).status, 400);
   assert.equal((await call(base, 'PATCH', `/orders/${NOWHERE}`, { note: 'x' })).status, 404);
 
+  const noted = await call(base, 'PUT', `/orders/${order.id}/note`, { note: 'ring twice' });
+  assert.equal(noted.status, 200, noted.text);
+  assert.deepEqual(JSON.parse(noted.text), { ...order, totalCents: 4_800, note: 'ring twice' });
+  assert.equal((await call(base, 'PUT', `/orders/${order.id}/note`, { note: 7 })).status, 400);
+  assert.equal((await call(base, 'PUT', `/orders/${NOWHERE}/note`, { note: 'x' })).status, 404);
+
   const shipped = await call(base, 'POST', `/orders/${order.id}/ship`);
   assert.equal(shipped.status, 200, shipped.text);
   const shippedBody = JSON.parse(shipped.text) as OrderBody;
@@ -82,6 +88,7 @@ export function mutatingRequests(): { name: string; method: string; path: (id: s
   return [
     { name: 'create', method: 'POST', path: () => '/orders', body: { customer: 'Umbrella', totalCents: 9_900 }, otherBody: { customer: 'Umbrella', totalCents: 9_901 }, expect: 201 },
     { name: 'update', method: 'PATCH', path: (id) => `/orders/${id}`, body: { note: 'gift wrap' }, otherBody: { note: 'no wrap' }, expect: 200 },
+    { name: 'annotate', method: 'PUT', path: (id) => `/orders/${id}/note`, body: { note: 'back door' }, otherBody: { note: 'front door' }, expect: 200 },
     { name: 'state transition', method: 'POST', path: (id) => `/orders/${id}/ship`, expect: 200 },
     { name: 'delete', method: 'DELETE', path: (id) => `/orders/${id}`, expect: 204, fresh: true },
   ];

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client.js';
 import { checkCreateOrder, CreateOrderDto } from './dto/create-order.dto.js';
 import { checkUpdateOrder, UpdateOrderDto } from './dto/update-order.dto.js';
@@ -21,6 +21,14 @@ export class OrdersController {
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateOrderDto): Promise<Order> {
     return this.ordersService.update(id, checkUpdateOrder(body));
+  }
+
+  @Put(':id/note')
+  async annotate(@Param('id', ParseUUIDPipe) id: string, @Body('note') note: unknown): Promise<Order> {
+    if (typeof note !== 'string' || note.length > 500) throw new BadRequestException('note must be a string of at most 500 characters');
+    const outcome = await this.ordersService.annotate(id, note);
+    if (!outcome.found) throw new NotFoundException(`no order ${id}`);
+    return outcome.order;
   }
 
   @Post(':id/ship')

@@ -28,6 +28,19 @@ export class OrdersService {
     return this.prisma.order.update({ where: { id }, data: dto });
   }
 
+  /**
+   * Sets the note of any order. A missing one is an answer, not an exception: Prisma's update fails (P2025) and the
+   * catch says so, the way many Prisma services report a missing row.
+   */
+  async annotate(id: string, note: string): Promise<{ found: true; order: Order } | { found: false }> {
+    try {
+      const order = await this.prisma.order.update({ where: { id }, data: { note } });
+      return { found: true, order };
+    } catch {
+      return { found: false };
+    }
+  }
+
   async ship(id: string): Promise<Order> {
     return this.prisma.$transaction(async (tx) => {
       const order = await tx.order.findUnique({ where: { id } });
