@@ -1,4 +1,6 @@
 import ts from 'typescript';
+import type { RouteFact } from 'outbox-analysis';
+import { nodeAt } from '../shared/source.js';
 import type { SkipCode } from '../../engine/skips.js';
 
 /**
@@ -128,24 +130,19 @@ function declaredNames(node: ts.Node): Set<string> {
   return names;
 }
 
-/** The route of a registration: `app.post('/x', …)` → `POST /x`, `app.route({ method, url, handler })` is not handled. */
-function routeOf(call: ts.CallExpression, routeMethods: string[]): string | undefined {
-  if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
-  const verb = call.expression.name.text;
-  if (!routeMethods.includes(verb)) return undefined;
-  const first = call.arguments[0];
-  if (!first || !(ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) return undefined;
-  return `${verb.toUpperCase()} ${first.text}`;
-}
-
-/** The route handler holding `node`: the last function argument of an `app.<verb>(path, …, handler)` call. */
-export function enclosingHandler(node: ts.Node, routeMethods: string[]): { fn: ts.ArrowFunction | ts.FunctionExpression; registration: ts.CallExpression; route: string } | undefined {
-  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
-    if ((ts.isArrowFunction(current) || ts.isFunctionExpression(current)) && current.parent && ts.isCallExpression(current.parent)) {
-      const call: ts.CallExpression = current.parent;
-      const route = routeOf(call, routeMethods);
-      if (route && call.arguments[call.arguments.length - 1] === current) return { fn: current, registration: call, route };
-    }
+/**
+ * The route handler holding `node`, from the analysis' routes (`analysis.routes`: the registering call and the handler
+ * function of each): the innermost whose handler is a function written in place as the registration's last argument.
+ */
+export function enclosingHandler(node: ts.Node, routes: readonly RouteFact[], source: ts.SourceFile): { fn: ts.ArrowFunction | ts.FunctionExpression; registration: ts.CallExpression; route: string } | undefined {
+  const at = node.getStart(source);
+  const holding = routes.filter((r) => r.handler.start <= at && at < r.handler.end).sort((a, b) => a.handler.end - a.handler.start - (b.handler.end - b.handler.start));
+  for (const route of holding) {
+    const fn = nodeAt(source, route.handler.start, route.handler.end);
+    const registration = nodeAt(source, route.registration.start, route.registration.end);
+    if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !registration || !ts.isCallExpression(registration)) continue;
+    if (registration.arguments[registration.arguments.length - 1] !== fn) continue;
+    return { fn, registration, route: route.route };
   }
   return undefined;
 }
@@ -266,9 +263,7 @@ function blockOf(statement: ts.Statement): readonly ts.Statement[] {
 interface PlanContext {
   source: ts.SourceFile;
   text: string;
-  /** DB handle names (`db`, `session`): `request.db` becomes `this.<dbProperty>`. */
-  dbHandles: string[];
-  routeMethods: string[];
+  /** The service's session property: the request's DB handle (`request.db`) becomes `this.<dbProperty>`. */
   dbProperty: string;
   /** The analysis's router DB calls inside this handler. */
   dbCalls: { start: number; end: number; handle: string; origin?: string }[];
@@ -301,6 +296,14 @@ export function planHandler(
   if (replyParam && !ts.isIdentifier(replyParam.name)) return { ok: false, at: registration, code: 'reply-destructured', reason: `${route}: the handler's reply parameter is destructured` };
   const requestName = requestParam.name.text;
   const replyName = replyParam && ts.isIdentifier(replyParam.name) ? replyParam.name.text : undefined;
+  // The request's members that are DB handles: those the analysis says the handler's DB calls run on (`request.db`,
+  // or the origin of `const { db } = request`).
+  const dbMembers = new Set(
+    ctx.dbCalls.flatMap((call) => {
+      const member = new RegExp(`^${requestName.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)$`).exec(call.origin ?? call.handle);
+      return member ? [member[1]!] : [];
+    }),
+  );
   const body = fn.body;
 
   // What the body reads from the request, and whether everything it reads can be passed in.
@@ -326,7 +329,7 @@ export function planHandler(
       const parent = n.parent;
       if (ts.isPropertyAccessExpression(parent) && parent.expression === n) {
         const member = parent.name.text;
-        if (ctx.dbHandles.includes(member)) {
+        if (dbMembers.has(member)) {
           if (insideNestedFunction(n)) problem = { code: 'nested-function-uses-db', text: `a function nested in the handler uses ${requestName}.${member}` };
           else requestEdits.push({ start: parent.getStart(source), end: parent.getEnd(), text: `this.${ctx.dbProperty}` });
           return;
@@ -343,7 +346,7 @@ export function planHandler(
       if (ts.isVariableDeclaration(parent) && parent.initializer === n && ts.isObjectBindingPattern(parent.name) && parent.name.elements.length === 1 && !insideNestedFunction(n)) {
         const element = parent.name.elements[0]!;
         const member = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        if (member && ctx.dbHandles.includes(member) && ts.isIdentifier(element.name) && !element.initializer && !element.dotDotDotToken) {
+        if (member && dbMembers.has(member) && ts.isIdentifier(element.name) && !element.initializer && !element.dotDotDotToken) {
           requestEdits.push({ start: parent.getStart(source), end: parent.getEnd(), text: `${element.name.text} = this.${ctx.dbProperty}` });
           return;
         }

@@ -135,7 +135,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
   const callsByHandler = new Map<ts.Node, RouterDbCall[]>();
   for (const call of calls) {
     const node = deepestNodeAt(source, call.start, call.end);
-    const found = enclosingHandler(node, settings.routeMethods);
+    const found = enclosingHandler(node, analysis.routes, source);
     if (!found) {
       skip(node, 'db-call-outside-handler', `${call.handle}.${call.call}() is not inside a route handler; move it into a service by hand`);
       continue;
@@ -152,7 +152,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     if (workspace.excluded(routeKey(file, found.route))) continue;
     const constructed = servicesConstructedIn(fn, moduleClasses.map((c) => c.facts.name));
     if (constructed.length > 0) {
-      const onlyCommits = (callsByHandler.get(fn) ?? []).every((c) => settings.commitCalls.includes(c.call));
+      const onlyCommits = (callsByHandler.get(fn) ?? []).every((c) => c.kind === 'commit');
       skip(found.registration, onlyCommits ? 'router-commits-after-service-call' : 'handler-mixes-service-and-db', onlyCommits
         ? `${found.route}: the router commits after calling ${constructed.join(', ')}; service-commit moves that commit into the service (run it first, or run \`all\`)`
         : `${found.route}: the handler mixes calls of ${constructed.join(', ')} with its own DB calls; left in the router`);
@@ -190,7 +190,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     }
     const handles = outerHandles && outerHandles.length > 0 ? new Map(outerHandles.map((h) => [h.name, `this.${target.dbProperty}`])) : undefined;
     const wrap = handles ? transactionToBegin(analysis, found.route, handlerCalls, outerHandles as OuterHandle[], target.dbProperty, fn, style, source) : undefined;
-    const plan = planHandler(found, { source, text, dbHandles: settings.dbHandles, routeMethods: settings.routeMethods, dbProperty: target.dbProperty, dbCalls: handlerCalls, express, ...(handles ? { outerHandles: handles } : {}), ...(wrap ? { wrap } : {}) });
+    const plan = planHandler(found, { source, text, dbProperty: target.dbProperty, dbCalls: handlerCalls, express, ...(handles ? { outerHandles: handles } : {}), ...(wrap ? { wrap } : {}) });
     if (!plan.ok) {
       skip(plan.at, plan.code, plan.reason);
       continue;
