@@ -200,7 +200,7 @@ const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 
 type Binding =
   | { kind: 'handle'; text: string }
   /** A handle of a preset's stack; `tx` when it is a transaction's (a scope's callback parameter, `trx`). */
-  | { kind: 'db'; idiom: Idiom; tx: boolean; text: string; origin?: string; instance?: boolean }
+  | { kind: 'db'; idiom: Idiom; tx: boolean; text: string; origin?: string; instance?: boolean; pool?: boolean }
   | { kind: 'method'; method: string; handle: string }
   | { kind: 'const'; init: TS.Expression }
   | { kind: 'outbox' }
@@ -363,6 +363,16 @@ interface DbHandle {
   model?: boolean;
   /** For a model delegate (`this.prisma.user`), the handle it hangs off (`this.prisma`). */
   root?: string;
+  /** A pool of its stack (`Idiom.pools`): a transaction needs a client checked out of it. */
+  pool?: boolean;
+}
+
+/** Is a handle of `idiom` with this declared type (or, untyped, this last name) a pool? */
+function isPool(idiom: Idiom, name: string | undefined, typeText: string | undefined): { pool?: true } {
+  const pools = idiom.pools;
+  if (!pools) return {};
+  if (typeText !== undefined) return pools.types.has(typeText.trim()) ? { pool: true } : {};
+  return name !== undefined && pools.names.has(name) ? { pool: true } : {};
 }
 
 interface DbChain {
@@ -678,11 +688,11 @@ class ModelBuilder {
     const target = unwrap(expression);
     if (isIdentifier(target)) {
       const binding = this.lookup(target.text);
-      if (binding?.kind === 'db') return { idiom: binding.idiom, tx: binding.tx, text: binding.text, ...(binding.origin !== undefined ? { origin: binding.origin } : {}), ...(binding.instance ? { instance: true } : {}) };
+      if (binding?.kind === 'db') return { idiom: binding.idiom, tx: binding.tx, text: binding.text, ...(binding.origin !== undefined ? { origin: binding.origin } : {}), ...(binding.instance ? { instance: true } : {}), ...(binding.pool ? { pool: true } : {}) };
       const model = this.modelNames.get(target.text);
       if (model) return { idiom: model, tx: false, text: target.text, model: true };
       const idiom = idiomByName(this.stack, target.text) ?? (binding === undefined && this.localImports.has(target.text) ? this.repositoryIdiom(target.text) : undefined);
-      return idiom ? { idiom, tx: false, text: target.text } : undefined;
+      return idiom ? { idiom, tx: false, text: target.text, ...isPool(idiom, target.text, undefined) } : undefined;
     }
     if (!isPropertyAccessExpression(target) && !isElementAccessExpression(target)) return undefined;
     const name = lastName(target);
@@ -691,10 +701,10 @@ class ModelBuilder {
     if (object.kind === SyntaxKind.ThisKeyword) {
       const type = this.currentClass?.memberTypes.get(name);
       const byType = type !== undefined ? idiomByType(this.stack, type) : undefined;
-      if (byType) return { idiom: byType, tx: /Transaction/.test(type!), text: target.getText(this.sourceFile) };
+      if (byType) return { idiom: byType, tx: /Transaction/.test(type!), text: target.getText(this.sourceFile), ...isPool(byType, name, type) };
     }
     const idiom = idiomByName(this.stack, name) ?? (object.kind === SyntaxKind.ThisKeyword ? this.injectedRepository(name) : undefined);
-    if (idiom) return { idiom, tx: false, text: target.getText(this.sourceFile) };
+    if (idiom) return { idiom, tx: false, text: target.getText(this.sourceFile), ...isPool(idiom, name, undefined) };
     // `prisma.user`, `tx.outboxEvent`, `db.query.posts`, `models.Group`: a model delegate of a handle.
     const inner = this.dbHandleOf(object, depth + 1);
     if (inner && !inner.instance && inner.idiom.shapes.has('delegate')) return { ...inner, text: target.getText(this.sourceFile), root: inner.root ?? inner.text };
@@ -943,7 +953,7 @@ class ModelBuilder {
   private handleFromDeclaration(declaration: TS.VariableDeclaration): DbHandle | undefined {
     const typeText = declaration.type?.getText(this.sourceFile);
     const byType = typeText !== undefined ? idiomByType(this.stack, typeText) : undefined;
-    if (byType) return { idiom: byType, tx: /Transaction/.test(typeText!), text: '' };
+    if (byType) return { idiom: byType, tx: /Transaction/.test(typeText!), text: '', ...isPool(byType, undefined, typeText) };
     // `const featureStore: IFeatureStore = …`, `const featureStore = new FeatureStore(db)`: a team's repository.
     const repository = isIdentifier(declaration.name) ? this.repositoryIdiom(declaration.name.text) : undefined;
     if (repository) {
@@ -958,7 +968,7 @@ class ModelBuilder {
       const model = this.modelNames.get(name);
       if (model) return { idiom: model, tx: false, text: '', instance: true };
       const idiom = idiomByType(this.stack, name);
-      return idiom ? { idiom, tx: false, text: '' } : undefined;
+      return idiom ? { idiom, tx: false, text: '', ...isPool(idiom, undefined, init.expression.getText(this.sourceFile)) } : undefined;
     }
     if (isIdentifier(init) || isPropertyAccessExpression(init) || isElementAccessExpression(init)) {
       const alias = this.dbHandleOf(init);
@@ -1173,7 +1183,7 @@ class ModelBuilder {
         const byType = typeText !== undefined ? idiomByType(this.stack, typeText) : undefined;
         if (scope) this.bind(name.text, { kind: 'db', idiom: scope, tx: true, text: name.text });
         // A client, a manager or a transaction handed in by the caller belongs to the caller's transaction.
-        else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction|PoolClient|EntityManager|QueryRunner/.test(typeText!), text: name.text });
+        else if (byType) this.bind(name.text, { kind: 'db', idiom: byType, tx: /Transaction|PoolClient|EntityManager|QueryRunner/.test(typeText!), text: name.text, ...isPool(byType, undefined, typeText) });
         // `(featureStore: IFeatureStore)`: a team's repository handed in, by its type.
         else if (typeText !== undefined && this.repositoryIdiom(name.text) && this.repositoryEvidence(typeText, false) === true) {
           this.bind(name.text, { kind: 'db', idiom: this.repositoryIdiom(name.text)!, tx: false, text: name.text });
@@ -1211,7 +1221,7 @@ class ModelBuilder {
       if (init && this.role === 'router') this.noteRouterPrefix(name.text, init);
       const db = this.stack.hasData ? this.handleFromDeclaration(declaration) : undefined;
       if (db) {
-        this.bind(name.text, { kind: 'db', idiom: db.idiom, tx: db.tx, text: name.text, ...(db.origin !== undefined ? { origin: db.origin } : {}), ...(db.instance ? { instance: true } : {}) });
+        this.bind(name.text, { kind: 'db', idiom: db.idiom, tx: db.tx, text: name.text, ...(db.origin !== undefined ? { origin: db.origin } : {}), ...(db.instance ? { instance: true } : {}), ...(db.pool ? { pool: true } : {}) });
       } else if (!init) {
         this.bind(name.text, { kind: 'other' });
       } else if (this.isHandle(init)) {
@@ -1471,6 +1481,7 @@ class ModelBuilder {
         kind: db.effect === 'commit' || db.effect === 'scope' ? 'commit' : db.effect === 'write' ? 'execute' : 'other',
         handle: db.handle.text,
         ...(db.handle.origin !== undefined ? { origin: db.handle.origin } : {}),
+        ...(db.handle.pool && db.idiom.pools ? { checkout: db.idiom.pools.checkout } : {}),
         strictOnly: false,
         ...(this.currentUnit?.kind === 'route' ? { route: this.currentUnit.name } : {}),
         effect: db.effect,

@@ -28,6 +28,7 @@ export interface Idiom {
   txOption?: string;
   wrapScope?: WrapScope;
   transactionIdiom?: string;
+  pools?: { names: ReadonlySet<string>; types: ReadonlySet<string>; checkout: string };
   /** Verbs by the start of their name, for a team's own repositories (`createFeature`, `getAll`). */
   writePrefix?: RegExp;
   readPrefix?: RegExp;
@@ -94,6 +95,7 @@ function compileIdiom(preset: string, data: DataIdiom, settings: OutboxSettings)
     ...(data.txOption !== undefined ? { txOption: data.txOption } : {}),
     ...(data.wrapScope !== undefined ? { wrapScope: data.wrapScope } : {}),
     ...(data.transactionIdiom !== undefined ? { transactionIdiom: data.transactionIdiom } : {}),
+    ...(data.pools ? { pools: { names: new Set(data.pools.names), types: new Set(data.pools.types), checkout: data.pools.checkout } } : {}),
   };
 }
 

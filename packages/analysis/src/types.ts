@@ -44,6 +44,11 @@ export interface RouterDbCall extends SourceSpan {
    * its own origin (`pool.query(…)`, `request.db.execute(…)`): the handle a service must be given to run the call.
    */
   origin?: string;
+  /**
+   * The call runs on a pool (`pool.query(…)` on a `Pool`, or an untyped `pool`): a transaction around it needs a client
+   * checked out of the pool first, with this method (`connect`). Absent for a client or any other handle.
+   */
+  checkout?: string;
   /** True when only the strict configuration forbids this call. */
   strictOnly: boolean;
   /** The route whose handler holds the call (`POST /organizations`), when it sits inside one. */

@@ -10,6 +10,7 @@ export const nodePostgres: Preset = {
     handleNames: ['pool', 'client', 'pgPool', 'pgClient', 'db', 'conn', 'connection'],
     handleTypes: ['Pool', 'PoolClient', 'pg.Client', 'ClientBase'],
     producers: ['connect'],
+    pools: { names: ['pool', 'pgPool'], types: ['Pool', 'pg.Pool'], checkout: 'connect' },
     shapes: ['direct'],
     writeVerbs: [],
     readVerbs: [],

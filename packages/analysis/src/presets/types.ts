@@ -78,6 +78,12 @@ export interface DataIdiom {
   wrapScope?: WrapScope;
   /** How this stack runs several writes in one transaction, as a person writes it (for messages). */
   transactionIdiom?: string;
+  /**
+   * Handles that are pools: a transaction runs on a client checked out of one (`const client = await pool.connect()`),
+   * never on the pool, whose every call may take another connection. By last name when a handle has no declared type
+   * (`pool`), else by its declared type (`Pool`); `checkout` is the method that hands out a client.
+   */
+  pools?: { names: string[]; types: string[]; checkout: string };
   /** Classes that extend one of these are models whose statics reach the database (Sequelize's `Model`). */
   modelBases?: string[];
   /** PascalCase names imported from a path containing one of these are models: `models`, `.model`. */

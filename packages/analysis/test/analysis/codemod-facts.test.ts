@@ -375,6 +375,32 @@ describe('facts the codemods read', () => {
     // The session style: an alias of the request's handle names it.
     const session = analyze("export function routes(app) {\n  app.post('/t', async (request) => {\n    const { db } = request;\n    await db.execute('INSERT INTO t DEFAULT VALUES');\n    await db.commit();\n  });\n}\n", ROUTER_PATH);
     expect(session.routerDbCalls.map((c) => [c.handle, c.origin])).toEqual([['db', 'request.db'], ['db', 'request.db']]);
+    // A call on the pool itself says how a client is checked out of it; calls on a client checked out do not.
+    expect(routerDbCalls.map((c) => c.checkout)).toEqual(['connect', undefined, undefined, undefined]);
+  });
+
+  it('router DB calls on a pool: by declared type (`Pool`, `pg.Pool`, `new Pool()`), or untyped by its name; a typed client is none', () => {
+    const code = [
+      "import pg, { type PoolClient } from 'pg';",
+      "import { pool } from '../db.js';",
+      'const shared = new pg.Pool();',
+      'export function routes(router, typed: pg.Pool, one: PoolClient, client) {',
+      "  router.post('/a', async () => { await pool.query('DELETE FROM a'); });",
+      "  router.post('/b', async () => { await typed.query('DELETE FROM b'); });",
+      "  router.post('/c', async () => { await shared.query('DELETE FROM c'); });",
+      "  router.post('/d', async () => { await one.query('DELETE FROM d'); });",
+      "  router.post('/e', async () => { await client.query('DELETE FROM e'); });",
+      '}',
+      '',
+    ].join('\n');
+    const { routerDbCalls } = analyze(code, 'src/routes/things.routes.ts', { presets: ['express', 'node-postgres'] });
+    expect(routerDbCalls.map((c) => [c.route, c.checkout])).toEqual([
+      ['POST /a', 'connect'],
+      ['POST /b', 'connect'],
+      ['POST /c', 'connect'],
+      ['POST /d', undefined],
+      ['POST /e', undefined],
+    ]);
   });
 });
 

@@ -47,6 +47,8 @@ export interface WrapInTransaction {
   pool: string;
   /** The client's local name in the method. */
   client: string;
+  /** The pool's method that checks a client out (`connect`), from the analysis. */
+  checkout: string;
   quote: string;
   semi: string;
 }

@@ -530,7 +530,7 @@ function methodText(method: PlannedMethod, routerText: string, routerSource: ts.
       const inner = bodyIndent + unit;
       const q = style.quote;
       body = [
-        `${bodyIndent}const ${w.client} = await ${w.pool}.connect()${semi}`,
+        `${bodyIndent}const ${w.client} = await ${w.pool}.${w.checkout}()${semi}`,
         `${bodyIndent}try {`,
         `${inner}await ${w.client}.query(${q}BEGIN${q})${semi}`,
         reindent(edited, from, inner, style.eol) + (handler.bodyTail ? `${style.eol}${inner}${handler.bodyTail}` : ''),
@@ -934,12 +934,12 @@ function transactionToBegin(analysis: FileAnalysis, route: string, calls: Router
   if (writes.length === 0 || !calls.every((c) => c.preset === 'node-postgres' && c.origin === undefined)) return undefined;
   const handle = handles.find((h) => h.name === writes[0]!.handle);
   if (!handle || !calls.every((c) => c.handle === handle.name)) return undefined;
-  // A pool (not one client): `pool.connect()` checks a client out of it. Declared `Pool`, or an imported `pool`.
-  const typeText = handle.type?.getText(source);
-  if (typeText ? !/^(pg\.)?Pool$/.test(typeText) : !(handle.imported && /pool/i.test(handle.name))) return undefined;
+  // A pool (not one client): the analysis says how a client is checked out of it (`pool.connect()`).
+  const checkout = writes[0]!.checkout;
+  if (checkout === undefined || !calls.every((c) => c.checkout === checkout)) return undefined;
   let client = 'client';
   for (let n = 2; declaresName(fn, client); n++) client = `client${n}`;
-  return { pool: `this.${dbProperty}`, client, quote: style.quote, semi: style.semicolons ? ';' : '' };
+  return { pool: `this.${dbProperty}`, client, checkout, quote: style.quote, semi: style.semicolons ? ';' : '' };
 }
 
 /** `const commentService = new CommentService(pool);` once per built service, before the first route that uses it. */
