@@ -178,7 +178,7 @@ function extractRouter(workspace: Workspace, file: string, analysis: FileAnalysi
     else {
       const entity = entityOfRoute(found.route, file);
       const match = moduleClasses.find((c) => c.facts.name === `${entity}Service`) ?? moduleClasses.find((c) => entity !== '' && c.facts.name.includes(entity));
-      if (match) target = existingTarget(fn, source, text, match, settings.dbHandles);
+      if (match) target = existingTarget(fn, source, text, match);
       else {
         if (!entityTargets.has(entity)) entityTargets.set(entity, newEntityTarget(workspace, dir, entity, moduleClasses));
         target = entityTargets.get(entity)!;
@@ -305,8 +305,9 @@ function serviceClassesBeside(workspace: Workspace, dir: string): { file: string
   return out;
 }
 
-function dbPropertyOf(facts: ClassFacts, dbHandles: string[]): string | undefined {
-  return [...facts.properties.map((p) => p.name), ...facts.constructorParams.map((p) => p.name)].find((n) => dbHandles.includes(n));
+/** The property (or, failing one, the constructor parameter) the analysis says holds the class's DB handle. */
+function dbPropertyOf(facts: ClassFacts): string | undefined {
+  return facts.dbHandleProperties?.[0] ?? facts.dbHandleParams?.[0];
 }
 
 /** The classes of the module whose instances the handler makes (`new PartnerService(...)`). */
@@ -330,7 +331,7 @@ function newServiceTarget(workspace: Workspace, routerFile: string, module: stri
   if (!file) return noServicePlace(workspace, dir, serviceFileName(module));
   const already = existing.find((c) => c.facts.name === className && c.file === file);
   if (already) {
-    const dbProperty = dbPropertyOf(already.facts, workspace.settings.dbHandles) ?? 'db';
+    const dbProperty = dbPropertyOf(already.facts) ?? 'db';
     return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]), description: `The ${path.posix.basename(dir)} module's service layer` };
   }
   if (workspace.exists(file)) return { code: 'service-file-taken', reason: `${file}, where its new ${className} would go, exists and holds no ${className}` };
@@ -347,7 +348,7 @@ function newEntityTarget(workspace: Workspace, dir: string, entity: string, exis
   if (!file) return noServicePlace(workspace, dir, base);
   const already = existing.find((c) => c.facts.name === className && c.file === file);
   if (already) {
-    const dbProperty = dbPropertyOf(already.facts, workspace.settings.dbHandles) ?? 'db';
+    const dbProperty = dbPropertyOf(already.facts) ?? 'db';
     return { file, className, existing: true, dbProperty, construct: (request) => `new ${className}(${request}.${dbProperty})`, memberNames: new Set([...already.facts.methods, ...already.facts.properties.map((p) => p.name)]), description: `The service of ${entity} records` };
   }
   if (workspace.exists(file)) return { code: 'service-file-taken', reason: `no service class of the module is for ${entity} records, and ${file}, where a new ${className} would go, exists without it` };
@@ -393,9 +394,9 @@ function entityOfRoute(route: string, routerFile: string): string {
 }
 
 /** An existing service class of the module, constructed the way the router already constructs it. */
-function existingTarget(fn: ts.Node, source: ts.SourceFile, text: string, chosen: { file: string; facts: ClassFacts }, dbHandles: string[]): Target | Refusal {
-  const dbProperty = dbPropertyOf(chosen.facts, dbHandles);
-  if (!dbProperty) return { code: 'service-keeps-no-session', reason: `${chosen.facts.name}, the service of its entity, keeps no DB session (no constructor parameter or property named ${dbHandles.join(' or ')}) to run the moved code on` };
+function existingTarget(fn: ts.Node, source: ts.SourceFile, text: string, chosen: { file: string; facts: ClassFacts }): Target | Refusal {
+  const dbProperty = dbPropertyOf(chosen.facts);
+  if (!dbProperty) return { code: 'service-keeps-no-session', reason: `${chosen.facts.name}, the service of its entity, keeps no DB session (no constructor parameter or property the analysis sees holding a DB handle) to run the moved code on` };
   // How the router builds it elsewhere: the same arguments, with this request's session first.
   let template: string[] | undefined;
   const visit = (n: ts.Node): void => {
