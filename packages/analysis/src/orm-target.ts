@@ -18,6 +18,11 @@ export interface OrmWriteTarget {
   keyField?: string;
   /** It makes a new row. */
   inserts: boolean;
+  /**
+   * The entity object it writes, when it is given one by name (TypeORM's `repo.save(article)`, `manager.remove(Order,
+   * order)`): the row is that object's.
+   */
+  entity?: string;
   /** Fields set to a string, number or boolean literal: `[['status', 'paid']]`. */
   literals: [string, string][];
 }
@@ -57,8 +62,19 @@ export function ormWriteTarget(call: TS.CallExpression): OrmWriteTarget | undefi
     else if (ts.isNumericLiteral(value)) literals.push([member.name.text, value.text]);
     else if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) literals.push([member.name.text, value.kind === ts.SyntaxKind.TrueKeyword ? 'true' : 'false']);
   }
-  if (!key && literals.length === 0 && !INSERT_VERBS.has(verb)) return undefined;
-  return { ...(key ?? {}), inserts: INSERT_VERBS.has(verb), literals };
+  const entity = ENTITY_VERBS.has(verb) ? entityArgument(call) : undefined;
+  if (!key && !entity && literals.length === 0 && !INSERT_VERBS.has(verb)) return undefined;
+  return { ...(key ?? {}), inserts: INSERT_VERBS.has(verb), literals, ...(entity !== undefined ? { entity } : {}) };
+}
+
+/** Verbs that write the entity object they are given: TypeORM's `save`, `remove`, …, Sequelize-free. */
+const ENTITY_VERBS = new Set(['save', 'remove', 'softRemove', 'recover']);
+
+/** `article` of `save(article)`, or of `save(Article, article)` (an entity class first); a name only. */
+function entityArgument(call: TS.CallExpression): string | undefined {
+  const args = call.arguments;
+  const given = args.length === 1 ? args[0] : args.length === 2 && ts.isIdentifier(args[0]!) && /^[A-Z]/.test(args[0].text) ? args[1] : undefined;
+  return given && ts.isIdentifier(given) ? given.text : undefined;
 }
 
 /** The criteria's key: `id` if present, else its only property; its value when it is a plain read. */

@@ -427,5 +427,9 @@ describe('ormWriteTarget: the row an ORM write names, read off its arguments', (
   it('TypeORM: the criteria argument (after the entity class) and the values after it', () => {
     expect(call("manager.update(Invoice, { id }, { status: 'paid' })")).toEqual({ key: 'id', keyField: 'id', inserts: false, literals: [['status', 'paid']] });
     expect(call('this.invoices.delete({ id: invoice.id })')).toEqual({ key: 'invoice.id', keyField: 'id', inserts: false, literals: [] });
+    // The entity object it is given names the row.
+    expect(call('this.articles.save(article)')).toEqual({ inserts: false, literals: [], entity: 'article' });
+    expect(call('manager.remove(Order, order)')).toEqual({ inserts: false, literals: [], entity: 'order' });
+    expect(call('manager.save(build(order))')).toBeUndefined();
   });
 });

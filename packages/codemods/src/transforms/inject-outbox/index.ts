@@ -457,9 +457,15 @@ function ormTargetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.Function
   const keyNode = target.key !== undefined ? findExpression(write, target.key, source) : undefined;
   const key = keyNode && inScopeAt(keyNode, at, fn) ? target.key : undefined;
   if (key && target.keyField === 'id') return { key, inserts: false, literals };
-  const row = keptRow(write, at, fn);
+  const row = keptRow(write, at, fn) ?? (target.entity !== undefined && entityInScope(write, target.entity, at, fn, source) ? target.entity : undefined);
   if (row) return { key: key ? `Object(${row}).id ?? ${key}` : `Object(${row}).id ?? ''`, inserts: target.inserts, literals };
   return { ...(key ? { key } : {}), inserts: target.inserts, literals };
+}
+
+/** The entity object a write is given (`save(article)`), when that name is in scope at `at`. */
+function entityInScope(write: ts.CallExpression, name: string, at: ts.Statement, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): boolean {
+  const node = findExpression(write, name, source);
+  return node !== undefined && inScopeAt(node, at, fn);
 }
 
 /** `row` of `const row = await <write>` (or `row = await <write>`), when `row` is in scope at `at`. */
