@@ -641,18 +641,12 @@ function dedupeImports(lines: string[]): string[] {
  */
 function sessionType(workspace: Workspace, serviceFile: string): { name: string; specifier: string; typeText: string } {
   const handed = new Set<string>();
-  for (const file of workspace.files()) {
+  const files = workspace.files();
+  for (const file of files) {
     if (workspace.analysis(file).role !== 'router') continue;
-    const visit = (node: ts.Node): void => {
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
-        const first = node.arguments?.[0];
-        if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && workspace.settings.dbHandles.includes(first.name.text)) handed.add(node.expression.text);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(parse(file, workspace.read(file)));
+    for (const name of classesHandedTheSession(workspace, file)) handed.add(name);
   }
-  for (const file of workspace.files()) {
+  for (const file of files) {
     const analysis = workspace.analysis(file);
     if (analysis.role !== 'service') continue;
     for (const facts of analysis.classes) {
@@ -665,6 +659,32 @@ function sessionType(workspace: Workspace, serviceFile: string): { name: string;
     }
   }
   return { name: 'FastifyRequest', specifier: 'fastify', typeText: "FastifyRequest['db']" };
+}
+
+/**
+ * Per workspace and router file, the classes its text constructs as `new X(<request>.db, …)`, with the text they were
+ * found in: `sessionType` asks for every router each time it writes a service, and a router's text changes only when
+ * this transform rewrites it, so each text is walked once instead of once per service written.
+ */
+const handedByText = new WeakMap<Workspace, Map<string, { text: string; names: string[] }>>();
+
+function classesHandedTheSession(workspace: Workspace, file: string): string[] {
+  let byFile = handedByText.get(workspace);
+  if (!byFile) handedByText.set(workspace, (byFile = new Map()));
+  const text = workspace.read(file);
+  const known = byFile.get(file);
+  if (known && known.text === text) return known.names;
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+      const first = node.arguments?.[0];
+      if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && workspace.settings.dbHandles.includes(first.name.text)) names.add(node.expression.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(file, text));
+  byFile.set(file, { text, names: [...names] });
+  return [...names];
 }
 
 /** Start of the own-line comments right above a statement (or of its line). */
