@@ -19,16 +19,21 @@ export const extractRouterDb: Transform = {
   name: 'extract-router-db',
   summary: 'move DB calls out of routers into service methods (creating the service class where a module has none)',
   run(workspace) {
-    for (const file of workspace.files()) {
-      const analysis = workspace.analysis(file);
-      if (analysis.role !== 'router') continue;
-      const calls = analysis.routerDbCalls.filter((call) => !call.strictOnly);
-      if (calls.length === 0) continue;
-      if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
-        workspace.skip({ code: 'file-does-not-parse', file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
-        continue;
+    try {
+      for (const file of workspace.files()) {
+        const analysis = workspace.analysis(file);
+        if (analysis.role !== 'router') continue;
+        const calls = analysis.routerDbCalls.filter((call) => !call.strictOnly);
+        if (calls.length === 0) continue;
+        if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
+          workspace.skip({ code: 'file-does-not-parse', file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
+          continue;
+        }
+        extractRouter(workspace, file, analysis, calls);
       }
-      extractRouter(workspace, file, analysis, calls);
+    } finally {
+      // Kept for this run only: the texts it holds are gone from the workspace once the routers are rewritten.
+      handedByText.delete(workspace);
     }
   },
 };
