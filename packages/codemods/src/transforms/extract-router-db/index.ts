@@ -646,14 +646,13 @@ function dedupeImports(lines: string[]): string[] {
  */
 function sessionType(workspace: Workspace, serviceFile: string): { name: string; specifier: string; typeText: string } {
   const handed = new Set<string>();
-  const files = workspace.files();
-  for (const file of files) {
-    if (workspace.analysis(file).role !== 'router') continue;
-    for (const name of classesHandedTheSession(workspace, file)) handed.add(name);
-  }
-  for (const file of files) {
+  const services: { file: string; analysis: FileAnalysis }[] = [];
+  for (const file of workspace.files()) {
     const analysis = workspace.analysis(file);
-    if (analysis.role !== 'service') continue;
+    if (analysis.role === 'router') for (const name of classesHandedTheSession(workspace, file)) handed.add(name);
+    else if (analysis.role === 'service') services.push({ file, analysis });
+  }
+  for (const { file, analysis } of services) {
     for (const facts of analysis.classes) {
       if (!handed.has(facts.name)) continue;
       const param = facts.constructorParams[0];
