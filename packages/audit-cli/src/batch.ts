@@ -78,7 +78,14 @@ async function loadParser(): Promise<AnalyzeFile> {
  * as a router and as a service: two parses of the whole tree became one). Files that cannot be read, decoded or
  * parsed are left out: a caller that needs their diagnostics runs the audit.
  */
-export async function analyzeBatchUnder(files: DiscoveredFile[], partials: PartialSettings[], maxFileSize: number, parsedSources?: ParsedSources): Promise<FileAnalysis[][]> {
+export async function analyzeBatchUnder(
+  files: DiscoveredFile[],
+  partials: PartialSettings[],
+  maxFileSize: number,
+  parsedSources?: ParsedSources,
+  /** Only the files whose relative path and text this accepts are analysed (asked once per file read). */
+  only?: (relative: string, text: string) => boolean,
+): Promise<FileAnalysis[][]> {
   const settingsList = partials.map((partial) => settingsFor(partial));
   const results: FileAnalysis[][] = settingsList.map(() => []);
   for (const file of files) {
@@ -92,6 +99,7 @@ export async function analyzeBatchUnder(files: DiscoveredFile[], partials: Parti
     }
     const source = decodeSource(bytes, maxFileSize);
     if (!source.ok) continue;
+    if (only && !only(file.relative, source.text)) continue;
     const wanted = settingsList.map((settings) => isCandidate(file.relative, source.text, settings));
     if (!wanted.includes(true)) continue;
     const analysis = await loadAnalysis();

@@ -233,7 +233,22 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const searchHandles = dataPresets.length > 0 ? DEFAULT_SETTINGS.dbHandles : CANDIDATE_DB_HANDLES;
   let found = await analyseAsEach(files, roles, searchHandles, presets, wrappers, parsed);
   const dbWriteCalls = wrappers.found.map((wrapper) => wrapper.method);
-  if (dbWriteCalls.length > 0) found = (await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, searchHandles, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE, parsed)).map((analyses, i) => analyses.filter((a) => hasRole(roles[i]!, a)));
+  if (dbWriteCalls.length > 0) {
+    // The write methods are matched by name against the calls of a file's own text: a file that names none of them is
+    // analysed as it was without them, and keeps its first analysis. Only the others are analysed again (a text with
+    // a Unicode escape, where an identifier may be spelt otherwise, is analysed again too).
+    const again = new Set<string>();
+    const mentions = (file: string, text: string): boolean => {
+      const named = text.includes('\\u') || dbWriteCalls.some((method) => text.includes(method));
+      if (named) again.add(file);
+      return named;
+    };
+    const second = await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, searchHandles, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE, parsed, mentions);
+    const order = new Map(files.map((f, i) => [f.relative, i]));
+    found = roles.map((role, i) =>
+      [...found[i]!.filter((a) => !again.has(a.file)), ...second[i]!.filter((a) => hasRole(role, a))].sort((x, y) => order.get(x.file)! - order.get(y.file)!),
+    );
+  }
   const leftOut: { file: string; why: string }[] = [];
   const keep = (a: FileAnalysis) => {
     const why = noRole(a.file);

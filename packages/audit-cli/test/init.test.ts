@@ -190,11 +190,21 @@ describe('outbox-audit init', () => {
         '}',
         '',
       ].join('\n'),
+      // Names no write method of its own: its analysis from the first look is kept, in its place among the others.
+      'server/commands/documentArchiver.ts': [
+        "import { Document } from '@server/models';",
+        'export default async function documentArchiver(id: string) {',
+        '  const document = await Document.findByPk(id, { rejectOnEmpty: true });',
+        '  await document.destroy();',
+        '}',
+        '',
+      ].join('\n'),
     });
     const result = await runInit({ root });
     expect(result.config.dbWriteCalls).toEqual(['saveWithCtx']);
     expect(result.writeWrappers).toEqual([{ method: 'saveWithCtx', where: 'server/models/base/Model.ts:4', verb: 'save', className: 'Model' }]);
-    expect(result.report.operations.map((o) => `${o.file} ${o.method}`)).toEqual(['server/commands/documentRenamer.ts documentRenamer']);
+    expect(result.serviceFiles).toEqual(['server/commands/documentArchiver.ts', 'server/commands/documentRenamer.ts']);
+    expect(result.report.operations.map((o) => `${o.file} ${o.method}`)).toEqual(['server/commands/documentArchiver.ts documentArchiver', 'server/commands/documentRenamer.ts documentRenamer']);
     expect(printInit(result, root)).toContain('saveWithCtx: Model.saveWithCtx calls this.save(…) at server/models/base/Model.ts:4');
   });
 

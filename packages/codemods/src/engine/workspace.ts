@@ -40,6 +40,8 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
   /** files(), until a write creates a file: transforms ask for it often, and it is the same list. */
   private filesCache: string[] | undefined;
   private readonly skips: SkipEntry[] = [];
+  /** skipKey of each entry of `skips`: a repeated skip is found without a walk over all of them (thousands in a run). */
+  private skipKeys = new Set<string>();
   /** Set by the engine while a transform runs, so skips are attributed to it. */
   activeTransform: TransformName = 'service-commit';
   /** Units of work the running transform must leave out (set by the engine), and the claims it made. */
@@ -116,7 +118,9 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
 
   skip(entry: Omit<SkipEntry, 'transform'>): void {
     const full = { ...entry, transform: this.activeTransform };
-    if (!this.skips.some((s) => s.transform === full.transform && s.file === full.file && s.line === full.line && s.reason === full.reason)) {
+    const key = skipKey(full);
+    if (!this.skipKeys.has(key)) {
+      this.skipKeys.add(key);
       this.skips.push(full);
     }
   }
@@ -170,6 +174,7 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
     // A snapshot taken later than the present state (the engine steps forward through a pass) has more skips than
     // there are now: they come back from its own copy, never as holes.
     this.skips.splice(0, this.skips.length, ...snapshot.skipEntries);
+    this.skipKeys = new Set(this.skips.map(skipKey));
     this.filesCache = undefined;
   }
 
@@ -214,6 +219,11 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
     this.original.set(file, text);
     return text;
   }
+}
+
+/** What makes two skips the same one: the transform, the place and the reason. */
+function skipKey(entry: SkipEntry): string {
+  return `${entry.transform}\0${entry.file}\0${entry.line ?? ''}\0${entry.reason}`;
 }
 
 /** A regular file at `rel` under `root`, reached through no symbolic link (links are never followed). */

@@ -19,16 +19,21 @@ export const extractRouterDb: Transform = {
   name: 'extract-router-db',
   summary: 'move DB calls out of routers into service methods (creating the service class where a module has none)',
   run(workspace) {
-    for (const file of workspace.files()) {
-      const analysis = workspace.analysis(file);
-      if (analysis.role !== 'router') continue;
-      const calls = analysis.routerDbCalls.filter((call) => !call.strictOnly);
-      if (calls.length === 0) continue;
-      if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
-        workspace.skip({ code: 'file-does-not-parse', file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
-        continue;
+    try {
+      for (const file of workspace.files()) {
+        const analysis = workspace.analysis(file);
+        if (analysis.role !== 'router') continue;
+        const calls = analysis.routerDbCalls.filter((call) => !call.strictOnly);
+        if (calls.length === 0) continue;
+        if (analysis.diagnostics.some((d) => d.message.startsWith('parse error'))) {
+          workspace.skip({ code: 'file-does-not-parse', file, line: calls[0]!.line, reason: 'the router does not parse; left as it is' });
+          continue;
+        }
+        extractRouter(workspace, file, analysis, calls);
       }
-      extractRouter(workspace, file, analysis, calls);
+    } finally {
+      // Kept for this run only: the texts it holds are gone from the workspace once the routers are rewritten.
+      handedByText.delete(workspace);
     }
   },
 };
@@ -642,20 +647,13 @@ function dedupeImports(lines: string[]): string[] {
  */
 function sessionType(workspace: Workspace, serviceFile: string): { name: string; specifier: string; typeText: string } {
   const handed = new Set<string>();
-  for (const file of workspace.files()) {
-    if (workspace.analysis(file).role !== 'router') continue;
-    const visit = (node: ts.Node): void => {
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
-        const first = node.arguments?.[0];
-        if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && workspace.settings.dbHandles.includes(first.name.text)) handed.add(node.expression.text);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(parse(file, workspace.read(file)));
-  }
+  const services: { file: string; analysis: FileAnalysis }[] = [];
   for (const file of workspace.files()) {
     const analysis = workspace.analysis(file);
-    if (analysis.role !== 'service') continue;
+    if (analysis.role === 'router') for (const name of classesHandedTheSession(workspace, file)) handed.add(name);
+    else if (analysis.role === 'service') services.push({ file, analysis });
+  }
+  for (const { file, analysis } of services) {
     for (const facts of analysis.classes) {
       if (!handed.has(facts.name)) continue;
       const param = facts.constructorParams[0];
@@ -666,6 +664,32 @@ function sessionType(workspace: Workspace, serviceFile: string): { name: string;
     }
   }
   return { name: 'FastifyRequest', specifier: 'fastify', typeText: "FastifyRequest['db']" };
+}
+
+/**
+ * Per workspace and router file, the classes its text constructs as `new X(<request>.db, …)`, with the text they were
+ * found in: `sessionType` asks for every router each time it writes a service, and a router's text changes only when
+ * this transform rewrites it, so each text is walked once instead of once per service written.
+ */
+const handedByText = new WeakMap<Workspace, Map<string, { text: string; names: string[] }>>();
+
+function classesHandedTheSession(workspace: Workspace, file: string): string[] {
+  let byFile = handedByText.get(workspace);
+  if (!byFile) handedByText.set(workspace, (byFile = new Map()));
+  const text = workspace.read(file);
+  const known = byFile.get(file);
+  if (known && known.text === text) return known.names;
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+      const first = node.arguments?.[0];
+      if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && workspace.settings.dbHandles.includes(first.name.text)) names.add(node.expression.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(file, text));
+  byFile.set(file, { text, names: [...names] });
+  return [...names];
 }
 
 /** Start of the own-line comments right above a statement (or of its line). */

@@ -679,15 +679,31 @@ function collectNames(name: ts.BindingName, into: Set<string>): void {
   else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collectNames(element.name, into);
 }
 
+/** Identifier-like words of a text (Unicode letters included), for `mentionsAny`. */
+const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
+
+/**
+ * Whether a text may call one of the methods: one of its words is one of the names. A call `x.method(…)` names the
+ * method as a whole word, so this keeps every file that has such a call; one pass over the text instead of one per
+ * method threaded (thousands in a large tree). A text with a Unicode escape (an identifier may be spelt with one)
+ * keeps the plain test of each name.
+ */
+function mentionsAny(text: string, names: ReadonlySet<string>): boolean {
+  if (text.includes('\\u')) return [...names].some((name) => text.includes(name));
+  for (const [word] of text.matchAll(WORD)) if (names.has(word)) return true;
+  return false;
+}
+
 /** Routers pass the request's Idempotency-Key header to every operation that took a key. */
 function threadHeader(workspace: Workspace, threaded: Threaded[]): void {
   if (threaded.length === 0) return;
   const byKey = new Map(threaded.map((t) => [t.key, t]));
   const byName = keysByName(byKey.keys());
+  const methods = new Set(threaded.map((t) => t.method));
   for (const file of workspace.files()) {
     if (workspace.analysis(file).role !== 'router') continue;
     const text = workspace.read(file);
-    if (!threaded.some((t) => text.includes(t.method))) continue;
+    if (!mentionsAny(text, methods)) continue;
     const source = parse(file, text);
     if (hasParseErrors(source)) continue;
     const style = detectStyle(text);
