@@ -642,7 +642,8 @@ function dedupeImports(lines: string[]): string[] {
 
 /**
  * The type of the request's DB session, as the services the routers already hand it to declare it: a class built in
- * a router as `new X(request.db, …)` takes it as its DB parameter (`db: DbSession`, imported from where X imports it).
+ * a router as `new X(request.db, …)` whose first constructor parameter the analysis sees holding a DB handle
+ * (`db: DbSession`) takes it with that type (imported from where X imports it).
  * `FastifyRequest['db']` (the request's own property type) when no router shows such a construction.
  */
 function sessionType(workspace: Workspace, serviceFile: string): { name: string; specifier: string; typeText: string } {
@@ -657,7 +658,7 @@ function sessionType(workspace: Workspace, serviceFile: string): { name: string;
     for (const facts of analysis.classes) {
       if (!handed.has(facts.name)) continue;
       const param = facts.constructorParams[0];
-      if (!param || !workspace.settings.dbHandles.includes(param.name) || !param.type || !/^[A-Za-z_$][\w$]*$/.test(param.type)) continue;
+      if (!param || !(facts.dbHandleParams ?? []).includes(param.name) || !param.type || !/^[A-Za-z_$][\w$]*$/.test(param.type)) continue;
       const from = analysis.imports.find((i) => i.names.includes(param.type!));
       if (!from) continue;
       return { name: param.type, specifier: rebaseSpecifier(from.from, file, serviceFile), typeText: param.type };
@@ -683,7 +684,8 @@ function classesHandedTheSession(workspace: Workspace, file: string): string[] {
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
       const first = node.arguments?.[0];
-      if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && workspace.settings.dbHandles.includes(first.name.text)) names.add(node.expression.text);
+      // Whether that first parameter is a DB handle is the class's fact (dbHandleParams), checked by sessionType.
+      if (first && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression)) names.add(node.expression.text);
     }
     ts.forEachChild(node, visit);
   };
