@@ -105,6 +105,9 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
       if (!this.listedSet.has(file)) this.filesCache = undefined;
     }
     this.current.set(file, text);
+    // Its analysis is of a text that is gone: dropped now, so that text and its facts need not be kept until the
+    // next question about the file (at thousands of files, a version of every file's text too many).
+    this.analyses.delete(file);
   }
 
   analysis(file: string): FileAnalysis {
