@@ -81,6 +81,7 @@ export const SKIP_CODES = {
   'several-transactions': 'the operation runs several transaction scopes, so one key cannot be claimed and completed in one transaction',
   'response-after-commit': 'the response is computed after the commit, so it cannot be stored with the key',
   'no-redis-client': 'the Redis pattern was asked for, and the class holds no `redis` client',
+  'catch-hides-key-conflict': "the operation's transaction runs in a try whose catch answers and destructures the error, so a key conflict cannot be let through it",
   // inject-ai-orchestrator
   'no-orchestrator-factory': 'the project has no orchestrator factory or base class to inject',
   'no-edge-case-scoring': 'the engine has no edge-case scoring to route through the orchestrator',

@@ -504,7 +504,7 @@ function planScopeClaim(
       const brace = block.getStart(source);
       edits.push({ start: brace, end: brace, text: `(${name}) ` });
     } else if (!ts.isIdentifier(declared.name)) {
-      return skip('body-not-a-block', `its transaction runs in a try whose catch destructures the error (line ${line(guard)}), so a key conflict cannot be let through it; let it through by hand`);
+      return skip('catch-hides-key-conflict', `its transaction runs in a try whose catch answers and destructures the error (line ${line(guard)}), which would turn a key conflict into that answer; name the error (\`catch (error)\`) or let IdempotencyError through by hand`);
     }
     if (first) {
       edits.push({ start: insertionPoint(text, first, source), end: insertionPoint(text, first, source), text: render([rethrow], indentAt(text, first.getStart(source)), style) + style.eol });
