@@ -12,8 +12,10 @@ import type { PartialSettings } from 'outbox-analysis';
  * Fixture tests as files, discovered by a loop (a new case is a new pair of files, no new code):
  * - `<case>.input.ts` → `<case>.output.ts`; the first line may say where the file lives in the project,
  *   `// fixture: src/modules/orders/order.service.ts` (default: a service file). No output file = must stay unchanged.
- * - `<case>/input/**` → `<case>/output/**` for cases that span several files (a service and its router); a file
- *   named `x.ts.txt` there stands for `x.ts` (for fixtures that must not parse, so linters skip them).
+ * - `<case>/input/**` → `<case>/output/**` for cases that span several files (a service and its router): `output/`
+ *   holds only the files the transform changes or creates, every other file is expected as `input/` has it (no
+ *   `output/` = nothing may change); a file named `x.ts.txt` stands for `x.ts` (for fixtures that must not parse, so
+ *   linters skip them).
  * - `<case>.skips.json` (optional): the skips the transform must report, each a code of the catalogue (src/engine/skips.ts)
  *   or a substring of a reason; no file = no skip at all.
  * - `<case>/input/outbox.config.json` (optional): the settings of the case; `<case>/input/tsconfig.json`: the result is
@@ -67,7 +69,12 @@ function loadCase(dir: string, name: string): { input: Map<string, string>; expe
     const outFile = path.join(dir, `${name}.output.ts`);
     return { input: new Map([[at, text]]), expected: new Map([[at, existsSync(outFile) ? readFileSync(outFile, 'utf8') : text]]) };
   }
-  return { input: readTree(path.join(dir, name, 'input')), expected: readTree(path.join(dir, name, existsSync(path.join(dir, name, 'output')) ? 'output' : 'input')) };
+  const input = readTree(path.join(dir, name, 'input'));
+  // `output/` holds what the transform changes or creates; a file it does not hold is expected as `input/` has it.
+  const expected = new Map(input);
+  const output = path.join(dir, name, 'output');
+  if (existsSync(output)) for (const [file, text] of readTree(output)) expected.set(file, text);
+  return { input, expected };
 }
 
 function readTree(root: string): Map<string, string> {

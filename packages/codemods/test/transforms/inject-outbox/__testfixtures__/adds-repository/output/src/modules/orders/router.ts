@@ -1,6 +1,0 @@
-import type { FastifyInstance } from 'fastify';
-import { OrderService } from './order.service.js';
-
-export function registerOrderRoutes(app: FastifyInstance): void {
-  app.post('/orders', async (request) => new OrderService(request.db).createOrder(request.body as { item: string }));
-}
