@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../audit-cli/src/index.js';
 import { planMigration, type MigrationResult } from '../src/migrate.js';
 import { writeChanges } from '../src/engine/write.js';
-import { copyApp, importFrom, repoRoot, serveDataSource, servePool, start, type HttpModule, type Serve } from './support/apps.js';
-import { cli, treeDifferences, treeOf } from './support/projects.js';
+import { appBehaviourPasses, copyApp, dryRunIsThePatch, importFrom, repoRoot, retryProbe, serveDataSource, servePool, start, type HttpModule, type Serve } from './support/apps.js';
 
 /**
  * Apps outbox-codemod was not written for (test/apps/): a help desk on Express 5 and node-postgres, whose services
@@ -92,14 +91,7 @@ describe.each(CASES)('outbox-codemod all --write on $title', ({ app: appName, ch
   it('the dry run is the patch: applied with git apply to a fresh copy, it gives the tree --write gave', async () => {
     const fresh = copyApp(appName);
     try {
-      const planned = await cli('all', fresh);
-      expect(planned.code).toBe(1);
-      const patch = `${fresh}.diff`;
-      writeFileSync(patch, planned.stdout);
-      execFileSync('git', ['apply', '--check', patch], { cwd: fresh });
-      execFileSync('git', ['apply', patch], { cwd: fresh });
-      rmSync(patch);
-      expect(treeDifferences(treeOf(fresh), treeOf(root))).toEqual([]);
+      await dryRunIsThePatch(fresh, root, 1);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
@@ -126,61 +118,21 @@ describe.each(CASES)('outbox-codemod all --write on $title', ({ app: appName, ch
 
     it('the app as written passes its own HTTP tests (the baseline)', async () => {
       const original = copyApp(appName);
-      const app = await start(original, admin, name(), serve);
       try {
-        const { appBehaviour } = await importFrom<HttpModule>(original, 'test/http.ts');
-        await appBehaviour(app.base);
+        await appBehaviourPasses(original, admin, name(), serve);
       } finally {
-        await app.close();
         rmSync(original, { recursive: true, force: true });
       }
     }, 120_000);
 
     it('the migrated app passes the same HTTP tests', async () => {
-      const app = await start(root, admin, name(), serve);
-      try {
-        const { appBehaviour } = await importFrom<HttpModule>(root, 'test/http.ts');
-        await appBehaviour(app.base);
-      } finally {
-        await app.close();
-      }
+      await appBehaviourPasses(root, admin, name(), serve);
     }, 120_000);
 
     it('retry probe: every mutating route twice with one key replays the first answer, and writes one event naming the row', async () => {
       const app = await start(root, admin, name(), serve);
       try {
-        const { call, mutatingRequests } = await importFrom<HttpModule>(root, 'test/http.ts');
-        const events = async () => (await app.pool.query<{ event_type: string; aggregate_id: string }>('SELECT event_type, aggregate_id FROM outbox ORDER BY id')).rows;
-        // The id of each resource's row (a request without `resource` is on the app's main one, ''), from its create.
-        const ids: Record<string, string> = {};
-        const bodyOf = (body: unknown): unknown => (typeof body === 'function' ? (body as (ids: Record<string, string>) => unknown)(ids) : body);
-        for (const request of mutatingRequests()) {
-          const resource = request.resource ?? '';
-          const key = `probe-${request.name}-${randomBytes(4).toString('hex')}`;
-          const before = await events();
-          const body = bodyOf(request.body);
-          const first = await call(app.base, request.method, request.path(ids[resource] ?? ''), body, { 'idempotency-key': key });
-          const second = await call(app.base, request.method, request.path(ids[resource] ?? ''), body, { 'idempotency-key': key });
-          expect(first.status, `${request.name}: ${first.text}`).toBe(request.expect);
-          expect(second, `${request.name}: the retry replays the first answer`).toEqual(first);
-          if (request.name === 'create' || request.creates) ids[resource] = (JSON.parse(first.text) as { id: string }).id;
-          const id = ids[resource] ?? '';
-          const added = (await events()).slice(before.length);
-          expect(added.map((e) => e.aggregate_id), `${request.name}: one event, naming the changed row`).toEqual([id]);
-          // The same key with another request is refused, and writes nothing.
-          if (request.otherBody !== undefined) {
-            const other = await call(app.base, request.method, request.path(id), bodyOf(request.otherBody), { 'idempotency-key': key });
-            expect(other.status, `${request.name}: ${other.text}`).toBe(422);
-            expect((await events()).length).toBe(before.length + 1);
-          }
-        }
-        // The scaffolded relay publishes every committed event once, in order, and marks it published.
-        const { relayOutboxBatch } = await importFrom<{ relayOutboxBatch(source: unknown, publish: (m: { eventId: string; aggregateId: string; eventType: string }) => Promise<void>, batchSize?: number): Promise<number> }>(root, 'src/outbox/outbox-relay.ts');
-        const published: { aggregateId: string; eventType: string }[] = [];
-        const all = await events();
-        expect(await relayOutboxBatch(app.relaySource, async (m) => void published.push({ aggregateId: m.aggregateId, eventType: m.eventType }), 100)).toBe(all.length);
-        expect(published).toEqual(all.map((e) => ({ aggregateId: e.aggregate_id, eventType: e.event_type })));
-        expect(await relayOutboxBatch(app.relaySource, async () => undefined, 100)).toBe(0);
+        await retryProbe(app, root);
       } finally {
         await app.close();
       }

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../audit-cli/src/index.js';
 import { planMigration, type MigrationResult } from '../src/migrate.js';
 import { writeChanges } from '../src/engine/write.js';
-import { copyApp, importFrom, prismaGenerate, start, repoRoot, type Listening, type Serve } from './support/apps.js';
-import { cli, treeDifferences, treeOf } from './support/projects.js';
+import { appBehaviourPasses, copyApp, dryRunIsThePatch, importFrom, prismaGenerate, retryProbe, start, repoRoot, type Listening, type Serve } from './support/apps.js';
 
 /**
  * An app outbox-codemod was not written for, in NestJS's and Prisma's documented idioms (test/apps/nest-prisma): an
@@ -134,17 +133,8 @@ describe('outbox-codemod all --write on a NestJS + Prisma app (PrismaService ext
   it('the dry run is the patch: applied with git apply to a fresh copy, it gives the tree --write gave', async () => {
     const fresh = generatedCopy();
     try {
-      const planned = await cli('all', fresh);
-      expect(planned.code, `exit 1: changes planned, nothing reported\n${planned.stderr}`).toBe(1);
-      const patch = `${fresh}.diff`;
-      writeFileSync(patch, planned.stdout);
-      execFileSync('git', ['apply', '--check', patch], { cwd: fresh });
-      execFileSync('git', ['apply', patch], { cwd: fresh });
-      rmSync(patch);
       // The generated client is not the codemod's: both trees get it from their (now equal) schema.
-      prismaGenerate(fresh);
-      prismaGenerate(root);
-      expect(treeDifferences(treeOf(fresh), treeOf(root))).toEqual([]);
+      await dryRunIsThePatch(fresh, root, 1, prismaGenerate);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
@@ -187,62 +177,21 @@ describe('outbox-codemod all --write on a NestJS + Prisma app (PrismaService ext
     it('the app as written passes its own HTTP tests (the baseline)', async () => {
       const original = generatedCopy();
       try {
-        const app = await start(original, admin, name(), serveNest);
-        try {
-          const { appBehaviour } = await importFrom<HttpModule>(original, 'test/http.ts');
-          await appBehaviour(app.base);
-        } finally {
-          await app.close();
-        }
+        await appBehaviourPasses(original, admin, name(), serveNest);
       } finally {
         rmSync(original, { recursive: true, force: true });
       }
     }, 120_000);
 
     it('the migrated app passes the same HTTP tests', async () => {
-      const app = await start(root, admin, name(), serveNest);
-      try {
-        const { appBehaviour } = await importFrom<HttpModule>(root, 'test/http.ts');
-        await appBehaviour(app.base);
-      } finally {
-        await app.close();
-      }
+      await appBehaviourPasses(root, admin, name(), serveNest);
     }, 120_000);
 
     it('retry probe: every mutating route twice with one key replays the first answer, and writes one event naming the row', async () => {
       const app = await start(root, admin, name(), serveNest);
       try {
-        const { call, mutatingRequests } = await importFrom<HttpModule>(root, 'test/http.ts');
-        const events = async () => (await app.pool.query<{ event_type: string; aggregate_id: string }>('SELECT event_type, aggregate_id FROM outbox ORDER BY id')).rows;
-        let created = '';
-        for (const request of mutatingRequests()) {
-          // The delete removes an order of its own (a shipped one cannot be deleted), made without a key first.
-          const id = request.fresh ? (JSON.parse((await call(app.base, 'POST', '/orders', { customer: 'Fresh', totalCents: 1 })).text) as { id: string }).id : created;
-          const key = `probe-${request.name}-${randomBytes(4).toString('hex')}`;
-          const before = await events();
-          const first = await call(app.base, request.method, request.path(id), request.body, { 'idempotency-key': key });
-          const second = await call(app.base, request.method, request.path(id), request.body, { 'idempotency-key': key });
-          expect(first.status, `${request.name}: ${first.text}`).toBe(request.expect);
-          if (request.name === 'create') created = (JSON.parse(first.text) as { id: string }).id;
-          expect(second, `${request.name}: the retry replays the first answer`).toEqual(first);
-          const added = (await events()).slice(before.length);
-          expect(added.map((e) => e.aggregate_id), `${request.name}: one event, naming the changed row`).toEqual([request.name === 'create' ? created : id]);
-          // The same key with another request is refused, and writes nothing.
-          if (request.otherBody !== undefined) {
-            const other = await call(app.base, request.method, request.path(id), request.otherBody, { 'idempotency-key': key });
-            expect(other.status, `${request.name}: ${other.text}`).toBe(422);
-            expect((await events()).length).toBe(before.length + 1);
-          }
-        }
-        // The scaffolded relay, given the app's PrismaService, publishes every committed event once, in order.
-        const { relayOutboxBatch } = await importFrom<{ relayOutboxBatch(source: unknown, publish: (m: { eventId: string; aggregateId: string; eventType: string }) => Promise<void>, batchSize?: number): Promise<number> }>(root, 'src/outbox/outbox-relay.ts');
-        const published: { aggregateId: string; eventType: string }[] = [];
-        const all = await events();
-        // One event per keyed change, and one for each create made without a key for a `fresh` request.
-        expect(all.length).toBe(mutatingRequests().length + mutatingRequests().filter((r) => r.fresh).length);
-        expect(await relayOutboxBatch(app.relaySource, async (m) => void published.push({ aggregateId: m.aggregateId, eventType: m.eventType }), 100)).toBe(all.length);
-        expect(published).toEqual(all.map((e) => ({ aggregateId: e.aggregate_id, eventType: e.event_type })));
-        expect(await relayOutboxBatch(app.relaySource, async () => undefined, 100)).toBe(0);
+        // The delete removes an order of its own (a shipped one cannot be deleted), made without a key first.
+        await retryProbe(app, root, async ({ call }, base) => (JSON.parse((await call(base, 'POST', '/orders', { customer: 'Fresh', totalCents: 1 })).text) as { id: string }).id);
       } finally {
         await app.close();
       }

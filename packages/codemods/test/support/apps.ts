@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { expect } from 'vitest';
+import { cli, treeDifferences, treeOf } from './projects.js';
 
 /**
  * The fixture apps of test/apps/ on disk and on PostgreSQL: a copy of an app in a temporary folder, a database of its
@@ -120,3 +123,106 @@ export const serveDataSource: Serve = async (root, url) => {
   if (driverPool) quiet(driverPool);
   return { app: createApp(dataSource), close: () => dataSource.destroy(), relaySource: dataSource };
 };
+
+/** One HTTP exchange of an app's own tests (test/apps/<app>/test/http.ts): status and the exact body text. */
+export interface Answer {
+  status: number;
+  text: string;
+}
+
+type Body = unknown | ((ids: Record<string, string>) => unknown);
+
+/** A mutating route as an app's `mutatingRequests()` lists it for the retry probe. */
+export interface ProbeRequest {
+  name: string;
+  method: string;
+  path: (id: string) => string;
+  /** The request's body, or a function of the ids made so far (a comment names its ticket). */
+  body?: Body;
+  /** Another body under the same key: a 422. */
+  otherBody?: Body;
+  expect: number;
+  /** The row it changes is of this resource (`''`: the app's main one), whose id the last create of it gave. */
+  resource?: string;
+  /** It creates its resource's row (besides a request named `create`). */
+  creates?: boolean;
+  /** It needs a row of its own, made first without a key (`freshRow`): a delete of a row other steps still need. */
+  fresh?: boolean;
+}
+
+export interface ProbeModule {
+  call(base: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  mutatingRequests(): ProbeRequest[];
+}
+
+/**
+ * The retry probe on a running migrated app: every mutating route twice with one Idempotency-Key. The second answer is
+ * the first, byte for byte; each change has exactly one outbox event, naming the changed row; another body under the
+ * same key is a 422 and writes nothing. Then the scaffolded relay publishes every committed event once, in order, and
+ * marks it published. `freshRow` makes the row of a `fresh` request (without a key: its create's event counts too).
+ */
+export async function retryProbe(app: Running, root: string, freshRow?: (probe: ProbeModule, base: string) => Promise<string>): Promise<void> {
+  const probe = await importFrom<ProbeModule>(root, 'test/http.ts');
+  const events = async () => (await app.pool.query<{ event_type: string; aggregate_id: string }>('SELECT event_type, aggregate_id FROM outbox ORDER BY id')).rows;
+  const ids: Record<string, string> = {};
+  const bodyOf = (body: Body): unknown => (typeof body === 'function' ? (body as (ids: Record<string, string>) => unknown)(ids) : body);
+  const requests = probe.mutatingRequests();
+  for (const request of requests) {
+    const resource = request.resource ?? '';
+    const id = request.fresh && freshRow ? await freshRow(probe, app.base) : (ids[resource] ?? '');
+    const key = `probe-${request.name}-${randomBytes(4).toString('hex')}`;
+    const before = await events();
+    const body = bodyOf(request.body);
+    const first = await probe.call(app.base, request.method, request.path(id), body, { 'idempotency-key': key });
+    const second = await probe.call(app.base, request.method, request.path(id), body, { 'idempotency-key': key });
+    expect(first.status, `${request.name}: ${first.text}`).toBe(request.expect);
+    expect(second, `${request.name}: the retry replays the first answer`).toEqual(first);
+    const changed = request.name === 'create' || request.creates ? (ids[resource] = (JSON.parse(first.text) as { id: string }).id) : id;
+    const added = (await events()).slice(before.length);
+    expect(added.map((e) => e.aggregate_id), `${request.name}: one event, naming the changed row`).toEqual([changed]);
+    if (request.otherBody !== undefined) {
+      const other = await probe.call(app.base, request.method, request.path(changed), bodyOf(request.otherBody), { 'idempotency-key': key });
+      expect(other.status, `${request.name}: ${other.text}`).toBe(422);
+      expect((await events()).length).toBe(before.length + 1);
+    }
+  }
+  const all = await events();
+  expect(all.length, 'one event per keyed change, and one for each row made for a fresh request').toBe(requests.length + (freshRow ? requests.filter((r) => r.fresh).length : 0));
+  const { relayOutboxBatch } = await importFrom<{ relayOutboxBatch(source: unknown, publish: (m: { eventId: string; aggregateId: string; eventType: string }) => Promise<void>, batchSize?: number): Promise<number> }>(root, 'src/outbox/outbox-relay.ts');
+  const published: { aggregateId: string; eventType: string }[] = [];
+  expect(await relayOutboxBatch(app.relaySource, async (m) => void published.push({ aggregateId: m.aggregateId, eventType: m.eventType }), 100)).toBe(all.length);
+  expect(published).toEqual(all.map((e) => ({ aggregateId: e.aggregate_id, eventType: e.event_type })));
+  expect(await relayOutboxBatch(app.relaySource, async () => undefined, 100)).toBe(0);
+}
+
+/** The app's own HTTP tests (`appBehaviour`) against it, served from `root` on a database of its own. */
+export async function appBehaviourPasses(root: string, admin: pg.Client, database: string, serve: Serve): Promise<void> {
+  const app = await start(root, admin, database, serve);
+  try {
+    const { appBehaviour } = await importFrom<{ appBehaviour(base: string): Promise<void> }>(root, 'test/http.ts');
+    await appBehaviour(app.base);
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * The dry run is the patch: `outbox-codemod all` on `fresh` (a copy of the app as written) exits with `code`, and its
+ * output applied with `git apply` gives the tree `--write` gave in `root`. `settle` runs on both trees before they are
+ * compared (what is not the codemod's, as a generated client).
+ */
+export async function dryRunIsThePatch(fresh: string, root: string, code: number, settle?: (tree: string) => void): Promise<void> {
+  const planned = await cli('all', fresh);
+  expect(planned.code, `exit ${code}\n${planned.stderr}`).toBe(code);
+  const patch = `${fresh}.diff`;
+  writeFileSync(patch, planned.stdout);
+  try {
+    execFileSync('git', ['apply', '--check', patch], { cwd: fresh });
+    execFileSync('git', ['apply', patch], { cwd: fresh });
+  } finally {
+    rmSync(patch, { force: true });
+  }
+  settle?.(fresh);
+  settle?.(root);
+  expect(treeDifferences(treeOf(fresh), treeOf(root))).toEqual([]);
+}
