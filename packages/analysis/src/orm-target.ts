@@ -29,7 +29,8 @@ export interface OrmWriteTarget {
 
 const INSERT_VERBS = new Set(['create', 'insert', 'upsert', 'createMany', 'insertMany', 'bulkCreate']);
 
-export function ormWriteTarget(call: TS.CallExpression): OrmWriteTarget | undefined {
+/** `sourceFile`: the call's file, for its text (a file parsed without parent pointers cannot find it by itself). */
+export function ormWriteTarget(call: TS.CallExpression, sourceFile: TS.SourceFile = call.getSourceFile()): OrmWriteTarget | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const verb = callee.name.text;
@@ -53,7 +54,7 @@ export function ormWriteTarget(call: TS.CallExpression): OrmWriteTarget | undefi
       values = objects[index + 1];
     }
   }
-  const key = criteria && keyOf(criteria);
+  const key = criteria && keyOf(criteria, sourceFile);
   const literals: [string, string][] = [];
   for (const member of values?.properties ?? []) {
     if (!ts.isPropertyAssignment(member) || !(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))) continue;
@@ -78,13 +79,13 @@ function entityArgument(call: TS.CallExpression): string | undefined {
 }
 
 /** The criteria's key: `id` if present, else its only property; its value when it is a plain read. */
-function keyOf(criteria: TS.ObjectLiteralExpression): { key: string; keyField: string } | undefined {
+function keyOf(criteria: TS.ObjectLiteralExpression, sourceFile: TS.SourceFile): { key: string; keyField: string } | undefined {
   const members = criteria.properties.filter((m) => ts.isPropertyAssignment(m) || ts.isShorthandPropertyAssignment(m));
   const chosen = members.find((m) => m.name && ts.isIdentifier(m.name) && m.name.text === 'id') ?? (members.length === 1 ? members[0] : undefined);
   if (!chosen || !chosen.name || !ts.isIdentifier(chosen.name)) return undefined;
   const value = ts.isShorthandPropertyAssignment(chosen) ? chosen.name : (chosen as TS.PropertyAssignment).initializer;
   if (!plainRead(value)) return undefined;
-  return { key: value.getText(), keyField: chosen.name.text };
+  return { key: value.getText(sourceFile), keyField: chosen.name.text };
 }
 
 function plainRead(node: TS.Expression): boolean {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,6 +60,15 @@ describe("the type check's compiler", () => {
     expect(compilerFor(treeOf(project(undefined))).compiler).toBe(`TypeScript ${ts.version} (the codemod's own)`);
     expect(compilerFor(treeOf(project('2.9.2'))).compiler).toBe(`TypeScript ${ts.version} (the codemod's own)`);
     expect(compilerFor(treeOf(project(ts.version))).compiler).toBe(`TypeScript ${ts.version} (the codemod's own)`);
+  });
+
+  it("is never one from a folder above the project: no code outside the root is loaded", () => {
+    const outer = project('5.4.5');
+    const inner = path.join(outer, 'service');
+    mkdirSync(path.join(inner, 'src'), { recursive: true });
+    writeFileSync(path.join(inner, 'package.json'), JSON.stringify({ name: 'service', private: true }));
+    writeFileSync(path.join(inner, 'tsconfig.json'), readFileSync(path.join(outer, 'tsconfig.json')));
+    expect(compilerFor(treeOf(inner)).compiler).toBe(`TypeScript ${ts.version} (the codemod's own)`);
   });
 
   it("is the codemod's own for a tree in memory (tests, fixtures)", () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type ts from 'typescript';
@@ -274,8 +274,8 @@ export class ProjectTypeCheck {
 }
 
 /**
- * The TypeScript the project compiles with, when it has one of its own (`typescript` resolved from its root, 3.0 or
- * later: what the check calls is there since): the errors that count are the ones its own `tsc` would report (a project
+ * The TypeScript the project compiles with, when it has one of its own (`typescript` resolved from its root to a file
+ * inside it, 3.0 or later: what the check calls is there since): the errors that count are the ones its own `tsc` would report (a project
  * on TypeScript 4 reads its tsconfig's defaults, and its libraries' types, as 4 does). Otherwise the codemod's own.
  */
 export function compilerFor(tree: CheckedTree): { ts: TS; compiler: string } {
@@ -286,6 +286,9 @@ export function compilerFor(tree: CheckedTree): { ts: TS; compiler: string } {
   let version: string | undefined;
   try {
     entry = load.resolve('typescript');
+    // Only a compiler inside the project (its own node_modules, links followed): never code from a folder above it.
+    const root = realpathSync(path.resolve(tree.root));
+    if (!realpathSync(entry).startsWith(root + path.sep)) return own;
     version = (JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version?: string }).version;
   } catch {
     return own;

@@ -5,7 +5,7 @@ import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, todoEdit, detectStyle, indentAt, lineStartOf, relativeImport, removeStatement, render, type CodeStyle, type TextEdit } from '../shared/edits.js';
 import { enclosingFunction, inLoop, keysByName, operationKey, resolveCallSite, serviceCallSites } from '../shared/call-sites.js';
 import { autocommitObstacle, beginStatements, commitStatements, loopItemKey, scopeCallbacks, type ScopeCallback, handleHandedTo, handleOf, hoistableReturn, hoistedDeclaration, type HoistedReturn } from '../shared/operation-code.js';
-import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, topLevelStatement } from '../shared/source.js';
+import { classOf, freshName, insertionPoint, hasParseErrors, importEdit, isPlainRead, operationFunction, parse, resolvedReturnType, rethrows, topLevelStatement } from '../shared/source.js';
 
 /** The functions beside the store that the claim code calls (the runtime's idempotency module). */
 const STORE_HELPERS = ['hashRequest', 'idempotencyError', 'idempotencyScope'];
@@ -522,10 +522,7 @@ function answeringTry(call: ts.Node, fn: ts.FunctionLikeDeclaration): ts.CatchCl
   for (let node: ts.Node = call; node !== fn && node.parent; node = node.parent) {
     const parent = node.parent;
     if (ts.isFunctionLike(parent) && parent !== fn) return undefined;
-    if (ts.isTryStatement(parent) && parent.tryBlock === node && parent.catchClause) {
-      const last = parent.catchClause.block.statements[parent.catchClause.block.statements.length - 1];
-      return last && ts.isThrowStatement(last) ? undefined : parent.catchClause;
-    }
+    if (ts.isTryStatement(parent) && parent.tryBlock === node && parent.catchClause) return rethrows(parent.catchClause.block) ? undefined : parent.catchClause;
   }
   return undefined;
 }

@@ -451,7 +451,7 @@ function targetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLik
  * literal. What the call says is the analysis' reading (ormWriteTarget).
  */
 function ormTargetOf(write: ts.CallExpression, at: ts.Statement, fn: ts.FunctionLikeDeclaration, source: ts.SourceFile): EventTarget | undefined {
-  const target = ormWriteTarget(write);
+  const target = ormWriteTarget(write, source);
   if (!target) return undefined;
   const literals = target.literals;
   const keyNode = target.key !== undefined ? findExpression(write, target.key, source) : undefined;

@@ -165,3 +165,21 @@ export function insertionPoint(text: string, statement: ts.Node, source: ts.Sour
   }
   return lineStart;
 }
+
+/**
+ * A catch block that always ends in a `throw` (and returns nothing): the error goes on. One that does not answers in
+ * the error's place (wrap-transaction puts a transaction inside such a try; inject-idempotency lets a key conflict
+ * through its catch).
+ */
+export function rethrows(block: ts.Block): boolean {
+  const last = block.statements[block.statements.length - 1];
+  if (!last || !ts.isThrowStatement(last)) return false;
+  let returns = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node)) returns = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(block);
+  return !returns;
+}

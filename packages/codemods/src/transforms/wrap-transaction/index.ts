@@ -4,7 +4,7 @@ import type { SkipCode } from '../../engine/skips.js';
 import type { Transform, Workspace } from '../../engine/types.js';
 import { applyEdits, detectStyle, indentAt, lineStartOf, type TextEdit } from '../shared/edits.js';
 import { operationKey } from '../shared/call-sites.js';
-import { freshName, hasParseErrors, nodeAt, operationFunction, parse } from '../shared/source.js';
+import { freshName, hasParseErrors, nodeAt, operationFunction, parse, rethrows } from '../shared/source.js';
 
 /**
  * wrap-transaction: an operation whose writes each commit by themselves (`this.prisma.user.update(…)` outside any
@@ -213,20 +213,6 @@ function caughtWithin(use: ts.Node, stop: ts.Node): boolean {
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node && parent.name.text === 'catch' && ts.isCallExpression(parent.parent)) return true;
   }
   return false;
-}
-
-/** A catch block that always ends in a `throw` (and returns nothing) lets the error end the transaction. */
-function rethrows(block: ts.Block): boolean {
-  const last = block.statements[block.statements.length - 1];
-  if (!last || !ts.isThrowStatement(last)) return false;
-  let returns = false;
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node)) return;
-    if (ts.isReturnStatement(node)) returns = true;
-    ts.forEachChild(node, visit);
-  };
-  visit(block);
-  return !returns;
 }
 
 /** `x` in `a.x`: a property name, not a use. */
