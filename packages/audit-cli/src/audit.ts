@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import {
   CONFIG_FILE_NAME,
   ConfigError,
-  analyzeWorkflow,
   classifyFile,
   compileGlobs,
   readConfigFile,
@@ -15,7 +14,6 @@ import {
   type OutboxConfigFile,
   type OutboxSettings,
   type PartialSettings,
-  type WorkflowFacts,
 } from 'outbox-analysis/core';
 import { analyzeFiles } from './analyze.js';
 import { analyzeStrays } from './batch.js';
@@ -26,6 +24,7 @@ import { readProjectLayout } from './layout.js';
 import { buildReport, type AuditReport, type ReportInput } from './report.js';
 import { isInside, readRegularFile } from './safe-fs.js';
 import type { UnanalysedFile } from './unanalysed.js';
+import { analyzeWorkflowsInBackground, type WorkflowText } from './workflows.js';
 
 /** A mistake in how the audit was called (exit code 2). */
 export class UsageError extends Error {
@@ -173,9 +172,10 @@ const MAX_WORKFLOW_BYTES = 1024 * 1024;
 /**
  * Reads the workflows under `dir` (relative to the root, checked by the config's validation to have no `..`). The
  * folder and each file must be inside the root once links are resolved: a link out of it is a ConfigError for the
- * folder, an unread workflow (with the reason) for a file.
+ * folder, an unread workflow (with the reason) for a file. Only the reading happens here; the YAML is analysed by
+ * `analyzeWorkflowTexts` or, in a worker thread, by `analyzeWorkflowsInBackground` (workflows.ts).
  */
-function readWorkflows(root: string, dir: string, lintCommands: string[], configFile: string | undefined): WorkflowFacts[] {
+function readWorkflowTexts(root: string, dir: string, configFile: string | undefined): WorkflowText[] {
   const realRoot = realpathSync(root);
   const abs = path.join(root, dir);
   if (!existsSync(abs)) return [];
@@ -189,17 +189,16 @@ function readWorkflows(root: string, dir: string, lintCommands: string[], config
   const names = readdirSync(realDir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
-  return names.map((f, index) => {
-    const rel = `${base}/${f}`;
-    const unread = (why: string): WorkflowFacts => ({ file: rel, name: rel, onPullRequest: false, checkSteps: [], masks: [], parseError: why });
-    if (index >= MAX_WORKFLOWS) return unread(`not read: more than ${MAX_WORKFLOWS} workflow files`);
+  return names.map((f, index): WorkflowText => {
+    const file = `${base}/${f}`;
+    if (index >= MAX_WORKFLOWS) return { file, unread: `not read: more than ${MAX_WORKFLOWS} workflow files` };
     try {
       const real = realpathSync(path.join(realDir, f));
-      if (!isInside(realRoot, real)) return unread('a symbolic link to outside the audited root: not read');
-      return analyzeWorkflow(rel, readRegularFile(real, { limit: MAX_WORKFLOW_BYTES }).toString('utf8'), lintCommands);
+      if (!isInside(realRoot, real)) return { file, unread: 'a symbolic link to outside the audited root: not read' };
+      return { file, text: readRegularFile(real, { limit: MAX_WORKFLOW_BYTES }).toString('utf8') };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return unread(code === 'ETOOBIG' ? `not read: larger than ${MAX_WORKFLOW_BYTES} bytes` : `cannot read: ${code ?? (error as Error).message}`);
+      return { file, unread: code === 'ETOOBIG' ? `not read: larger than ${MAX_WORKFLOW_BYTES} bytes` : `cannot read: ${code ?? (error as Error).message}` };
     }
   });
 }
@@ -284,8 +283,9 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
   const settings = settingsFor(partial);
   const checklistSettings = settings.checklist;
   const shownConfig = configFile ? path.relative(process.cwd(), configFile) || configFile : undefined;
-  // Read first: a workflowsDir that leads out of the root is a configuration error, found before any work.
-  const workflows = readWorkflows(root, checklistSettings.workflowsDir, checklistSettings.lintCommands, shownConfig);
+  // Read first: a workflowsDir that leads out of the root is a configuration error, found before any work. Their YAML
+  // is analysed meanwhile, in a worker thread where there is a second core.
+  const workflowsAnalysed = analyzeWorkflowsInBackground(readWorkflowTexts(root, checklistSettings.workflowsDir, shownConfig), checklistSettings.lintCommands);
 
   const discovery = await discoverFiles(root, settings.ignore);
   const shard = options.shard;
@@ -339,7 +339,7 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     version: toolVersion(),
     strict: options.strict ?? false,
     analyses: result.analyses,
-    workflows,
+    workflows: await workflowsAnalysed,
     diagnostics: [...discoveryDiagnostics, ...ownLayoutDiagnostics, ...result.diagnostics],
     unanalysed: [...problemsInScope(discoveryProblems, settings), ...result.unanalysed],
     unanalysable: settings.unanalysable,

@@ -1,4 +1,5 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAudit, type AuditReport } from '../src/index.js';
@@ -89,6 +90,41 @@ describe('worker threads (the built CLI)', () => {
   // thread whatever `workers` says. The worker path is what ships, so it is tested on dist/ (built by the project's
   // globalSetup), in a child process whose Node debug log (NODE_DEBUG=worker) says whether a worker thread started.
   const workersStarted = (stderr: string) => stderr.match(/^WORKER \d+: \[0\] created Worker with ID \d+$/gm)?.length ?? 0;
+
+  it('reads the workflows in a worker thread and finds in them exactly what the audit finds in its own thread', async () => {
+    const root = makeProject({
+      'src/modules/orders/order.service.ts': ORDER_SERVICE,
+      'src/modules/orders/router.ts': ORDER_ROUTER,
+      '.github/workflows/check.yml': [
+        'name: Check',
+        'on: [pull_request]',
+        'jobs:',
+        '  lint:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: npx eslint . || true',
+        '      - name: audit',
+        '        run: npx outbox-audit . --report-only',
+        '',
+      ].join('\n'),
+      '.github/workflows/release.yaml': 'name: Release\non:\n  push:\n    tags: ["v*"]\njobs: {}\n',
+      '.github/workflows/broken.yml': 'name: [unclosed\n',
+    });
+    const inThisThread = await runAudit({ root });
+    const run = await runBuiltCli([root, '--format', 'json', '--report-only'], { env: { NODE_DEBUG: 'worker' } });
+    expect(run.code, run.stderr).toBe(0);
+    const built = JSON.parse(run.stdout) as AuditReport;
+    // One core: the workflows are read in this thread (workflows.ts), and only the facts are compared.
+    expect(workersStarted(run.stderr)).toBe(availableParallelism() >= 2 ? 1 : 0);
+    const prItems = (report: AuditReport) => report.checklist.filter((item) => item.id.startsWith('pr-'));
+    expect(prItems(built).length).toBeGreaterThan(0);
+    expect(prItems(built)).toEqual(prItems(inThisThread));
+    // What the YAML said reached the report: the masks, the report-only step and the file that does not parse.
+    const text = JSON.stringify(prItems(built));
+    expect(text).toContain('swallows the exit code');
+    expect(text).toContain('release.yaml');
+    expect(JSON.stringify(built)).toContain('YAML error');
+  });
 
   it('--workers 2 analyses a share of the files in a worker thread and reports exactly what one thread reports', async () => {
     const files: Record<string, string> = {};

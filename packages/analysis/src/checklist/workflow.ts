@@ -1,5 +1,18 @@
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { LineCounter, Node as YamlNode } from 'yaml';
 import { compileCommandPattern } from '../patterns.js';
+
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+
+/**
+ * The YAML parser, loaded on the first workflow: a tenth of a second of a cold start that the ESLint rules, the
+ * codemods and an audit whose workflows are read in a worker thread never need.
+ */
+function yaml(): Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml;
+  return yamlModule;
+}
 
 /** A step that checks the architecture (runs ESLint with the plugin, the audit, or a grep for router DB calls). */
 export interface WorkflowCheckStep {
@@ -55,6 +68,7 @@ function isTruthyFlag(value: unknown): boolean {
  * would let a failing check pass (continue-on-error, `|| true`, a trailing `exit 0`, `set +e`, `--report-only`).
  */
 export function analyzeWorkflow(file: string, text: string, lintCommands: string[]): WorkflowFacts {
+  const { LineCounter, parseDocument, isMap, isSeq, isScalar } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
   const facts: WorkflowFacts = { file, name: file, onPullRequest: false, checkSteps: [], masks: [] };
