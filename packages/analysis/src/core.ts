@@ -25,6 +25,7 @@ export * from './suppressions.js';
 export {
   defaultCodeCacheDir,
   enableTypeScriptCodeCache,
+  saveTypeScriptCodeCache,
   typeScriptCodeCacheDir,
   typeScriptCodeCacheState,
   type CodeCacheState,
