@@ -66,8 +66,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
     }
     return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout, options.parsedSources);
   }
-  // Several threads: the early worker, if one was started, is the first of them (TypeScript loaded already).
-  const early = takeEarlyWorker();
+  discardEarlyWorker();
 
   const shares: DiscoveredFile[][] = Array.from({ length: count }, () => []);
   const load = new Array<number>(count).fill(0);
@@ -83,28 +82,30 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
     options.onProgress?.(done, files.length);
   };
   const [own, ...others] = shares;
-  let earlyDone = 0;
   const workers = Promise.all(
-    others.map((share, i) => {
-      const job: WorkerJob = { files: share, settings: options.settings, layout: options.layout, maxFileSize: options.maxFileSize, cache: cacheShare(share, options.cache) };
-      if (i === 0 && early) {
-        return analyzeInWorker(early, job, (n) => {
-          tick(n - earlyDone);
-          earlyDone = n;
-        });
-      }
-      return new Promise<BatchResult>((resolve, reject) => {
-        const worker = new Worker(WORKER_URL, { workerData: { ...job, codeCache: typeScriptCodeCacheDir() } });
-        worker.on('message', (message: { progress?: number; result?: BatchResult }) => {
-          if (message.progress) tick(message.progress);
-          if (message.result) resolve(message.result);
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (code !== 0) reject(new Error(`analysis worker exited with code ${code}`));
-        });
-      });
-    }),
+    others.map(
+      (share) =>
+        new Promise<BatchResult>((resolve, reject) => {
+          const worker = new Worker(WORKER_URL, {
+            workerData: {
+              files: share,
+              settings: options.settings,
+              layout: options.layout,
+              maxFileSize: options.maxFileSize,
+              cache: cacheShare(share, options.cache),
+              codeCache: typeScriptCodeCacheDir(),
+            },
+          });
+          worker.on('message', (message: { progress?: number; result?: BatchResult }) => {
+            if (message.progress) tick(message.progress);
+            if (message.result) resolve(message.result);
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new Error(`analysis worker exited with code ${code}`));
+          });
+        }),
+    ),
   );
   // The workers are started; analyse this thread's share meanwhile (their messages wait in the queue).
   let reported = 0;
