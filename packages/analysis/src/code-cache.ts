@@ -95,24 +95,10 @@ function loadCompiled<T>(filename: string, dir: string): T {
     markUsed(cacheFile);
   } else {
     state = cachedData ? 'rejected' : 'compiled';
-    pending = () => writeCache(script, dir, cacheFile);
     // Written when the process ends, so the cache also holds the functions the run compiled (the parser's).
-    if (isMainThread) process.once('exit', () => saveTypeScriptCodeCache());
+    if (isMainThread) process.once('exit', () => writeCache(script, dir, cacheFile));
   }
   return mod.exports as T;
-}
-
-let pending: (() => void) | undefined;
-
-/**
- * Writes the cache now if this thread compiled TypeScript without one (at most once). The main thread does it when
- * the process ends; a worker thread that parses for a main thread that never loads TypeScript (the audit's early
- * worker) does it once its files are parsed, so that the next run finds it.
- */
-export function saveTypeScriptCodeCache(): void {
-  const write = pending;
-  pending = undefined;
-  write?.();
 }
 
 /** Each install of TypeScript gets its own file; the most recently used ones are kept, the others removed. */

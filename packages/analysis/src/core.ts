@@ -25,7 +25,6 @@ export * from './suppressions.js';
 export {
   defaultCodeCacheDir,
   enableTypeScriptCodeCache,
-  saveTypeScriptCodeCache,
   typeScriptCodeCacheDir,
   typeScriptCodeCacheState,
   type CodeCacheState,

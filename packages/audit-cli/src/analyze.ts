@@ -6,8 +6,6 @@ import { classifyFile, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagn
 import type { DiscoveredFile } from './discover.js';
 import { analyzeBatch, settingsFor, type BatchResult, type ParsedSources } from './batch.js';
 import type { CacheEntry } from './cache.js';
-import { discardEarlyWorker, takeEarlyWorker } from './early.js';
-import type { WorkerJob } from './worker.js';
 
 export interface AnalyzeOptions {
   settings: PartialSettings;
@@ -52,21 +50,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
   const cores = availableParallelism();
   const wanted = options.workers ?? (total >= PARALLEL_THRESHOLD_BYTES && cores >= PARALLEL_MIN_CORES ? cores : 1);
   const count = canUseWorkers ? Math.min(wanted, Math.max(1, files.length)) : 1;
-  if (count <= 1) {
-    // One thread: the worker started at the beginning of the run (early.ts) has TypeScript loaded by now, and this
-    // one has not; it takes every file. Not when this thread holds trees to reuse (init), nor for a cache's run.
-    const early = options.workers === undefined && !options.parsedSources && !options.cache && total > 0 ? takeEarlyWorker() : undefined;
-    discardEarlyWorker();
-    if (early) {
-      try {
-        return await analyzeInWorker(early, { files, settings: options.settings, layout: options.layout, maxFileSize: options.maxFileSize }, options.onProgress);
-      } catch {
-        // A worker that failed gives nothing; this thread analyses the files instead (the results are the same).
-      }
-    }
-    return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout, options.parsedSources);
-  }
-  discardEarlyWorker();
+  if (count <= 1) return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout, options.parsedSources);
 
   const shares: DiscoveredFile[][] = Array.from({ length: count }, () => []);
   const load = new Array<number>(count).fill(0);
@@ -135,24 +119,6 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
     unanalysed: results.flatMap((r) => r.unanalysed).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
     ...(options.cache ? { cacheEntries: results.flatMap((r) => r.cacheEntries ?? []) } : {}),
   };
-}
-
-/** Hands a job to a worker that is waiting for one (early.ts) and returns its result. */
-function analyzeInWorker(worker: Worker, job: WorkerJob, onProgress: AnalyzeOptions['onProgress']): Promise<BatchResult> {
-  worker.ref();
-  return new Promise<BatchResult>((resolve, reject) => {
-    let done = 0;
-    worker.on('message', (message: { progress?: number; result?: BatchResult }) => {
-      if (message.progress) {
-        done += message.progress;
-        onProgress?.(done, job.files.length);
-      }
-      if (message.result) resolve(message.result);
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => reject(new Error(`analysis worker exited with code ${code}`)));
-    worker.postMessage(job);
-  });
 }
 
 /** The cache entries of one worker's files only: the rest would be copied to it for nothing. */

@@ -68,11 +68,6 @@ async function loadAnalysis(): Promise<Analysis> {
   return analysisModule;
 }
 
-/** Loads the parser and the analysis now rather than on the first file (a worker started early does: early.ts). */
-export async function preloadAnalysis(): Promise<void> {
-  await loadAnalysis();
-}
-
 async function loadParser(): Promise<AnalyzeFile> {
   parser ??= (await loadAnalysis()).analyzeFile;
   return parser;

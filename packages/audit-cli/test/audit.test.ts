@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAudit, type AuditReport } from '../src/index.js';
@@ -111,8 +111,7 @@ describe('worker threads (the built CLI)', () => {
       '.github/workflows/broken.yml': 'name: [unclosed\n',
     });
     const inThisThread = await runAudit({ root });
-    // Without the early analysis worker (the next test), so that the one worker counted is the workflows'.
-    const run = await runBuiltCli([root, '--format', 'json', '--report-only'], { env: { NODE_DEBUG: 'worker', OUTBOX_EARLY_WORKER: '0' } });
+    const run = await runBuiltCli([root, '--format', 'json', '--report-only'], { env: { NODE_DEBUG: 'worker' } });
     expect(run.code, run.stderr).toBe(0);
     const built = JSON.parse(run.stdout) as AuditReport;
     // One core: the workflows are read in this thread (workflows.ts), and only the facts are compared.
@@ -125,44 +124,6 @@ describe('worker threads (the built CLI)', () => {
     expect(text).toContain('swallows the exit code');
     expect(text).toContain('release.yaml');
     expect(JSON.stringify(built)).toContain('YAML error');
-  });
-
-  it('analyses the files in the worker started before the command line is parsed, with the same report, and that worker writes the code cache', async () => {
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 4; i++) {
-      files[`src/modules/m${i}/order.service.ts`] = ORDER_SERVICE.replace(/OrderService/g, `OrderService${i}`);
-      files[`src/modules/m${i}/router.ts`] = ORDER_ROUTER.replace(/OrderService/g, `OrderService${i}`);
-    }
-    files['src/modules/m0/broken.service.ts'] = 'export class Broken {\n  async x( {\n    await this.db.commit(\n';
-    const root = makeProject(files);
-    // A temporary folder of its own: the code cache is kept under it (code-cache.ts), and this run starts with none.
-    const tmp = mkdtempSync(path.join(tmpdir(), 'outbox-early-'));
-    const audit = async (env: Record<string, string>) => {
-      const run = await runBuiltCli([root, '--format', 'json', '--report-only'], { env: { NODE_DEBUG: 'worker', TMPDIR: tmp, ...env } });
-      expect(run.code, run.stderr).toBe(0);
-      const report = JSON.parse(run.stdout) as AuditReport;
-      return { report, workers: workersStarted(run.stderr) };
-    };
-    const early = await audit({});
-    const inline = await audit({ OUTBOX_EARLY_WORKER: '0' });
-    const inProcess = await runAudit({ root });
-    expect(early.workers).toBe(availableParallelism() >= 2 ? 1 : 0);
-    expect(inline.workers).toBe(0);
-    expect(early.report.summary).toMatchObject({ operations: 8, compliant: 4, routerDbCommit: 4 });
-    expect(JSON.stringify(early.report.diagnostics)).toContain('broken.service.ts');
-    for (const other of [inline.report, inProcess]) {
-      expect(early.report.summary).toEqual(other.summary);
-      expect(early.report.operations).toEqual(other.operations);
-      expect(early.report.routers).toEqual(other.routers);
-      expect(early.report.diagnostics).toEqual(other.diagnostics);
-      expect(early.report.unanalysed).toEqual(other.unanalysed);
-    }
-    if (availableParallelism() >= 2) {
-      // The main thread of the first run never loaded TypeScript: the worker wrote the cache the next run reads.
-      const caches = readdirSync(path.join(tmp, `outbox-toolkit-${process.getuid?.() ?? 'user'}`, 'v8-cache'));
-      expect(caches.filter((name) => name.endsWith('.bin'))).toHaveLength(1);
-    }
-    rmSync(tmp, { recursive: true, force: true });
   });
 
   it('--workers 2 analyses a share of the files in a worker thread and reports exactly what one thread reports', async () => {
