@@ -1,4 +1,4 @@
-import type { FileRole } from './types.js';
+import type { FileAnalysis, FileRole } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { compileGlobs } from './patterns.js';
 import { mentionsRouterDecorator, textMayMatter } from './precheck.js';
@@ -153,6 +153,18 @@ export function isCandidate(path: string, text: string, settings: OutboxSettings
   if (ignored) return false;
   if (role !== 'other' && process.env.OUTBOX_PRECHECK === 'off') return true;
   return textMayMatter(role, text, settings);
+}
+
+/**
+ * A router file by its path that the pre-check spares although it declares routes by decorator (a NestJS controller
+ * or resolver that names no DB handle): the analysis of it, without parsing it, is its role and module and nothing
+ * else — a router yields router DB calls and operations only through a handle (precheck.ts). The front-ends list it
+ * with the routers they analysed, as they did when such files were parsed. Undefined for any other file.
+ */
+export function declaredRouterAnalysis(path: string, text: string, settings: OutboxSettings, layout?: ProjectLayout): FileAnalysis | undefined {
+  const { role, module, ignored } = classifyFile(path, settings, layout);
+  if (ignored || role !== 'router' || textMayMatter(role, text, settings) || !mentionsRouterDecorator(text, settings)) return undefined;
+  return { file: path, role, module, routerDbCalls: [], routes: [], operations: [], classes: [], functions: [], imports: [], suppressions: [], diagnostics: [] };
 }
 
 /**

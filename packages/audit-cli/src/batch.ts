@@ -1,6 +1,7 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import {
   classifyFile,
+  declaredRouterAnalysis,
   isCandidate,
   mayHoldStrayDbWork,
   resolveSettings,
@@ -186,7 +187,10 @@ export async function analyzeBatch(
     if (failed) result.unanalysed.push({ file: analysis.file, kind: 'parse-failed', message: failed.message });
   };
   const reuse = (relative: string, entry: CacheEntry, changed: boolean): void => {
-    if (entry.analysis) {
+    if (entry.analysis && entry.unparsed) {
+      result.skipped++;
+      result.analyses.push(entry.analysis);
+    } else if (entry.analysis) {
       result.parsed++;
       result.fromCache++;
       result.analyses.push(entry.analysis);
@@ -238,8 +242,11 @@ export async function analyzeBatch(
     }
     if (!isCandidate(file.relative, source.text, settings, layout)) {
       result.skipped++;
+      // A controller that names no DB handle is not parsed, and is still listed among the routers.
+      const declared = declaredRouterAnalysis(file.relative, source.text, settings, layout);
+      if (declared) result.analyses.push(declared);
       if (cache) {
-        result.cacheEntries!.push([file.relative, stamp]);
+        result.cacheEntries!.push([file.relative, declared ? { ...stamp, analysis: declared, unparsed: true } : stamp]);
         result.cacheChanged++;
       }
       continue;

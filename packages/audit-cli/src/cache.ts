@@ -29,6 +29,8 @@ export interface CacheEntry {
   mtimeMs: number;
   /** Absent for a file that was read and skipped (no role, none of the names the checklist looks for). */
   analysis?: FileAnalysis;
+  /** The analysis was known from the text without a parse (`declaredRouterAnalysis`): not counted as parsed. */
+  unparsed?: true;
 }
 
 export interface AnalysisCache {

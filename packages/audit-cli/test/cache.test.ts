@@ -34,6 +34,23 @@ describe('--cache', () => {
     expect(readdirSync(root).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
+  it('keeps a controller that was listed without being parsed: the cached report is the fresh one', async () => {
+    const root = makeProject({
+      'outbox.config.json': JSON.stringify({ presets: ['nestjs', 'prisma'] }),
+      'src/orders/orders.controller.ts': "import { Controller, Get } from '@nestjs/common';\n@Controller('orders')\nexport class OrdersController {\n  @Get() list() { return this.orders.list(); }\n}\n",
+      'src/orders/orders.service.ts': "export class OrdersService {\n  async cancel(id: string) { await this.prisma.order.update({ where: { id }, data: { status: 'cancelled' } }); }\n}\n",
+    });
+    const cacheFile = path.join(root, '.outbox-audit-cache');
+    const plain = await runAudit({ root });
+    expect(plain.routers.map((r) => r.file)).toEqual(['src/orders/orders.controller.ts']);
+    expect(plain.summary).toMatchObject({ routers: 1, services: 1, filesParsed: 1 });
+    const first = await cachedAudit(root, cacheFile);
+    expect(first.report).toEqual(plain);
+    const second = await cachedAudit(root, cacheFile);
+    expect(second.stats).toMatchObject({ reused: 1, analysed: 0 });
+    expect(second.report).toEqual(plain);
+  });
+
   it('does not read a file whose size and time are unchanged, and reuses the analysis of one touched but not changed', async () => {
     const root = makeProject(files);
     const cacheFile = path.join(root, 'cache.json');

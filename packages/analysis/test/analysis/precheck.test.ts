@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile, classifyFile, isCandidate, PRESET_NAMES, resolveSettings, type OutboxSettings } from '../../src/index.js';
+import { analyzeFile, classifyFile, declaredRouterAnalysis, isCandidate, PRESET_NAMES, resolveSettings, type OutboxSettings } from '../../src/index.js';
 import { fixedPartOf, precheckFor, textMayMatter } from '../../src/precheck.js';
 import { stackRulesFor } from '../../src/stack.js';
 
@@ -87,6 +87,25 @@ describe('the pre-check', () => {
     expect(isCandidate('src/util/engine.ts', 'export class MatchingEngine {}', seed)).toBe(true);
     expect(isCandidate(service, 'export class MatchingEngine {}', seed)).toBe(true);
     expect(isCandidate('src/ignored/node_modules/x.service.ts', 'await prisma.order.create({})', seed)).toBe(false);
+  });
+
+  it('a controller at a router path that names no handle is not parsed: its analysis is its role, known from the path', () => {
+    const nest = resolveSettings({ presets: ['nestjs', 'prisma'] });
+    const controller = "import { Controller, Get } from '@nestjs/common';\n@Controller('health')\nexport class HealthController {\n  @Get() check() { return this.health.check(); }\n}\n";
+    const path = 'src/health/health.controller.ts';
+    expect(classifyFile(path, nest).role).toBe('router');
+    expect(isCandidate(path, controller, nest)).toBe(false);
+    expect(declaredRouterAnalysis(path, controller, nest)).toMatchObject({ file: path, role: 'router', module: 'health', operations: [], routerDbCalls: [] });
+    // What the parse would have said about it: a router, and nothing else a report counts.
+    const parsed = analyzeFile(path, controller, nest);
+    expect(parsed).toMatchObject({ role: 'router', operations: [], routerDbCalls: [] });
+    // Naming a handle, it is parsed; in a file that is no router by its path, the decorator still makes it one.
+    const withHandle = controller.replace('this.health.check()', 'this.prisma.user.count()');
+    expect(isCandidate(path, withHandle, nest)).toBe(true);
+    expect(declaredRouterAnalysis(path, withHandle, nest)).toBeUndefined();
+    expect(isCandidate('src/health/health.ts', controller, nest)).toBe(true);
+    expect(isCandidate('src/health/health.service.ts', controller, nest)).toBe(true);
+    expect(declaredRouterAnalysis('src/health/health.service.ts', controller, nest)).toBeUndefined();
   });
 
   it('without a data preset, only the session style handles count', () => {
