@@ -2,10 +2,10 @@ import { isAbsolute, relative } from 'node:path';
 import type TS from 'typescript';
 import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { analyzeFile, analyzeSourceFile, diskLayout } from 'outbox-analysis';
-import { classifyFile, mayDeclareRoutes, textMayMatter } from 'outbox-analysis';
-import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
-import type { FileAnalysis, FileRole, ProjectLayout, SourceSpan } from 'outbox-analysis';
+import { analyzeFile, analyzeSourceFile, diskLayout } from 'outbox-analysis/lint';
+import { classifyFile, mayDeclareRoutes, textMayMatter } from 'outbox-analysis/lint';
+import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis/lint';
+import type { FileAnalysis, FileRole, ProjectLayout, SourceSpan } from 'outbox-analysis/lint';
 
 /**
  * The rules' door to the analysis. Each rule asks for the file it is linting; the first one to ask analyses the
