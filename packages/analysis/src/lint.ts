@@ -7,8 +7,8 @@
  */
 export type * from './types.js';
 export { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from './settings.js';
-export { classifyFile, mayDeclareRoutes, type FileClass, type PackageInfo, type ProjectLayout } from './classify.js';
-export { textMayMatter } from './precheck.js';
+export { classifyFile, classifyPathOnce, mayDeclareRoutes, type FileClass, type PackageInfo, type ProjectLayout } from './classify.js';
+export { mentionsRouterDecorator, textMayMatter } from './precheck.js';
 export { readConfigFile } from './config.js';
 export { diskLayout } from './layout.js';
 export { analyzeFile, analyzeSourceFile } from './analyze.js';
