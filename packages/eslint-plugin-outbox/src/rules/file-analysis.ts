@@ -3,7 +3,7 @@ import type TS from 'typescript';
 import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { analyzeFile, analyzeSourceFile, diskLayout } from 'outbox-analysis/lint';
-import { classifyFile, mayDeclareRoutes, textMayMatter } from 'outbox-analysis/lint';
+import { classifyPathOnce, mentionsRouterDecorator, textMayMatter } from 'outbox-analysis/lint';
 import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis/lint';
 import type { FileAnalysis, FileRole, ProjectLayout, SourceSpan } from 'outbox-analysis/lint';
 
@@ -73,10 +73,11 @@ export function lintTarget(context: AnyContext): LintTarget {
     }
   }
   path = path.replace(/\\/g, '/');
-  const { role: byPath, ignored } = classifyFile(path, settings);
-  // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
+  // Each file is classified once here (the analysis classifies the files it analyses again, with their packages).
+  const { role: byPath, ignored, test } = classifyPathOnce(path, settings);
+  // A `@Controller` class makes a router of any file but a test (nestjs preset): such a file is analysed like one.
   const text = context.sourceCode.text;
-  const role = byPath === 'other' && !ignored && mayDeclareRoutes(text, settings, path) ? 'router' : byPath;
+  const role = byPath === 'other' && !ignored && !test && mentionsRouterDecorator(text, settings) ? 'router' : byPath;
   const inert = role === 'other' || (byPath !== 'other' && !textMayMatter(byPath, text, settings));
   const target: LintTarget = { path, ...(root ? { root } : {}), role, settings, inert };
   current = { sourceCode: context.sourceCode, target };
