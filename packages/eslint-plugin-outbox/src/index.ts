@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import * as tsParser from '@typescript-eslint/parser';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { rules, type RuleName } from './rules/index.js';
-import { readConfigFile } from 'outbox-analysis';
-import type { PartialSettings } from 'outbox-analysis';
+import { readConfigFile } from 'outbox-analysis/lint';
+import type { PartialSettings } from 'outbox-analysis/lint';
 import type { OutboxRuleDocs } from './rules/create-rule.js';
 
 /** Kept equal to package.json's version by a test (importing the JSON would put it outside `rootDir`). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFile, DEFAULT_SETTINGS, isCandidate, resolveSettings, type ProjectLayout } from '../../src/index.js';
+import { classifyPathOnce } from '../../src/lint.js';
 import { DEFAULT_CHECKLIST_SETTINGS } from '../../src/checklist/settings.js';
 
 describe('classifyFile: roles', () => {
@@ -36,6 +37,17 @@ describe('classifyFile: roles', () => {
   ];
   it.each(cases)('%s → %s', (path, role) => {
     expect(classifyFile(path, DEFAULT_SETTINGS).role).toBe(role);
+  });
+
+  it('classifyPathOnce answers as classifyFile, asked first or after it', () => {
+    // Fresh settings: no path has been classified with them yet.
+    const settings = resolveSettings({ testFiles: { add: ['**/fixtures/**'] } });
+    for (const [path] of cases) {
+      const once = classifyPathOnce(path, settings);
+      expect(classifyFile(path, settings)).toEqual(once);
+      expect(classifyPathOnce(path, settings)).toEqual(once);
+    }
+    expect(classifyPathOnce('src/services/fixtures/a.service.ts', settings)).toEqual(classifyFile('src/services/fixtures/a.service.ts', settings));
   });
 
   it('marks ignored paths', () => {

@@ -1,5 +1,8 @@
-import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
-import { repositoryUrl, RULES, type FileRole, type RuleName } from 'outbox-analysis';
+import type { TSESLint } from '@typescript-eslint/utils';
+// The subpath, not the package's root: the root also loads its ts-eslint wrappers, which load ESLint's API (the
+// RuleTester with it) into every lint run; RuleCreator needs none of that.
+import * as ESLintUtils from '@typescript-eslint/utils/eslint-utils';
+import { repositoryUrl, RULES, type FileRole, type RuleName } from 'outbox-analysis/lint';
 import { lintTarget } from './file-analysis.js';
 
 /** Where a rule sits in the shared configs; the configs are built from this, never listed by hand. */

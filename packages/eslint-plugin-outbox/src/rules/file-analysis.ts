@@ -2,10 +2,10 @@ import { isAbsolute, relative } from 'node:path';
 import type TS from 'typescript';
 import ts from 'outbox-analysis/typescript';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { analyzeFile, analyzeSourceFile, diskLayout } from 'outbox-analysis';
-import { classifyFile, mayDeclareRoutes, textMayMatter } from 'outbox-analysis';
-import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis';
-import type { FileAnalysis, FileRole, ProjectLayout, SourceSpan } from 'outbox-analysis';
+import { analyzeFile, analyzeSourceFile, diskLayout } from 'outbox-analysis/lint';
+import { classifyPathOnce, mentionsRouterDecorator, textMayMatter } from 'outbox-analysis/lint';
+import { DEFAULT_SETTINGS, resolveSettings, type OutboxSettings, type PartialSettings } from 'outbox-analysis/lint';
+import type { FileAnalysis, FileRole, ProjectLayout, SourceSpan } from 'outbox-analysis/lint';
 
 /**
  * The rules' door to the analysis. Each rule asks for the file it is linting; the first one to ask analyses the
@@ -43,11 +43,15 @@ export function settingsOf(context: AnyContext): OutboxSettings {
 }
 
 /**
- * ESLint runs every rule of one file before it moves to the next, so remembering the last file is enough to share
- * work between the four rules — and, unlike a WeakMap keyed by each file's AST, it keeps nothing alive and gives the
- * garbage collector no ephemeron tables to trace (measured: a tenth of the plugin's overhead on 500 files).
+ * ESLint runs every rule of one file before it moves to the next, so remembering the file being linted is enough to
+ * share work between the four rules — and, unlike a WeakMap keyed by each file's AST, it gives the garbage collector
+ * no ephemeron tables to trace (measured: a tenth of the plugin's overhead on 500 files). The record holds the file's
+ * SourceCode, which ESLint's Linter keeps too until its next file, and the file's analysis once a rule asked for it.
+ * It is replaced as soon as a rule asks about the next file, so the analysis never outlives its file: kept until the
+ * next analysed file instead, it held that file's whole SourceCode (ESLint's tree, tokens and scopes, and
+ * TypeScript's tree) alive through every inert file that followed.
  */
-let lastTarget: { sourceCode: object; target: LintTarget } | undefined;
+let current: { sourceCode: object; target: LintTarget; analysis?: { settings: OutboxSettings; analysis: FileAnalysis } } | undefined;
 
 /**
  * The file's role, decided from its path alone (no parsing), so a rule can return at once on the files that
@@ -56,7 +60,7 @@ let lastTarget: { sourceCode: object; target: LintTarget } | undefined;
  */
 export function lintTarget(context: AnyContext): LintTarget {
   const settings = settingsOf(context);
-  if (lastTarget?.sourceCode === context.sourceCode && lastTarget.target.settings === settings) return lastTarget.target;
+  if (current?.sourceCode === context.sourceCode && current.target.settings === settings) return current.target;
   const filename = context.filename;
   const cwd = context.cwd;
   let path = filename;
@@ -69,28 +73,31 @@ export function lintTarget(context: AnyContext): LintTarget {
     }
   }
   path = path.replace(/\\/g, '/');
-  const { role: byPath, ignored } = classifyFile(path, settings);
-  // A `@Controller` class makes a router of any file (nestjs preset): such a file is analysed like one.
+  // Each file is classified once here (the analysis classifies the files it analyses again, with their packages).
+  const { role: byPath, ignored, test } = classifyPathOnce(path, settings);
+  // A `@Controller` class makes a router of any file but a test (nestjs preset): such a file is analysed like one.
   const text = context.sourceCode.text;
-  const role = byPath === 'other' && !ignored && mayDeclareRoutes(text, settings, path) ? 'router' : byPath;
+  const role = byPath === 'other' && !ignored && !test && mentionsRouterDecorator(text, settings) ? 'router' : byPath;
   const inert = role === 'other' || (byPath !== 'other' && !textMayMatter(byPath, text, settings));
   const target: LintTarget = { path, ...(root ? { root } : {}), role, settings, inert };
-  lastTarget = { sourceCode: context.sourceCode, target };
+  current = { sourceCode: context.sourceCode, target };
   return target;
 }
 
-let lastAnalysis: { sourceCode: object; settings: OutboxSettings; analysis: FileAnalysis } | undefined;
-
-/** The analysis of the file being linted, computed by the first rule that asks and shared with the others. */
+/**
+ * The analysis of the file being linted, computed by the first rule that asks and shared with the others (kept with
+ * the file's record from `lintTarget`, so it goes when the next file comes).
+ */
 export function fileAnalysis(context: AnyContext, target: LintTarget): FileAnalysis {
   const sourceCode = context.sourceCode;
-  if (lastAnalysis?.sourceCode === sourceCode && lastAnalysis.settings === target.settings) return lastAnalysis.analysis;
+  const record = current?.sourceCode === sourceCode ? current : undefined;
+  if (record?.analysis?.settings === target.settings) return record.analysis.analysis;
   const sourceFile = sourceFileOf(sourceCode);
   const layout = layoutOf(target);
   const analysis = sourceFile
     ? analyzeSourceFile(sourceFile, target.path, target.settings, layout)
     : analyzeFile(target.path, sourceCode.text, target.settings, layout);
-  lastAnalysis = { sourceCode, settings: target.settings, analysis };
+  if (record) record.analysis = { settings: target.settings, analysis };
   return analysis;
 }
 

@@ -1,4 +1,4 @@
-import { messagesOf, routerCallMessage, type OutboxSettings } from 'outbox-analysis';
+import { messagesOf, routerCallMessage, type OutboxSettings } from 'outbox-analysis/lint';
 import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf, settingsOf } from './file-analysis.js';
 

@@ -1,4 +1,4 @@
-import { MESSAGES, messagesOf, type MessageId } from 'outbox-analysis';
+import { MESSAGES, messagesOf, type MessageId } from 'outbox-analysis/lint';
 import { createRule, docsOf } from './create-rule.js';
 import { fileAnalysis, lintTarget, locOf } from './file-analysis.js';
 
