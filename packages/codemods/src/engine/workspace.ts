@@ -133,7 +133,10 @@ export class OverlayWorkspace implements Workspace, CheckedTree {
   }
 
   claim(claim: UnitClaim): void {
-    this.claimList.push(claim);
+    // A claim outlives the text it names: the engine keeps a transform's claims for the whole run. Its names are
+    // often substrings of that text, and V8 keeps a substring as a view of the whole (the class name of a claim held
+    // a version of its file that later transforms had replaced). A structured clone holds copies of its own.
+    this.claimList.push(structuredClone(claim));
   }
 
   /** The engine starts a transform (again): its skips, its exclusions, a fresh list of claims. */
