@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from 'outbox-analysis';
-import { unifiedDiff } from './engine/diff.js';
+import { fileDiff } from './engine/diff.js';
 import { JOURNAL, hasJournal, recoverInterruptedWrite, treeState, writeChanges, WriteRefusedError } from './engine/write.js';
 import type { ProgressEvent } from './engine/run.js';
 import { TRANSFORM_ORDER } from './engine/types.js';
@@ -167,7 +167,8 @@ Examples:
     }
     err.write(`wrote ${result.changes.length} file(s)\n`);
   } else {
-    out.write(unifiedDiff(result.changes));
+    // File by file: the diff of a whole tree is never one string (nor are all the texts it was made from).
+    for (const change of result.changes) out.write(fileDiff(change));
   }
   if (result.skipped.length > 0 || result.unread.length > 0) return EXIT_PROBLEM;
   return !options.write && result.changes.length > 0 ? EXIT_PENDING : 0;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOURNAL, WriteRefusedError, writeChanges } from '../src/engine/write.js';
+import { planMigration } from '../src/migrate.js';
 import { cleanup, cli, commitAll, git, repoRoot, runtimeCopy, smallApp, treeDifferences, treeOf } from './support/projects.js';
 
 const ROUTER = 'src/modules/catalog/router.ts';
@@ -39,6 +40,28 @@ describe('outbox-codemod --write: safe writes', () => {
     symlinkSync(victim, path.join(root, ROUTER));
     expect(() => writeChanges(root, [{ path: ROUTER, before: 'export const untouched = true;\n', after: 'overwritten\n' }])).toThrow(WriteRefusedError);
     expect(readFileSync(victim, 'utf8')).toBe('export const untouched = true;\n');
+    expect(existsSync(path.join(root, JOURNAL))).toBe(false);
+  });
+
+  it('a file changed on disk after the run read it is refused, though the run keeps only its digest', async () => {
+    const root = smallApp();
+    const original = readFileSync(path.join(root, ROUTER), 'utf8');
+    const result = await planMigration({ root, transform: 'all', typeCheck: false });
+    const change = result.changes.find((c) => c.path === ROUTER)!;
+    expect(change.beforeSha256).toMatch(/^[0-9a-f]{64}$/);
+    // What the diff shows is read again from disk, and is what the run read.
+    expect(change.before).toBe(original);
+    writeFileSync(path.join(root, ROUTER), `${original}// edited meanwhile\n`);
+    expect(() => change.before).toThrow(`${ROUTER} changed on disk since the run read it; run again`);
+    let refused: unknown;
+    try {
+      writeChanges(root, result.changes);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(WriteRefusedError);
+    expect((refused as WriteRefusedError).problems).toContainEqual({ file: ROUTER, reason: 'changed on disk since the run read it; run again' });
+    expect(readFileSync(path.join(root, ROUTER), 'utf8')).toBe(`${original}// edited meanwhile\n`);
     expect(existsSync(path.join(root, JOURNAL))).toBe(false);
   });
 

@@ -11,12 +11,15 @@ export function unifiedDiff(changes: readonly FileChange[]): string {
   return changes.map(fileDiff).join('');
 }
 
-function fileDiff(change: FileChange): string {
-  const oldLines = change.before === undefined ? [] : splitLines(change.before);
+/** One file's part of `unifiedDiff`: a caller that prints the diff file by file never holds all of it. */
+export function fileDiff(change: FileChange): string {
+  // Read once: a change may read it from disk (see FileChange).
+  const before = change.before;
+  const oldLines = before === undefined ? [] : splitLines(before);
   const newLines = splitLines(change.after);
   const header =
     `diff --git a/${change.path} b/${change.path}\n` +
-    (change.before === undefined ? `new file mode 100644\n--- /dev/null\n` : `--- a/${change.path}\n`) +
+    (before === undefined ? `new file mode 100644\n--- /dev/null\n` : `--- a/${change.path}\n`) +
     `+++ b/${change.path}\n`;
   return header + hunks(oldLines, newLines).join('');
 }

@@ -59,6 +59,7 @@ interface Step {
    * so a run does not hold every version of every file it changed (at 5,000 files that was most of its memory).
    */
   before: WorkspaceSnapshot;
+  /** Its claims, to trace a type error back to a unit of work (none are recorded when there is no type check). */
   claims: UnitClaim[];
   /** The files whose text it changed (created ones included), sorted: taken when it ends, for the summary. */
   filesChanged: string[];
@@ -91,6 +92,7 @@ export async function runTransforms(workspace: OverlayWorkspace, transforms: Tra
     }
     else typeCheck.unavailable = opened.unavailable;
   }
+  workspace.recordClaims = checker !== undefined;
   const excluded = transforms.map(() => new Map<string, ExcludedUnit>());
   const droppedEntirely = transforms.map((): IntroducedTypeError[] | undefined => undefined);
   const steps: Step[] = [];

@@ -221,9 +221,9 @@ function targetProblem(base: string, change: FileChange, options: { recovering?:
   try {
     stat = lstatSync(target);
   } catch {
-    return change.before === undefined || options.recovering ? undefined : 'the file was removed since the run read it; run again';
+    return createdBy(change) || options.recovering ? undefined : 'the file was removed since the run read it; run again';
   }
-  if (change.before === undefined && !options.recovering) return 'a file the run creates exists already; run again';
+  if (createdBy(change) && !options.recovering) return 'a file the run creates exists already; run again';
   if (stat.isSymbolicLink()) return 'is a symbolic link; outbox-codemod does not write through links';
   if (!stat.isFile()) return 'is not a regular file';
   if ((stat.mode & 0o222) === 0) return 'is read-only; make it writable (chmod u+w) to let outbox-codemod change it';
@@ -233,8 +233,18 @@ function targetProblem(base: string, change: FileChange, options: { recovering?:
   } catch (error) {
     return `is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
-  if (!options.recovering && readFileSync(target, 'utf8') !== change.before) return 'changed on disk since the run read it; run again';
+  if (!options.recovering && !asTheRunRead(readFileSync(target, 'utf8'), change)) return 'changed on disk since the run read it; run again';
   return undefined;
+}
+
+/** A file the run creates (asked without reading a `before` the change reads from disk: see FileChange). */
+function createdBy(change: FileChange): boolean {
+  return change.beforeSha256 === undefined && change.before === undefined;
+}
+
+/** Does the file on disk still hold what the run read (its text, or the digest of it)? */
+function asTheRunRead(onDisk: string, change: FileChange): boolean {
+  return change.beforeSha256 !== undefined ? sha256(onDisk) === change.beforeSha256 : onDisk === change.before;
 }
 
 function safeRelative(rel: string): boolean {
