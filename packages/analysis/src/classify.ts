@@ -1,7 +1,7 @@
 import type { FileAnalysis, FileRole } from './types.js';
 import type { OutboxSettings } from './settings.js';
 import { compileGlobs } from './patterns.js';
-import { mentionsDbHandle, mentionsRouterDecorator, textMayMatter } from './precheck.js';
+import { mentionsRouterDecorator, textMayMatter } from './precheck.js';
 
 export interface FileClass {
   role: FileRole;
@@ -186,8 +186,7 @@ export function declaredRouterAnalysis(path: string, text: string, settings: Out
 export function mayHoldStrayDbWork(path: string, text: string, settings: OutboxSettings, layout?: ProjectLayout): boolean {
   const { role, ignored, test } = classifyFile(path, settings, layout);
   if (ignored || test || role !== 'other') return false;
-  // Any DB call, a read too: the handle is what to look for (a service's further need of a write does not apply).
-  return mentionsDbHandle(text, settings);
+  return textMayMatter('service', text, settings);
 }
 
 /**

@@ -57,25 +57,7 @@ export interface PreCheck {
   routerDecoratorNames: readonly string[];
   /** A name pattern with no fixed part (`*`): any file may match, so every router and service file passes. */
   anyName: boolean;
-  /**
-   * What a service needs besides a handle: a write. Whole names, case-sensitive: every verb that can make a write
-   * (preset writes, instance writes, SQL methods and tags, the session's execute calls, transaction scopes and
-   * producers), with `dbWriteCalls` among the preset writes.
-   */
-  writeVerbs: readonly Needle[];
-  /** Substrings of a transaction's type (`Prisma.TransactionClient`): a handle so typed may be handed to a writer. */
-  transactionTypes: readonly string[];
-  /** Case-insensitive fixed parts of a team's repository names, whose methods write by prefix (`createFeature`). */
-  repositoryParts: readonly Needle[];
-  /** A repository name pattern with no fixed part: any service may write through one. */
-  anyRepository: boolean;
 }
-
-/**
- * The types that make a handle a transaction's (model.ts binds a parameter or variable so typed as one): such a handle
- * handed to a function named like a write is a write, with no verb in sight.
- */
-const TRANSACTION_TYPES = ['Transaction', 'PoolClient', 'EntityManager', 'QueryRunner'];
 
 const cache = new WeakMap<OutboxSettings, PreCheck>();
 
@@ -187,21 +169,6 @@ export function precheckFor(settings: OutboxSettings): PreCheck {
     if (stack.modelImports.some((entry) => entry.mark.length === 0)) anyName = true;
   }
   const decorators = [...stack.web.controllerDecorators];
-  const writeVerbs = [...settings.executeCalls];
-  const repositoryParts: Needle[] = [];
-  let anyRepository = false;
-  for (const idiom of stack.idioms) {
-    for (const verbs of [idiom.write, idiom.instanceWrite, idiom.sql, idiom.sqlTags, idiom.scope, idiom.txProducers, idiom.begin]) writeVerbs.push(...verbs);
-  }
-  if (stack.repository) {
-    const globs = (stack.repository.matches as { globs?: readonly string[] }).globs;
-    if (!globs) anyRepository = true;
-    for (const glob of globs ?? []) {
-      const part = fixedPartOf(glob.toLowerCase());
-      if (part) repositoryParts.push({ ...part, text: part.text.toLowerCase() });
-      else anyRepository = true;
-    }
-  }
   found = {
     words: unique(words.filter((n) => n.text.length > 0), (n) => n.text),
     types: unique(types.filter((n) => n.text.length > 0), (n) => n.text),
@@ -212,10 +179,6 @@ export function precheckFor(settings: OutboxSettings): PreCheck {
       decorators.length > 0 ? new RegExp(`@\\s*(?:[\\w$]+\\s*\\.\\s*)*(?:${decorators.map(escapeRegExp).join('|')})(?![\\w$])`) : undefined,
     routerDecoratorNames: decorators,
     anyName,
-    writeVerbs: unique(writeVerbs.filter((verb) => verb.length > 0).map(word), (n) => n.text),
-    transactionTypes: TRANSACTION_TYPES,
-    repositoryParts: unique(repositoryParts, (n) => `${n.start ? '^' : ''}${n.text}${n.end ? '$' : ''}`),
-    anyRepository,
   };
   cache.set(settings, found);
   return found;
@@ -268,26 +231,9 @@ export function mentionsDbHandle(text: string, settings: OutboxSettings): boolea
 }
 
 /**
- * The text may hold a write, the only thing that makes an operation (operations.ts): a verb that writes on some
- * handle, a transaction's type (its handle handed to a writer), or a team repository's name (its methods write by
- * their prefix). A service that only reads is none of these.
- */
-export function mentionsWrite(text: string, settings: OutboxSettings): boolean {
-  const check = precheckFor(settings);
-  if (check.anyName || check.anyRepository) return true;
-  for (const needle of check.writeVerbs) if (has(text, needle)) return true;
-  for (const type of check.transactionTypes) if (text.includes(type)) return true;
-  if (check.repositoryParts.length > 0) {
-    const lower = text.toLowerCase();
-    for (const needle of check.repositoryParts) if (has(lower, needle)) return true;
-  }
-  return false;
-}
-
-/**
  * Can the analysis of a file with this role (by its path, classify.ts) find anything in this text? False only when
- * it cannot: no DB handle (or, in a service, no write), no name the checklist reads (see above), and no router
- * decorator that would change the file's role. A test file has role 'other'.
+ * it cannot: no DB handle, no name the checklist reads (see above), and no router decorator that would change the
+ * file's role. A test file has role 'other'.
  *
  * A router decorator counts only in a file that is not a router by its path already: there it can only confirm the
  * role, and what a router yields besides its role — router DB calls, operations — needs a DB handle. (On a public
@@ -295,7 +241,5 @@ export function mentionsWrite(text: string, settings: OutboxSettings): boolean {
  */
 export function textMayMatter(role: FileRole, text: string, settings: OutboxSettings): boolean {
   if (mentionsChecklistName(text, settings) || (role !== 'router' && mentionsRouterDecorator(text, settings))) return true;
-  if (role === 'other' || !mentionsDbHandle(text, settings)) return false;
-  // A router reports any DB call, reads too; a service has something to report only where it writes.
-  return role === 'router' || mentionsWrite(text, settings);
+  return role !== 'other' && mentionsDbHandle(text, settings);
 }

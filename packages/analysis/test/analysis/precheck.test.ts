@@ -78,9 +78,7 @@ describe('the pre-check', () => {
     ['a router decorator through a namespace', '@nest . Controller ("x")\nexport class A {}', true],
     ['nothing of the kind', 'export function money(n: number) { return n.toFixed(2); }', false],
   ])('%s', (_label, text, expected) => {
-    // A router file is parsed on its handles alone (a service also needs a write, below); a decorator counts in any
-    // file that is not a router by its path already.
-    expect(textMayMatter('router', text, ALL) || textMayMatter('service', text, ALL)).toBe(expected);
+    expect(textMayMatter('service', text, ALL)).toBe(expected);
   });
 
   it('a file with no role passes only on a router decorator or a checklist name', () => {
@@ -108,25 +106,6 @@ describe('the pre-check', () => {
     expect(isCandidate('src/health/health.ts', controller, nest)).toBe(true);
     expect(isCandidate('src/health/health.service.ts', controller, nest)).toBe(true);
     expect(declaredRouterAnalysis('src/health/health.service.ts', controller, nest)).toBeUndefined();
-  });
-
-  it('a service is parsed only where it may write: a verb, a transaction type handed on, or a team repository', () => {
-    const prisma = resolveSettings({ presets: ['prisma'] });
-    const path = 'src/orders/orders.service.ts';
-    const reads = 'export async function list(prisma: PrismaClient) {\n  return prisma.order.findMany({ where: { open: true } });\n}\n';
-    expect(isCandidate(path, reads, prisma)).toBe(false);
-    expect(analyzeFile(path, reads, prisma).operations).toEqual([]);
-    // The same read in a router is a finding: routers are parsed on the handle alone.
-    expect(isCandidate('src/orders/orders.controller.ts', reads, prisma)).toBe(true);
-    for (const writes of [
-      reads.replace('findMany', 'updateMany'),
-      "export async function cancel(id: string) {\n  await prisma.$transaction(async (tx) => { await markCancelled(tx, id); });\n}\n",
-      'export async function cancel(tx: Prisma.TransactionClient, id: string) {\n  await markCancelled(tx, id);\n}\n',
-      'export class OrdersService {\n  constructor(private readonly prisma: PrismaClient, private readonly orderRepository: OrderRepository) {}\n  async cancel(id: string) { await this.orderRepository.markCancelled(id); }\n}\n',
-    ]) {
-      expect(isCandidate(path, writes, prisma), writes).toBe(true);
-      expect(analyzeFile(path, writes, prisma).operations.length, writes).toBeGreaterThan(0);
-    }
   });
 
   it('without a data preset, only the session style handles count', () => {
