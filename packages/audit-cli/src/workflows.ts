@@ -44,8 +44,7 @@ export function analyzeWorkflowsInBackground(texts: WorkflowText[], lintCommands
       settle(inline);
       return;
     }
-    // The worker must not keep the process alive if this thread is done first for another reason (an error).
-    worker.unref();
+    // Not unref'd: the answer is awaited, and the worker ends on its own once it has posted it.
     worker.on('message', (facts: WorkflowFacts[]) => settle(() => facts));
     worker.on('error', () => settle(inline));
     worker.on('exit', () => settle(inline));
