@@ -182,6 +182,44 @@ describe('ConnectionManager', () => {
     expect(await client.waitForClose()).toBe(1001);
     await ownServed.close();
   });
+
+  it('close() waits for a session recheck still running, and never runs two at once for a connection', async () => {
+    const own = new ConnectionManager({ sessionRecheckMs: 10 });
+    const server: Server = createServer((_req, res) => res.writeHead(404).end());
+    let calls = 0;
+    let running = 0;
+    let mostAtOnce = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    own.attach(server, {
+      // The first call admits the connection; every recheck after it hangs until released, as a slow query would.
+      authenticate: async (request, url) => {
+        if (calls++ === 0) return claimedIdentity(request, url);
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await released;
+        running--;
+        return claimedIdentity(request, url);
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = await TestWebSocketClient.connect(`ws://127.0.0.1:${port}/ws?userId=ivy&organizationId=org-i`);
+    await waitFor(() => running === 1, 'a recheck to start');
+    await sleep(60); // several more intervals pass while it hangs
+    expect(calls).toBe(2);
+
+    let closed = false;
+    const closing = own.close().then(() => (closed = true));
+    await sleep(30);
+    expect(closed).toBe(false); // still waiting for the recheck
+    release();
+    await closing;
+    expect(running).toBe(0);
+    expect(mostAtOnce).toBe(1);
+    await client.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
 });
 
 describe('ConnectionManager keeping memory bounded', () => {

@@ -33,8 +33,24 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
     },
     close: async () => {
       for (const other of others) await other.close();
-      if (schema) await database.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      if (schema) await dropSchema(database, schema);
       await database.close();
     },
   };
+}
+
+/**
+ * Drops a test's schema. The runtime's shutdown drains its own queries first; should anything else still hold a lock in
+ * the schema, PostgreSQL may pick the DROP as a deadlock's victim (40P01) — it is cleanup, so it is tried again.
+ */
+async function dropSchema(database: Database, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

@@ -87,6 +87,10 @@ export class ConnectionManager {
   /** connection id → whether its credentials still name the identity it connected as. */
   private readonly rechecks = new Map<string, () => Promise<boolean>>();
   private recheckTimer: NodeJS.Timeout | undefined;
+  /** Authentications still running (at upgrade and rechecks): `close()` waits for them, so none outlives the manager. */
+  private readonly pendingChecks = new Set<Promise<unknown>>();
+  /** Connections whose recheck is running. */
+  private readonly checking = new Set<string>();
   private readonly maxBufferedBytes: number;
   private readonly maxPayloadBytes: number;
   private readonly maxChannels: number;
@@ -256,8 +260,7 @@ export class ConnectionManager {
       // The socket may error while the authenticator waits (a client that gives up); without a listener that would crash.
       const onEarlyError = () => socket.destroy();
       socket.on('error', onEarlyError);
-      Promise.resolve()
-        .then(() => options.authenticate(request, url))
+      this.track(Promise.resolve().then(() => options.authenticate(request, url)))
         .then(
           (identity) => {
             socket.off('error', onEarlyError);
@@ -301,6 +304,8 @@ export class ConnectionManager {
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    // A check still querying the database would otherwise outlive the runtime (and race whoever drops its schema).
+    await Promise.allSettled([...this.pendingChecks]);
     const unsubscribe = await this.fanOutReady.catch(() => undefined);
     await unsubscribe?.();
   }
@@ -390,6 +395,13 @@ export class ConnectionManager {
     }
   }
 
+  private track<T>(check: Promise<T>): Promise<T> {
+    this.pendingChecks.add(check);
+    const forget = () => this.pendingChecks.delete(check);
+    check.then(forget, forget);
+    return check;
+  }
+
   private replyError(connection: Connection, code: string, message: string): void {
     this.send(connection, { type: WebSocketEventType.ERROR, data: { code, message } });
   }
@@ -400,7 +412,10 @@ export class ConnectionManager {
     this.rechecks.set(connectionId, stillValid);
     this.recheckTimer ??= setInterval(() => {
       for (const [id, check] of [...this.rechecks]) {
-        check().then(
+        // One recheck at a time per connection: a slow database does not pile them up.
+        if (this.checking.has(id)) continue;
+        this.checking.add(id);
+        this.track(check().finally(() => this.checking.delete(id))).then(
           (valid) => valid || this.disconnect(id, 1008, 'the session has ended'),
           (error: unknown) => this.onError(error, `session recheck of ${id}`),
         );
