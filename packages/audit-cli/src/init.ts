@@ -462,7 +462,11 @@ export function initCommand(): Command {
     .argument('[path]', 'root of the codebase', '.')
     .option('--force', `overwrite an existing ${CONFIG_FILE_NAME} or baseline`)
     .option('--baseline <file>', `where to write the baseline (default: <path>/${DEFAULT_BASELINE_FILE})`)
-    .addHelpText('after', '\nA folder named init is audited as ./init (outbox-audit ./init).');
+    .addHelpText(
+      'after',
+      '\nA folder named init is audited as ./init (outbox-audit ./init).\n' +
+        'NODE_DISABLE_COMPILE_CACHE=1 keeps TypeScript\'s compiled code from being kept between runs, as for the audit.',
+    );
 }
 
 /** Runs init for the parsed subcommand; returns the exit code. Usage errors throw UsageError. */
