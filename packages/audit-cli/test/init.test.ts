@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledRuntimeRoot, runAudit } from '../src/index.js';
-import { globsFor, printInit, runInit } from '../src/init.js';
+import { globsFor, printInit, runInit, wholeWordsOf } from '../src/init.js';
 import { makeProject, runCli } from './support/project.js';
 
 // A layout the default globs do not know: controllers under src/api/, services under src/domain/, a `tx` handle.
@@ -206,6 +206,46 @@ describe('outbox-audit init', () => {
     expect(result.serviceFiles).toEqual(['server/commands/documentArchiver.ts', 'server/commands/documentRenamer.ts']);
     expect(result.report.operations.map((o) => `${o.file} ${o.method}`)).toEqual(['server/commands/documentArchiver.ts documentArchiver', 'server/commands/documentRenamer.ts documentRenamer']);
     expect(printInit(result, root)).toContain('saveWithCtx: Model.saveWithCtx calls this.save(…) at server/models/base/Model.ts:4');
+  });
+
+  it('looks again at every file that names a write method as a word, however the call is spelt', async () => {
+    const model = [
+      "import { Model as SequelizeModel } from 'sequelize-typescript';",
+      'export class Model extends SequelizeModel {',
+      '  public saveWithCtx(ctx: APIContext) {',
+      '    return this.save({ ...ctx.context });',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const command = (name: string, call: string) =>
+      [
+        "import { Document } from '@server/models';",
+        `export default async function ${name}(user: User, id: string) {`,
+        '  const document = await Document.findByPk(id, { rejectOnEmpty: true });',
+        `  await ${call};`,
+        '}',
+        '',
+      ].join('\n');
+    const root = makeProject({
+      'package.json': JSON.stringify({ dependencies: { sequelize: '6', 'sequelize-typescript': '2' } }),
+      'server/models/base/Model.ts': model,
+      'server/models/Document.ts': "import { Model } from './base/Model';\nexport class Document extends Model {}\n",
+      'server/commands/quoted.ts': command('quoted', "document['saveWithCtx'](user.context)"),
+      'server/commands/spaced.ts': command('spaced', 'document.saveWithCtx (user.context)'),
+      'server/commands/escaped.ts': command('escaped', "document['\\x73aveWithCtx'](user.context)"),
+      // Names it only inside a longer word: nothing to find, whether it is looked at again or not.
+      'server/commands/longer.ts': command('longer', 'document.saveWithCtxLater(user.context)'),
+    });
+    const result = await runInit({ root });
+    expect(result.config.dbWriteCalls).toEqual(['saveWithCtx']);
+    expect(result.serviceFiles).toEqual(['server/commands/escaped.ts', 'server/commands/quoted.ts', 'server/commands/spaced.ts']);
+  });
+
+  it('matches write methods as whole words', () => {
+    const word = wholeWordsOf(['save', 'saveWithCtx', '$touch']);
+    expect(['x.save(', 'x.saveWithCtx(', "x['saveWithCtx']", 'x.$touch()', 'é.save('].map((text) => word.test(text))).toEqual([true, true, true, true, true]);
+    expect(['x.saved(', 'x.autosave(', 'x.saveWithCtx2(', 'x._save(', 'x.a$touch('].map((text) => word.test(text))).toEqual([false, false, false, false, false]);
   });
 
   it('a command that takes ctx is a service where the default router globs already name the routers', async () => {
