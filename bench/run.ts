@@ -46,7 +46,12 @@ const repeats = quick ? 2 : 3;
 /** --workers for the audit's parallel run: one thread per core, and at least two so a worker always starts. */
 const WORKERS = Math.max(2, availableParallelism());
 
-const TARGETS = { auditOverParseFloorDense: 1.0, auditOverParseFloorSparse: 0.3, pluginOverBareEslint: 1.1, pluginOverEmptyRuleRss: 1.1, auditPeakRssMb: 400, codemodPeakRssMb: 400 };
+/**
+ * The targets of the issue on performance on real repositories (#18): it relaxed the dense tree's audit to 2× the
+ * parse floor, and judges the plugin against ESLint with one empty rule (each in a process of its own), wall and peak
+ * RSS alike; the sparse tree's target is the earlier round's.
+ */
+const TARGETS = { auditOverParseFloorDense: 2.0, auditOverParseFloorSparse: 0.3, pluginOverEmptyRuleWall: 1.1, pluginOverEmptyRuleRss: 1.1, auditPeakRssMb: 400, codemodPeakRssMb: 400 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -354,9 +359,8 @@ function verdicts(largest: SizeFigures, rows: SizeFigures[]): string[] {
     `audit / parse floor, sparse: ${largest.auditOverParseFloorSparse.toFixed(2)}× (target ≤ ${TARGETS.auditOverParseFloorSparse}×: ${mark(largest.auditOverParseFloorSparse <= TARGETS.auditOverParseFloorSparse)})`,
     `  the files the audit parses take, to parse alone: dense ${largest.auditedParseOverFloorDense.toFixed(2)}×, sparse ${largest.auditedParseOverFloorSparse.toFixed(2)}× the floor (no audit that parses them can take less)`,
     `  the same with --cache, tree unchanged: dense ${largest.auditCachedOverParseFloorDense.toFixed(2)}× (${mark(largest.auditCachedOverParseFloorDense <= TARGETS.auditOverParseFloorDense)}), sparse ${largest.auditCachedOverParseFloorSparse.toFixed(2)}× (${mark(largest.auditCachedOverParseFloorSparse <= TARGETS.auditOverParseFloorSparse)}); the targets are judged on the runs without it`,
-    `plugin / bare ESLint:        ${largest.pluginOverBareEslint.toFixed(3)}× (target ≤ ${TARGETS.pluginOverBareEslint}×: ${mark(largest.pluginOverBareEslint <= TARGETS.pluginOverBareEslint)})`,
-    `  one empty rule alone costs ${(largest.eslintEmptyRuleMs / largest.eslintBareMs).toFixed(3)}× (ESLint only walks the ASTs when a rule is on); the plugin over it: ${largest.pluginOverEmptyRule.toFixed(3)}×`,
-    `  ESLint's CLI in a process of its own: plugin over one empty rule ${largest.pluginOverEmptyRuleProcessWall.toFixed(3)}× the wall time, ${largest.pluginOverEmptyRuleRss.toFixed(3)}× the peak RSS (target ≤ ${TARGETS.pluginOverEmptyRuleRss}×: ${mark(largest.pluginOverEmptyRuleRss <= TARGETS.pluginOverEmptyRuleRss)})`,
+    `plugin / one empty rule:     ESLint's CLI in a process of its own, ${largest.pluginOverEmptyRuleProcessWall.toFixed(3)}× the wall time (target ≤ ${TARGETS.pluginOverEmptyRuleWall}×: ${mark(largest.pluginOverEmptyRuleProcessWall <= TARGETS.pluginOverEmptyRuleWall)}), ${largest.pluginOverEmptyRuleRss.toFixed(3)}× the peak RSS (target ≤ ${TARGETS.pluginOverEmptyRuleRss}×: ${mark(largest.pluginOverEmptyRuleRss <= TARGETS.pluginOverEmptyRuleRss)})`,
+    `  in this process: the plugin over one empty rule ${largest.pluginOverEmptyRule.toFixed(3)}×, over bare ESLint ${largest.pluginOverBareEslint.toFixed(3)}× (one empty rule alone costs ${(largest.eslintEmptyRuleMs / largest.eslintBareMs).toFixed(3)}×: ESLint only walks the ASTs when a rule is on)`,
     `audit peak RSS:              ${largest.auditPeakRssMb} MB at ${largest.files} files (target < ${TARGETS.auditPeakRssMb} MB at 5,000 files: ${largest.files >= 5000 ? mark(largest.auditPeakRssMb < TARGETS.auditPeakRssMb) : 'not measured at that size'})`,
     perOp.length > 0
       ? `codemod ms per operation:    ${perOp.map((v) => v.toFixed(2)).join(' → ')} (target: flat; spread ${(Math.max(...perOp) / Math.min(...perOp)).toFixed(2)}×)`
@@ -386,6 +390,7 @@ async function benchGenerated(): Promise<void> {
             auditedParseOverFloorSparse: largest.auditedParseOverFloorSparse,
             pluginOverBareEslint: largest.pluginOverBareEslint,
             pluginOverEmptyRule: largest.pluginOverEmptyRule,
+            pluginOverEmptyRuleWall: largest.pluginOverEmptyRuleProcessWall,
             pluginOverEmptyRuleRss: largest.pluginOverEmptyRuleRss,
             codemodMsPerOperation: largest.codemodMsPerOperation,
             codemodPeakRssMb: largest.codemodPeakRssMb,
