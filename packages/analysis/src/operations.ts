@@ -279,6 +279,7 @@ export class OperationAnalyzer {
         .filter((effect) => effect.helper !== undefined && this.autocommitsWithin(unit, effect.helper, new Set()))
         .map((effect) => ({ ...spanOf(effect.node, sourceFile), helper: effect.helper! })),
       rollbacks: (unit.rollbacks ?? []).map((rollback) => ({ ...spanOf(rollback.node, sourceFile), ...(rollback.handle !== undefined ? { handle: rollback.handle } : {}) })),
+      ...(unit.commitsAtExit === true ? { commitsAtExit: true as const } : {}),
       committingHelpers: unit.effects.flatMap((effect) => {
         const helper = effect.helper !== undefined ? this.helperOf(unit, effect.helper) : undefined;
         if (!helper || !ts.isCallExpression(effect.node) || !this.commitsWithin(unit, effect.helper!, new Set())) return [];

@@ -166,6 +166,11 @@ export interface Operation extends OperationFlags {
    */
   committingHelpers: HelperCall[];
   /**
+   * Its transaction is opened around it by a decorator (`@Transactional()`, Medusa's `@InjectTransactionManager()`) and
+   * commits when it returns: its `commit` is true with no commit call of its own.
+   */
+  commitsAtExit?: true;
+  /**
    * Its calls of same-class helpers that make writes which commit by themselves (directly or through their own
    * helpers), each with the helper's name: a transaction begun around the operation's own code would not include them.
    */

@@ -12,6 +12,8 @@ export const SKIP_CODES = {
   'file-does-not-parse': 'the file does not parse, so nothing in it is changed',
   'router-handler-needs-service': 'a route handler writes in the router: extract-router-db has to give it a service first',
   'caller-commits': 'the operation does not commit: its caller does (service-commit moves a router commit into it)',
+  'commits-at-exit': "the operation's transaction comes from a decorator (`@Transactional()`) and commits when it returns, with no commit statement to place code before",
+  'commits-in-helper': 'the operation commits only inside a helper method it calls, in a transaction that ends there',
   'commits-through-function': 'the operation commits through a function outside its class, which the analysis does not follow',
   'commit-not-a-statement': 'a commit that is part of an expression, so nothing can go right before it',
   'commit-in-callback': 'the operation commits inside a callback, so nothing can go right before the commit',

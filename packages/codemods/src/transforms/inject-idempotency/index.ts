@@ -143,6 +143,19 @@ function planOperation(
   if (commits.length === 0) {
     const outside = handleHandedTo(fn, operation);
     if (outside) return skip('commits-through-function', `it hands its DB handle to \`${outside}(…)\`, a function outside its class, which the analysis does not follow: if that commits, make it a private method (or commit in ${operation.method}) so the key can be completed before it`);
+    const helper = operation.committingHelpers[0];
+    if (helper) {
+      return skip(
+        'commits-in-helper',
+        `it commits only inside its helper \`${helper.helper}\` (called on line ${helper.line}), in a transaction that ends there, so a key claimed in ${operation.method} cannot be completed in it; claim and complete the key in the helper, or move the helper's commit into ${operation.method}, by hand`,
+      );
+    }
+    if (operation.commitsAtExit) {
+      return skip(
+        'commits-at-exit',
+        'its transaction comes from a decorator and commits when it returns, with no commit statement to complete the key before; claim the key at its top and complete it before each return, by hand',
+      );
+    }
     return skip('caller-commits', 'it does not commit: its caller does, so the key cannot be completed in its transaction; service-commit moves a router commit that follows the call into it (run `all`)');
   }
   // One key is one request is one transaction: a commit per iteration needs a key per iteration (planLoopClaims).

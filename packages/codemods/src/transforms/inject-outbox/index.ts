@@ -361,6 +361,9 @@ function planEvent(
     if (handle === undefined) return skip('no-handle-to-commit', `it writes and commits only through its helper \`${operation.committingHelpers[0]!.helper}\`, on a handle the analysis cannot name from ${operation.method} (not one of the class's own), so the event has no transaction to join; give the helper's session to ${operation.method}, or add the event in the helper by hand`);
     return statements.map((s) => insertBefore(text, source, s!, eventLines(undefined, handle), style));
   }
+  if (operation.commitsAtExit) {
+    return skip('commits-at-exit', 'its transaction comes from a decorator and commits when it returns, with no commit statement to put the event before; add the event before each return (inside the transaction), by hand');
+  }
   if (operation.commit) {
     // The analysis sees a commit the own body does not hold: it is in a callback (`await withRetry(() => db.commit())`).
     return skip('commit-in-callback', 'it commits inside a callback, so nothing can go right before the commit; add the event before the call that runs the callback, by hand');
