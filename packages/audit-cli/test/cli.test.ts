@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, ORDER_ROUTER, ORDER_SERVICE, runCli } from './support/project.js';
@@ -8,6 +9,23 @@ const project = () =>
     'src/modules/orders/order.service.ts': ORDER_SERVICE,
     'src/modules/orders/router.ts': ORDER_ROUTER,
   });
+
+describe("TypeScript's code cache", () => {
+  it('is kept by init as by the audit, under the temporary folder, unless NODE_DISABLE_COMPILE_CACHE is set', async () => {
+    const cacheFiles = (tmp: string) => {
+      const dir = path.join(tmp, `outbox-toolkit-${process.getuid?.() ?? 'user'}`, 'v8-cache');
+      return existsSync(dir) ? readdirSync(dir).filter((name) => /^typescript-[0-9a-f]+\.bin$/.test(name)) : [];
+    };
+    const on = mkdtempSync(path.join(tmpdir(), 'outbox-init-cache-'));
+    const init = await runCli(['init', project()], { env: { TMPDIR: on, NODE_DISABLE_COMPILE_CACHE: '' } });
+    expect(init.code, init.stderr).toBe(0);
+    expect(cacheFiles(on)).toHaveLength(1);
+    const off = mkdtempSync(path.join(tmpdir(), 'outbox-init-cache-'));
+    const initOff = await runCli(['init', project()], { env: { TMPDIR: off, NODE_DISABLE_COMPILE_CACHE: '1' } });
+    expect(initOff.code, initOff.stderr).toBe(0);
+    expect(cacheFiles(off)).toEqual([]);
+  });
+});
 
 describe('outbox-audit exit codes', () => {
   it('exits 1 when the default gate finds anything, 0 with --report-only', async () => {
