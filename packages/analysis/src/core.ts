@@ -31,3 +31,4 @@ export {
 } from './code-cache.js';
 export * from './catalogue.js';
 export { diskLayout, layoutAbove, packageInfo, readProjectLayout } from './layout.js';
+export { terminalText } from './terminal.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from 'outbox-analysis';
+import { ConfigError, terminalText as t } from 'outbox-analysis';
 import { fileDiff } from './engine/diff.js';
 import { JOURNAL, hasJournal, recoverInterruptedWrite, treeState, writeChanges, WriteRefusedError } from './engine/write.js';
 import type { ProgressEvent } from './engine/run.js';
@@ -177,10 +177,10 @@ Examples:
 function refused(error: unknown, err: Output): number {
   if (error instanceof WriteRefusedError) {
     err.write('outbox-codemod: refusing to write (nothing was changed by this run):\n');
-    for (const problem of error.problems) err.write(`  ${problem.file}: ${problem.reason}\n`);
+    for (const problem of error.problems) err.write(`  ${t(problem.file)}: ${t(problem.reason)}\n`);
     return EXIT_PROBLEM;
   }
-  err.write(`outbox-codemod: write failed: ${error instanceof Error ? error.message : String(error)}\nRun again with --write to finish it (${JOURNAL} records where it stopped).\n`);
+  err.write(`outbox-codemod: write failed: ${t(error instanceof Error ? error.message : String(error))}\nRun again with --write to finish it (${JOURNAL} records where it stopped).\n`);
   return EXIT_PROBLEM;
 }
 
@@ -209,11 +209,12 @@ function printSummary(result: MigrationResult, err: Output): void {
   err.write(check.unavailable ? `type check: not done (${check.unavailable})\n` : `type check: no new type errors (${check.compiles} compile(s) of the changed files and their importers${check.compiler ? `, ${check.compiler}` : ''})\n`);
   if (result.unread.length > 0) {
     err.write(`\nNot read (links are not followed):\n`);
-    for (const entry of result.unread) err.write(`  ${entry.file}  ${entry.reason}\n`);
+    for (const entry of result.unread) err.write(`  ${t(entry.file)}  ${t(entry.reason)}\n`);
   }
   if (result.skipped.length > 0) {
     err.write(`\nNot migrated (left as they were):\n`);
-    for (const entry of result.skipped) err.write(`  ${entry.file}${entry.line ? `:${entry.line}` : ''}  [${entry.transform}] ${entry.reason}\n`);
+    // File names and reasons quote the project's code: no control character of it reaches the terminal.
+    for (const entry of result.skipped) err.write(`  ${t(entry.file)}${entry.line ? `:${entry.line}` : ''}  [${entry.transform}] ${t(entry.reason)}\n`);
   }
 }
 

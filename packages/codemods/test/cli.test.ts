@@ -108,6 +108,16 @@ describe('outbox-codemod CLI', () => {
     expect(readFileSync(path.join(root, broken), 'utf8')).toBe(text);
   });
 
+  it('shows control characters of file names in its report as escapes, never raw', async () => {
+    const root = project();
+    const named = 'src/modules/orders/\u001b[31mbroken.service.ts';
+    writeFileSync(path.join(root, named), "export class BrokenService {\n  constructor(private readonly db: DbSession) {}\n  async write(): Promise<void> {\n    await this.db.execute('DELETE FROM x');\n  }\n  if (\n}\n");
+    const { code, stderr } = await run('service-commit', root);
+    expect(code).toBe(2);
+    expect(stderr).toContain('src/modules/orders/\\u001b[31mbroken.service.ts');
+    expect(stderr).not.toContain('\u001b');
+  });
+
   it('explains usage errors without a stack (exit 2)', async () => {
     const root = project();
     const unknown = await run('no-such-transform', root);

@@ -5,6 +5,7 @@
  * control sequences to a terminal. Printers pass every such value through one of these; JSON and SARIF are written
  * with JSON.stringify and need nothing more.
  */
+import { terminalText } from 'outbox-analysis/core';
 
 // ---------------------------------------------------------------------------------------------------------------
 // GitHub workflow commands (`::error file=…,line=…::message`), read by the runner from stdout and stderr line by line
@@ -56,18 +57,8 @@ export const MARKDOWN_GUARD = { colon: '\\:', hash: '\\#' } as const;
 // ---------------------------------------------------------------------------------------------------------------
 // Terminal text
 
-/**
- * C0 and C1 control characters, DEL, the Unicode line and paragraph separators, and the bidirectional overrides and
- * isolates (which reorder what a reviewer sees): shown as `\uXXXX`, never sent raw.
- */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-const visible = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-
-/** A value for a terminal or a log: control characters shown as `\u001b`, `\u000a`, … (one line, no escapes run). */
-export function terminalText(value: string): string {
-  return value.replace(UNSAFE, visible);
-}
+// The analysis package keeps it, for the codemods' command line too.
+export { terminalText };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Markdown (GitHub-flavoured: job summaries, reports)
