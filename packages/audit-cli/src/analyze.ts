@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { classifyFile, typeScriptCodeCacheDir, type FileAnalysis, type FileDiagnostic, type PartialSettings, type ProjectLayout } from 'outbox-analysis/core';
 import type { DiscoveredFile } from './discover.js';
-import { analyzeBatch, settingsFor, type BatchResult, type ParsedSources } from './batch.js';
+import { analyzeBatch, settingsFor, type BatchResult, type ParsedSources, type SourceTexts } from './batch.js';
 import type { CacheEntry } from './cache.js';
 
 export interface AnalyzeOptions {
@@ -19,6 +19,8 @@ export interface AnalyzeOptions {
   cache?: ReadonlyMap<string, CacheEntry>;
   /** Trees this process parsed already (init's permissive pass): used for the files whose text is unchanged. */
   parsedSources?: ParsedSources;
+  /** Texts this process read already (init's first look): used for the files whose size and time are unchanged. */
+  sourceTexts?: SourceTexts;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
   const cores = availableParallelism();
   const wanted = options.workers ?? (total >= PARALLEL_THRESHOLD_BYTES && cores >= PARALLEL_MIN_CORES ? cores : 1);
   const count = canUseWorkers ? Math.min(wanted, Math.max(1, files.length)) : 1;
-  if (count <= 1) return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout, options.parsedSources);
+  if (count <= 1) return await analyzeBatch(files, options.settings, options.maxFileSize, options.onProgress, options.cache, options.layout, options.parsedSources, options.sourceTexts);
 
   const shares: DiscoveredFile[][] = Array.from({ length: count }, () => []);
   const load = new Array<number>(count).fill(0);
@@ -104,6 +106,7 @@ export async function analyzeFiles(files: DiscoveredFile[], options: AnalyzeOpti
     options.cache,
     options.layout,
     options.parsedSources,
+    options.sourceTexts,
   );
   const results = [ownResult, ...(await workers)];
   const analyses: FileAnalysis[] = results.flatMap((r) => r.analyses);

@@ -17,7 +17,7 @@ import {
 } from 'outbox-analysis/core';
 import { analyzeFiles } from './analyze.js';
 import { analyzeStrays } from './batch.js';
-import { settingsFor, type ParsedSources } from './batch.js';
+import { settingsFor, type ParsedSources, type SourceTexts } from './batch.js';
 import { cacheKey, openCache, saveCache } from './cache.js';
 import { discoverFiles, type DiscoveredFile, type DiscoveryProblem } from './discover.js';
 import { readProjectLayout } from './layout.js';
@@ -52,6 +52,8 @@ export interface AuditOptions {
   onWarning?: (message: string) => void;
   /** Trees this process parsed already (init's permissive pass, batch.ts): a file with the same text is not parsed again. */
   parsedSources?: ParsedSources;
+  /** Texts this process read already (init's first look, batch.ts): a file unchanged since is not read again. */
+  sourceTexts?: SourceTexts;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -316,6 +318,7 @@ export async function collectAudit(options: AuditOptions): Promise<CollectedAudi
     onProgress: options.onProgress,
     ...(cache ? { cache: cache.entries } : {}),
     ...(options.parsedSources ? { parsedSources: options.parsedSources } : {}),
+    ...(options.sourceTexts ? { sourceTexts: options.sourceTexts } : {}),
   });
   if (cache) {
     const entries = new Map(result.cacheEntries);

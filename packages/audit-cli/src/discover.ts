@@ -1,5 +1,6 @@
 import { readdirSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { isAscii } from 'node:buffer';
 import { compileGlobs, type FileDiagnostic } from 'outbox-analysis/core';
 import { isInside } from './safe-fs.js';
 
@@ -216,7 +217,8 @@ export function decodeSource(bytes: Uint8Array, maxBytes: number): SourceText {
   const probe = bytes.subarray(0, 8000);
   if (probe.includes(0)) return { ok: false, kind: 'binary', message: 'binary file (contains NUL bytes), not analysed' };
   try {
-    return { ok: true, text: utf8.decode(bytes) };
+    // Most source is ASCII, which needs no decoding: Latin-1 gives the same string without the UTF-8 decoder's pass.
+    return { ok: true, text: isAscii(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : utf8.decode(bytes) };
   } catch {
     return { ok: false, kind: 'not-utf8', message: 'not valid UTF-8, not analysed (re-encode the file as UTF-8)' };
   }

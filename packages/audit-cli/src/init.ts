@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, PRESET_NAMES, compileGlobs, detectPresets, isCandidate, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
-import { analyzeBatch, analyzeBatchUnder, type ParsedSources } from './batch.js';
+import { analyzeBatch, analyzeBatchUnder, type ParsedSources, type SourceTexts } from './batch.js';
 import { createBaseline } from './baseline.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { writeAtomic } from './write.js';
@@ -114,8 +114,8 @@ function hasRole(role: Role, a: FileAnalysis): boolean {
 }
 
 /** Analyses every file with one permissive role; a file "has" the role when the analysis finds that role's work in it. */
-async function analyseAs(files: DiscoveredFile[], role: Role, dbHandles: string[], presets: string[], parsed?: ParsedSources): Promise<FileAnalysis[]> {
-  return (await analyzeBatch(files, permissive(role, dbHandles, presets), DEFAULT_MAX_FILE_SIZE, undefined, undefined, undefined, parsed)).analyses.filter((a) => hasRole(role, a));
+async function analyseAs(files: DiscoveredFile[], role: Role, dbHandles: string[], presets: string[], parsed?: ParsedSources, texts?: SourceTexts): Promise<FileAnalysis[]> {
+  return (await analyzeBatch(files, permissive(role, dbHandles, presets), DEFAULT_MAX_FILE_SIZE, undefined, undefined, undefined, parsed, texts)).analyses.filter((a) => hasRole(role, a));
 }
 
 /**
@@ -129,8 +129,9 @@ async function analyseAsEach(
   presets: string[],
   wrappers?: { keep: (file: string) => boolean; found: WriteWrapper[] },
   parsed?: ParsedSources,
+  texts?: SourceTexts,
 ): Promise<FileAnalysis[][]> {
-  const analyses = await analyzeBatchUnder(files, roles.map((role) => permissive(role, dbHandles, presets)), DEFAULT_MAX_FILE_SIZE, parsed);
+  const analyses = await analyzeBatchUnder(files, roles.map((role) => permissive(role, dbHandles, presets)), DEFAULT_MAX_FILE_SIZE, parsed, undefined, texts);
   if (wrappers) wrappers.found.push(...writeWrappersOf(analyses.at(-1)!.filter((a) => wrappers.keep(a.file))));
   return roles.map((role, i) => analyses[i]!.filter((a) => hasRole(role, a)));
 }
@@ -233,11 +234,13 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   // Every file parsed here is kept, and the second look, the handle search and the final audit analyse its tree again
   // instead of parsing it again (the analysis never changes a tree): init parses each file once.
   const parsed: ParsedSources = new Map();
+  // And every file is read once: the later passes take its text from here (a file changed since is read again).
+  const texts: SourceTexts = new Map();
   // With a data preset on, the stack names its own handles and the config keeps the default session-style names (the
   // handle search below is only asked without one): looking through every candidate name would only parse the many
   // files that merely mention a `client` or a `connection`, and find work the written config would never see.
   const searchHandles = dataPresets.length > 0 ? DEFAULT_SETTINGS.dbHandles : CANDIDATE_DB_HANDLES;
-  let found = await analyseAsEach(files, roles, searchHandles, presets, wrappers, parsed);
+  let found = await analyseAsEach(files, roles, searchHandles, presets, wrappers, parsed, texts);
   const dbWriteCalls = wrappers.found.map((wrapper) => wrapper.method);
   if (dbWriteCalls.length > 0) {
     // The write methods are matched by name against the calls of a file's own text: a file that names none of them is
@@ -253,7 +256,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
       if (named) again.add(file);
       return named;
     };
-    const second = await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, searchHandles, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE, parsed, mentions);
+    const second = await analyzeBatchUnder(files, roles.map((role) => ({ ...permissive(role, searchHandles, presets), dbWriteCalls })), DEFAULT_MAX_FILE_SIZE, parsed, mentions, texts);
     const order = new Map(files.map((f, i) => [f.relative, i]));
     found = roles.map((role, i) =>
       [...found[i]!.filter((a) => !again.has(a.file)), ...second[i]!.filter((a) => hasRole(role, a))].sort((x, y) => order.get(x.file)! - order.get(y.file)!),
@@ -286,7 +289,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const roleFiles = files.filter((f) => routerSet.has(f.relative) || serviceFiles.includes(f.relative));
   const dbHandles: string[] = [];
   for (const handle of dataPresets.length > 0 ? [] : CANDIDATE_DB_HANDLES) {
-    if ((await analyseAs(roleFiles, 'router', [handle], presets, parsed)).length > 0 || (await analyseAs(roleFiles, 'service', [handle], presets, parsed)).length > 0) dbHandles.push(handle);
+    if ((await analyseAs(roleFiles, 'router', [handle], presets, parsed, texts)).length > 0 || (await analyseAs(roleFiles, 'service', [handle], presets, parsed, texts)).length > 0) dbHandles.push(handle);
   }
 
   // A role keeps the default globs when they match some of its files: the codebase follows that naming convention,
@@ -318,7 +321,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   // Only the trees the audit will analyse are worth keeping through it.
   for (const [file, { text }] of parsed) if (!isCandidate(file, text, chosen)) parsed.delete(file);
   writeFileAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
-  const auditOptions: AuditOptions = { root, configFile, parsedSources: parsed };
+  const auditOptions: AuditOptions = { root, configFile, parsedSources: parsed, sourceTexts: texts };
   const report = await runAudit(auditOptions);
   writeAtomic(baselineFile, JSON.stringify(createBaseline(report), null, 2) + '\n');
   return { configFile, baselineFile, config, detection, unplaced, routerFiles, serviceFiles, globs, unmatched, leftOut, frontends, writeWrappers: wrappers.found, dbHandles, report };

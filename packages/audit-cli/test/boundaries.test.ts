@@ -4,9 +4,9 @@ import path from 'node:path';
 import { ConfigError } from 'outbox-analysis/core';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../src/audit.js';
-import { MAX_FOLDER_DEPTH, MAX_PATH_LENGTH } from '../src/discover.js';
+import { decodeSource, MAX_FOLDER_DEPTH, MAX_PATH_LENGTH } from '../src/discover.js';
 import { evaluateGate } from '../src/gate.js';
-import { commandData, commandProperty, guardCommandLines, markdownCode, markdownText, terminalText, workflowCommand } from '../src/printers/escape.js';
+import { commandData, commandProperty, guardCommandLines, guardJson, markdownCode, markdownText, terminalText, workflowCommand } from '../src/printers/escape.js';
 import { writeFileAtomic } from '../src/safe-fs.js';
 import { makeProject, ORDER_ROUTER, ORDER_SERVICE } from './support/project.js';
 import { renderMarkdown, runnerCommands } from './support/readers.js';
@@ -27,6 +27,21 @@ describe('escaping', () => {
     expect(runnerCommands(text)).toHaveLength(6);
     expect(runnerCommands(guardCommandLines(text))).toEqual([]);
     expect(guardCommandLines('a::b\n::c')).toBe('a::b\n\\u003a:c');
+    // Text with neither form is returned as it is (looked for before any expression runs).
+    expect(guardCommandLines('a: b\n:c #[x] ##x')).toBe('a: b\n:c #[x] ##x');
+    expect(guardJson('{"a": "x ##[error]y"}')).toBe('{"a": "x #\\u0023[error]y"}');
+    expect(guardJson('{"a": "#[x] ##"}')).toBe('{"a": "#[x] ##"}');
+  });
+
+  it('decodes source as UTF-8 whether or not it is plain ASCII (ASCII takes a shorter way)', () => {
+    const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+    for (const text of ['const a = 1;\n', "const s = 'caf\u00e9 \u2713 \ud83d\ude00';\n", '\ufeffconst bom = 1;\n', '']) {
+      expect(decodeSource(bytes(text), 1 << 20)).toEqual({ ok: true, text: new TextDecoder().decode(bytes(text)) });
+    }
+    // A slice of a larger buffer is decoded from its own bytes only.
+    const whole = Buffer.from('xxconst b = 2;yy');
+    expect(decodeSource(whole.subarray(2, 14), 1 << 20)).toEqual({ ok: true, text: 'const b = 2;' });
+    expect(decodeSource(new Uint8Array([0x63, 0xff, 0x64]), 1 << 20)).toMatchObject({ ok: false, kind: 'not-utf8' });
   });
 
   it('shows control characters in terminal text instead of sending them', () => {
