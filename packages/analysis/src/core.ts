@@ -14,7 +14,7 @@ export {
   type UnanalysableEntry,
 } from './settings.js';
 export { classifyFile, declaredRouterAnalysis, isCandidate, mayDeclareRoutes, mayHoldStrayDbWork, moduleOf, normalizePath, type FileClass, type PackageInfo, type ProjectLayout } from './classify.js';
-export { precheckFor, textMayMatter, mentionsDbHandle, mentionsChecklistName, mentionsRouterDecorator, fixedPartOf, type PreCheck } from './precheck.js';
+export { precheckFor, textMayMatter, mayCallByName, mentionsDbHandle, mentionsChecklistName, mentionsRouterDecorator, fixedPartOf, type PreCheck } from './precheck.js';
 export { PRESETS, PRESET_NAMES, presetByName, type Preset } from './presets/index.js';
 export { detectPresets, type PresetDetection, type PresetEvidence } from './detect.js';
 export * from './checklist/index.js';

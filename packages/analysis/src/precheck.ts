@@ -205,6 +205,17 @@ function has(text: string, needle: Needle, before: (code: number) => boolean = i
   return false;
 }
 
+/**
+ * The text may call one of `methods` by its name (init's second look: the files that a codebase's own write methods,
+ * found after its first look, can change). It names one as a whole name — an identifier or a quoted member name is
+ * never part of a longer run of word characters, so `copy` in `copyright` is none — or it holds an escape (`\u…`,
+ * `\x…`) in which a name may be spelt otherwise.
+ */
+export function mayCallByName(text: string, methods: readonly string[]): boolean {
+  if (text.includes('\\u') || text.includes('\\x')) return true;
+  return methods.some((name) => name.length > 0 && has(text, { text: name, start: true, end: true }));
+}
+
 /** The file's text mentions a name the checklist looks for (the only reason a file with no role is parsed). */
 export function mentionsChecklistName(text: string, settings: OutboxSettings): boolean {
   return precheckFor(settings).checklist.some((name) => text.includes(name));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, PRESET_NAMES, compileGlobs, detectPresets, isCandidate, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
+import { CONFIG_FILE_NAME, DEFAULT_SETTINGS, PRESET_NAMES, compileGlobs, detectPresets, isCandidate, mayCallByName, presetByName, resolveSettings, type FileAnalysis, type PartialSettings, type PresetDetection } from 'outbox-analysis/core';
 import { runAudit, UsageError, DEFAULT_MAX_FILE_SIZE, type AuditOptions } from './audit.js';
 import { analyzeBatch, analyzeBatchUnder, type ParsedSources, type SourceTexts } from './batch.js';
 import { createBaseline } from './baseline.js';
@@ -136,12 +136,6 @@ async function analyseAsEach(
   return roles.map((role, i) => analyses[i]!.filter((a) => hasRole(role, a)));
 }
 
-/** Any of `names` as a whole word: not preceded or followed by an ASCII letter, digit, `_` or `$`. */
-export function wholeWordsOf(names: readonly string[]): RegExp {
-  const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`(?<![A-Za-z0-9_$])(?:${escaped.join('|')})(?![A-Za-z0-9_$])`);
-}
-
 /** A codebase's own write method over its ORM, as the analysis publishes it in a model class's facts. */
 export interface WriteWrapper {
   method: string;
@@ -245,14 +239,12 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   if (dbWriteCalls.length > 0) {
     // The write methods are matched by name against the calls of a file's own text: a file that names none of them is
     // analysed as it was without them, and keeps its first analysis. Only the others are analysed again (a text with
-    // an escape, where a name may be spelt otherwise, is analysed again too). A name counts as a whole word (`copy`
-    // but not `copyright`): an identifier or a quoted member name is never part of a longer run of ASCII letters,
-    // digits, `_` and `$`, so this skips no file the analysis could find a call of the method in (on a public Koa
-    // backend with 20 such methods: 343 files named one as a word, 553 contained one).
+    // an escape, where a name may be spelt otherwise, is analysed again too): the analysis' pre-check `mayCallByName`,
+    // which skips no file the analysis could find a call of the method in (on a public Koa backend with 20 such
+    // methods: 343 files named one as a whole name, 553 contained one).
     const again = new Set<string>();
-    const writeMethod = wholeWordsOf(dbWriteCalls);
     const mentions = (file: string, text: string): boolean => {
-      const named = text.includes('\\u') || text.includes('\\x') || writeMethod.test(text);
+      const named = mayCallByName(text, dbWriteCalls);
       if (named) again.add(file);
       return named;
     };

@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile, classifyFile, declaredRouterAnalysis, isCandidate, PRESET_NAMES, resolveSettings, type OutboxSettings } from '../../src/index.js';
-import { fixedPartOf, precheckFor, textMayMatter } from '../../src/precheck.js';
+import { fixedPartOf, mayCallByName, precheckFor, textMayMatter } from '../../src/precheck.js';
 import { stackRulesFor } from '../../src/stack.js';
 
 const APPS_DIR = fileURLToPath(new URL('../apps/', import.meta.url));
@@ -34,6 +34,19 @@ describe('fixedPartOf: the part of a name glob every matching name holds', () =>
     ['*\\*x', { text: '*x', start: false, end: true }],
   ])('%s', (glob, expected) => {
     expect(fixedPartOf(glob)).toEqual(expected);
+  });
+});
+
+describe('mayCallByName: the files a codebase\'s own write methods can change (init)', () => {
+  it('matches the methods as whole names', () => {
+    const names = ['save', 'saveWithCtx', '$touch'];
+    expect(['x.save(', 'x.saveWithCtx(', "x['saveWithCtx']", 'x.$touch()', 'é.save('].map((text) => mayCallByName(text, names))).toEqual([true, true, true, true, true]);
+    expect(['x.saved(', 'x.autosave(', 'x.saveWithCtx2(', 'x._save(', 'x.a$touch('].map((text) => mayCallByName(text, names))).toEqual([false, false, false, false, false]);
+  });
+
+  it('counts a text with an escape, where a name may be spelt otherwise, and no name that is empty', () => {
+    expect(["x['\\u0073ave']()", "x['\\x73ave']()"].map((text) => mayCallByName(text, ['save']))).toEqual([true, true]);
+    expect(mayCallByName('x.other()', ['', 'save'])).toBe(false);
   });
 });
 
